@@ -1,0 +1,78 @@
+// The single catalogue of OpenTPS error codes: each has an HTTP status and a message template.
+// docs/errors.md lists every code with its cause and fix; src/errors.test.ts keeps the two in step.
+// A retired code is never reused: move it to RETIRED_ERROR_CODES instead of deleting it.
+
+export const ERROR_CATALOGUE = {
+  // Device requests (/push, /pull, /time, /provision, unknown paths)
+  ERR_REQUEST_ENCODING: { status: 400, message: 'the query string or form body is not valid URL encoding' },
+  ERR_REQUEST_MISSING_REQ: { status: 400, message: 'the request has no "req" parameter' },
+  ERR_REQUEST_DUPLICATE_PARAM: { status: 400, message: 'a protocol parameter ("req" or "sha256hmac") appears more than once' },
+  ERR_REQUEST_NOT_JSON: { status: 400, message: '"req" is not valid JSON' },
+  ERR_REQUEST_NOT_OBJECT: { status: 400, message: '"req" is JSON but not an object' },
+  ERR_REQUEST_MISSING_OKM: { status: 400, message: '"req" has no "okm" member' },
+  ERR_REQUEST_TOO_LARGE: { status: 413, message: 'the request body or query string is larger than the configured limit' },
+  ERR_OKM_NOT_OBJECT: { status: 400, message: '"okm" is not a JSON object' },
+  ERR_OKM_MISSING_SOURCE: { status: 400, message: 'the OKM has no "_src"' },
+  ERR_OKM_BAD_SOURCE: { status: 400, message: '"_src" must be an array of one or two non-empty strings' },
+  ERR_OKM_FIELD_TYPE: { status: 400, message: 'an OKM header field has the wrong type' },
+  ERR_OKM_TOO_LARGE: { status: 413, message: 'the OKM is larger than the configured limit' },
+  ERR_PULL_MISSING_DEVID: { status: 400, message: 'the pull request has no "devid" string' },
+  ERR_SIGNATURE_MISSING: { status: 401, message: 'the request has no "sha256hmac" parameter' },
+  ERR_SIGNATURE_MALFORMED: { status: 401, message: '"sha256hmac" is not 64 hexadecimal digits' },
+  ERR_SIGNATURE_INVALID: { status: 401, message: 'the HMAC does not match the device key' },
+  ERR_DEVICE_UNKNOWN: { status: 401, message: 'the device is not registered' },
+  ERR_DEVICE_DISABLED: { status: 401, message: 'the device is disabled' },
+  ERR_METHOD_NOT_ALLOWED: { status: 405, message: 'this method is not allowed on this path' },
+  ERR_ROUTE_NOT_FOUND: { status: 404, message: 'no such path' },
+  ERR_OVERLOADED: { status: 503, message: 'the server is busy; retry later' },
+  ERR_SHUTTING_DOWN: { status: 503, message: 'the server is shutting down; retry later' },
+  ERR_INTERNAL: { status: 500, message: 'internal error' },
+
+  // Operator actions (CLI, API)
+  ERR_DEVICE_ID_INVALID: { status: 400, message: 'a device id must be 1 to 64 printable ASCII characters without spaces, quotes or backslashes' },
+  ERR_DEVICE_KEY_INVALID: { status: 400, message: 'a provisioning key must be 16 to 256 printable ASCII characters' },
+  ERR_DEVICE_NAME_INVALID: { status: 400, message: 'a device name must be at most 200 characters without control characters' },
+  ERR_DEVICE_EXISTS: { status: 409, message: 'a device with this id is already registered' },
+  ERR_DEVICE_NOT_FOUND: { status: 404, message: 'no device with this id is registered' },
+  ERR_MESSAGE_JSON_INVALID: { status: 400, message: 'a message field is not valid JSON' },
+  ERR_MESSAGE_DST_INVALID: { status: 400, message: '"_dst" must be a non-empty JSON array of device id strings' },
+  ERR_MESSAGE_CMD_INVALID: { status: 400, message: '"_cmd" must be "wr" or "rd"' },
+  ERR_MESSAGE_PLD_INVALID: { status: 400, message: '"_pld" must be a JSON object' },
+  ERR_MESSAGE_TTL_INVALID: { status: 400, message: 'the TTL must be a whole number of seconds from 1 to 31536000' },
+  ERR_MESSAGE_TOO_LARGE: { status: 400, message: 'the message OKM would be larger than the configured OKM limit' },
+  ERR_MESSAGE_NOT_FOUND: { status: 404, message: 'no such message' },
+  ERR_MESSAGE_NOT_CANCELLABLE: { status: 409, message: 'only a queued or delivered message can be cancelled' },
+  ERR_QUEUE_FULL: { status: 409, message: 'the queue for this CWM is full' },
+
+  // Start-up and command line
+  ERR_CONFIG_INVALID: { status: 500, message: 'the configuration is invalid' },
+  ERR_CLI_USAGE: { status: 400, message: 'invalid command-line arguments' },
+  ERR_TLS_FILES: { status: 500, message: 'the TLS certificate or key cannot be used' },
+  ERR_STORE_FAILED: { status: 500, message: 'the store failed' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+/** Codes that were used once and must never be given a new meaning. */
+export const RETIRED_ERROR_CODES: readonly string[] = [];
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** The one error type OpenTPS throws on purpose: a catalogue code, its HTTP status and a specific message. */
+export class OpenTpsError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    const entry = ERROR_CATALOGUE[code];
+    super(detail ? `${entry.message}: ${detail}` : entry.message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'OpenTpsError';
+    this.code = code;
+    this.status = entry.status;
+    this.details = options?.details;
+  }
+}
+
+/** True when `value` is an OpenTpsError carrying `code` (any code when omitted). */
+export function isOpenTpsError(value: unknown, code?: ErrorCode): value is OpenTpsError {
+  return value instanceof OpenTpsError && (code === undefined || value.code === code);
+}
