@@ -10,6 +10,7 @@ export const ERROR_CATALOGUE = {
   ERR_REQUEST_NOT_JSON: { status: 400, message: '"req" is not valid JSON' },
   ERR_REQUEST_NOT_OBJECT: { status: 400, message: '"req" is JSON but not an object' },
   ERR_REQUEST_MISSING_OKM: { status: 400, message: '"req" has no "okm" member' },
+  ERR_REQUEST_INVALID: { status: 400, message: 'the HTTP request is malformed' },
   ERR_REQUEST_TOO_LARGE: { status: 413, message: 'the request body or query string is larger than the configured limit' },
   ERR_OKM_NOT_OBJECT: { status: 400, message: '"okm" is not a JSON object' },
   ERR_OKM_MISSING_SOURCE: { status: 400, message: 'the OKM has no "_src"' },
@@ -30,7 +31,7 @@ export const ERROR_CATALOGUE = {
 
   // Operator actions (CLI, API)
   ERR_DEVICE_ID_INVALID: { status: 400, message: 'a device id must be 1 to 64 printable ASCII characters without spaces, quotes or backslashes' },
-  ERR_DEVICE_KEY_INVALID: { status: 400, message: 'a provisioning key must be 16 to 256 printable ASCII characters' },
+  ERR_DEVICE_KEY_INVALID: { status: 400, message: 'a provisioning key must be 8 to 256 printable ASCII characters without spaces' },
   ERR_DEVICE_NAME_INVALID: { status: 400, message: 'a device name must be at most 200 characters without control characters' },
   ERR_DEVICE_EXISTS: { status: 409, message: 'a device with this id is already registered' },
   ERR_DEVICE_NOT_FOUND: { status: 404, message: 'no device with this id is registered' },

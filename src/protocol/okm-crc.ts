@@ -12,7 +12,7 @@ export type CrcVerdict = 'valid' | 'missing' | 'mismatch' | 'malformed';
 
 export interface CrcCheck {
   readonly verdict: CrcVerdict;
-  /** The `_crc` text as sent (raw, between the quotes), or null when absent or not a string. */
+  /** The `_crc` value as sent: the text between the quotes for a string, the raw JSON text otherwise (`8813`, `null`); null when absent. */
   readonly received: string | null;
   /** The CRC the text should carry (upper case), or null when there is no 4-digit slot to compute it for. */
   readonly expected: string | null;

@@ -20,8 +20,12 @@ export function parseOkmTimestamp(text: string): OkmTimestamp | null {
   const second = m[6] === undefined ? 0 : Number(m[6]);
   const millis = m[7] === undefined ? 0 : Math.floor(Number(`0.${m[7]}`) * 1000);
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) return null;
-  const wallClockMs = Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59), millis);
-  // Date.UTC rolls 2021-02-30 over into March; refuse it instead.
+  // Not Date.UTC: it maps years 0-99 to 1900-1999, so "0050-01-01" would silently become 1950.
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, Math.min(second, 59), millis);
+  const wallClockMs = date.getTime();
+  // setUTCFullYear rolls 2021-02-30 over into March; refuse it instead.
   if (new Date(wallClockMs).getUTCDate() !== day) return null;
   const zone = m[8];
   if (zone === undefined) return { kind: 'local', wallClockMs };

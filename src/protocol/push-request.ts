@@ -43,8 +43,9 @@ export function decodePushRequest(reqText: string, maxOkmBytes: number): PushReq
     throw new OpenTpsError('ERR_OKM_TOO_LARGE', `limit is ${maxOkmBytes} bytes`);
   }
   const okm = decodeUpstreamOkm(okmText, req['okm']);
-  const envelope: JsonObject = {};
-  for (const [key, value] of Object.entries(req)) if (key !== 'okm') envelope[key] = value;
+  // Object.fromEntries defines own properties: a member named "__proto__" is kept as data instead of
+  // becoming the envelope's prototype (and vanishing from what the operator sees).
+  const envelope: JsonObject = Object.fromEntries(Object.entries(req).filter(([key]) => key !== 'okm'));
   const ts = req['ts'];
   return { reqText, okm, requestTs: typeof ts === 'string' ? ts : null, envelope };
 }

@@ -1,0 +1,162 @@
+// The device transport: a Fastify app serving /push, /pull, /time, /provision (and recording every
+// request, known path or not), with size limits, overload shedding and no open port of its own.
+
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Clock } from '../../domain/clock.js';
+import type { MessageDelivery } from '../../domain/message-delivery.js';
+import type { PushIngest } from '../../domain/push-ingest.js';
+import { createRequestObservation } from '../../domain/request-observation.js';
+import type { Store } from '../../domain/store.js';
+import { recordableHeaders, type TrafficRecorder } from '../../domain/traffic-recorder.js';
+import { OpenTpsError } from '../../errors.js';
+import { errorCodeOf, sendDeviceError } from './device-reply.js';
+import './fastify-augmentation.js';
+import { redactUrl } from './log-redaction.js';
+import { registerProvisionRoute } from './provision-route.js';
+import { registerPullRoute } from './pull-route.js';
+import { registerPushRoute } from './push-route.js';
+import { registerTimeRoute } from './time-route.js';
+
+export interface DeviceAppLimits {
+  readonly maxBodyBytes: number;
+  readonly maxQueryBytes: number;
+  readonly maxInflightRequests: number;
+  readonly maxPendingWrites: number;
+  readonly retryAfterSeconds: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly defaultTimeZone: string;
+}
+
+export interface DeviceAppDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly pushIngest: PushIngest;
+  readonly delivery: MessageDelivery;
+  readonly traffic: TrafficRecorder;
+  readonly logger: FastifyBaseLogger;
+  readonly limits: DeviceAppLimits;
+  /** TLS identity; absent for plain HTTP behind a TLS-terminating proxy. */
+  readonly tls?: { readonly certPem: string; readonly keyPem: string } | undefined;
+}
+
+export interface DeviceApp {
+  readonly app: FastifyInstance;
+  /** Device requests being handled now. */
+  readonly inflightCount: () => number;
+  /** From now on answer 503 to new requests (graceful shutdown). */
+  readonly beginShutdown: () => void;
+}
+
+export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
+  const { limits } = deps;
+  // Node refuses headers (the URL included) past maxHeaderSize with a bare 431; keep that above our own
+  // query limit so an oversized query gets our JSON 413 instead.
+  // Node refuses headers (the URL included) past maxHeaderSize with a bare 431; keep that above our own
+  // query limit so an oversized query gets our JSON 413 instead.
+  const maxHeaderSize = limits.maxQueryBytes + 16 * 1024;
+  const tls = deps.tls;
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    disableRequestLogging: true,
+    bodyLimit: limits.maxBodyBytes,
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
+    serverFactory: (handler) => {
+      const server: Server = tls
+        ? createHttpsServer({ maxHeaderSize, cert: tls.certPem, key: tls.keyPem, minVersion: 'TLSv1.2' }, handler)
+        : createHttpServer({ maxHeaderSize }, handler);
+      // CWMs keep their TLS sessions open between requests (PROTOCOL.md A1): keep idle connections long.
+      server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+      server.headersTimeout = Math.min(limits.requestTimeoutMs, limits.keepAliveTimeoutMs + 1000);
+      server.requestTimeout = limits.requestTimeoutMs;
+      return server;
+    },
+  });
+
+  let inflight = 0;
+  let isShuttingDown = false;
+
+  // `observation` is an object, which Fastify will not take as a shared decorator default: onRequest
+  // gives each request its own.
+  app.decorateRequest('receivedAtMs', 0);
+  app.decorateRequest('rawBodyText', '');
+  app.decorateRequest('answeredBody', '');
+  app.decorateRequest('answeredErrorCode', null);
+
+  // Every body is taken as raw text: the protocol's own decoder is stricter than any built-in parser.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
+    request.rawBodyText = typeof body === 'string' ? body : body.toString('utf8');
+    done(null, undefined);
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    request.observation = createRequestObservation();
+    request.receivedAtMs = deps.clock.nowMs();
+    inflight++;
+    reply.raw.once('close', () => {
+      inflight--;
+    });
+    if (isShuttingDown) return sendDeviceError(request, reply, 'ERR_SHUTTING_DOWN', { 'retry-after': String(limits.retryAfterSeconds), connection: 'close' });
+    if (inflight > limits.maxInflightRequests || deps.store.pendingWriteCount > limits.maxPendingWrites) {
+      return sendDeviceError(request, reply, 'ERR_OVERLOADED', { 'retry-after': String(limits.retryAfterSeconds) });
+    }
+    if ((request.raw.url ?? '').length > limits.maxQueryBytes) return sendDeviceError(request, reply, 'ERR_REQUEST_TOO_LARGE');
+    return undefined;
+  });
+
+  app.addHook('onSend', async (request, _reply, payload) => {
+    if (typeof payload === 'string') request.answeredBody = payload;
+    return payload;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const observation = request.observation;
+    const entry = {
+      deviceId: observation.deviceId,
+      claimedDeviceId: observation.claimedDeviceId,
+      receivedAtMs: request.receivedAtMs,
+      remoteAddress: request.ip ?? null,
+      method: request.method,
+      url: request.raw.url ?? '',
+      headers: recordableHeaders(request.headers),
+      body: request.rawBodyText,
+      status: reply.statusCode,
+      response: request.answeredBody,
+      durationMs: reply.elapsedTime,
+      signatureVerdict: observation.signatureVerdict,
+      crcVerdict: observation.crcVerdict,
+      errorCode: request.answeredErrorCode,
+    };
+    // Overload answers are not recorded: recording them would add the very writes that caused the overload.
+    if (request.answeredErrorCode === 'ERR_OVERLOADED') return;
+    deps.traffic.record(entry).catch((error: unknown) => request.log.error({ err: error }, 'recording traffic failed'));
+    request.log.debug({ method: request.method, url: redactUrl(entry.url), status: entry.status, ms: entry.durationMs }, 'device request');
+  });
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const code = errorCodeOf(error);
+    if (code === 'ERR_INTERNAL') request.log.error({ err: error, url: redactUrl(request.raw.url ?? '') }, 'device request failed');
+    else if (!(error instanceof OpenTpsError)) request.log.debug({ err: error }, 'device request refused');
+    const headers: Record<string, string> = code === 'ERR_OVERLOADED' ? { 'retry-after': String(limits.retryAfterSeconds) } : {};
+    return sendDeviceError(request, reply, code, headers);
+  });
+
+  app.setNotFoundHandler(async (request, reply) => sendDeviceError(request, reply, 'ERR_ROUTE_NOT_FOUND'));
+
+  registerPushRoute(app, deps.pushIngest);
+  registerPullRoute(app, deps.delivery);
+  registerTimeRoute(app, { store: deps.store, clock: deps.clock, defaultTimeZone: limits.defaultTimeZone });
+  registerProvisionRoute(app);
+
+  return {
+    app,
+    inflightCount: () => inflight,
+    beginShutdown: () => {
+      isShuttingDown = true;
+    },
+  };
+}

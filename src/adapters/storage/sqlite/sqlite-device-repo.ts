@@ -1,0 +1,109 @@
+// Devices and their latest state in the embedded store.
+
+import type { Database } from 'better-sqlite3';
+import { OpenTpsError } from '../../../errors.js';
+import type { DeviceRecord, DeviceState, DeviceStore, DeviceSummary, NewDevice } from '../../../domain/device-store.js';
+import { readJsonObject } from './sqlite-json.js';
+import type { WriteBatcher } from './write-batcher.js';
+
+export interface DeviceRow {
+  id: string;
+  name: string | null;
+  key: string | null;
+  is_disabled: number;
+  time_zone: string | null;
+  created_at: number;
+  last_seen_at: number | null;
+  last_remote_address: string | null;
+  okm_count: number;
+  crc_failure_count: number;
+}
+
+interface DeviceStateRow {
+  device_id: string;
+  cwm_id: string;
+  first_seen_at: number;
+  last_seen_at: number;
+  last_heartbeat: string | null;
+  last_heartbeat_at: number | null;
+  latest_fields: string;
+}
+
+export function toDeviceRecord(row: DeviceRow): DeviceRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    key: row.key,
+    isDisabled: row.is_disabled !== 0,
+    timeZone: row.time_zone,
+    createdAtMs: row.created_at,
+    lastSeenAtMs: row.last_seen_at,
+    lastRemoteAddress: row.last_remote_address,
+    okmCount: row.okm_count,
+    crcFailureCount: row.crc_failure_count,
+  };
+}
+
+const DEVICE_COLUMNS =
+  'id, name, key, is_disabled, time_zone, created_at, last_seen_at, last_remote_address, okm_count, crc_failure_count';
+
+export function createSqliteDeviceRepo(db: Database, batcher: WriteBatcher): DeviceStore {
+  const selectDevice = db.prepare<[string], DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE id = ?`);
+  const insertDevice = db.prepare(
+    'INSERT INTO devices (id, name, key, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+  );
+  const upgradeDiscovered = db.prepare('UPDATE devices SET key = ?, name = coalesce(?, name) WHERE id = ? AND key IS NULL');
+  const insertDiscovered = db.prepare('INSERT INTO devices (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING');
+  const touch = db.prepare('UPDATE devices SET last_seen_at = ?, last_remote_address = coalesce(?, last_remote_address) WHERE id = ?');
+  const selectSummaries = db.prepare<[number], DeviceRow & { queued_count: number }>(
+    `SELECT ${DEVICE_COLUMNS.split(', ').map((c) => `d.${c}`).join(', ')},
+       (SELECT count(*) FROM messages m WHERE m.cwm_id = d.id AND m.state = 'queued' AND m.expires_at > ?) AS queued_count
+     FROM devices d ORDER BY d.id`,
+  );
+  const selectStates = db.prepare<[string], DeviceStateRow>(
+    `SELECT device_id, cwm_id, first_seen_at, last_seen_at, last_heartbeat, last_heartbeat_at, latest_fields
+     FROM device_state WHERE cwm_id = ? ORDER BY device_id`,
+  );
+
+  return {
+    addDevice(device: NewDevice) {
+      return batcher.run(() => {
+        const inserted = insertDevice.run(device.id, device.name, device.key, device.createdAtMs).changes === 1;
+        if (!inserted && upgradeDiscovered.run(device.key, device.name, device.id).changes === 0) {
+          throw new OpenTpsError('ERR_DEVICE_EXISTS', device.id);
+        }
+        const row = selectDevice.get(device.id);
+        if (!row) throw new OpenTpsError('ERR_STORE_FAILED', 'device vanished after insert');
+        return toDeviceRecord(row);
+      });
+    },
+    addDiscoveredDevice(id, atMs) {
+      return batcher.run(() => {
+        insertDiscovered.run(id, atMs);
+      });
+    },
+    async findDevice(id) {
+      const row = selectDevice.get(id);
+      return row ? toDeviceRecord(row) : null;
+    },
+    async listDevices(nowMs): Promise<DeviceSummary[]> {
+      return selectSummaries.all(nowMs).map((row) => ({ ...toDeviceRecord(row), queuedCount: row.queued_count }));
+    },
+    async listDeviceStates(cwmId): Promise<DeviceState[]> {
+      return selectStates.all(cwmId).map((row) => ({
+        deviceId: row.device_id,
+        cwmId: row.cwm_id,
+        firstSeenAtMs: row.first_seen_at,
+        lastSeenAtMs: row.last_seen_at,
+        lastHeartbeat: readJsonObject(row.last_heartbeat),
+        lastHeartbeatAtMs: row.last_heartbeat_at,
+        latestFields: readJsonObject(row.latest_fields) ?? {},
+      }));
+    },
+    touchDevice(id, atMs, remoteAddress) {
+      return batcher.run(() => {
+        touch.run(atMs, remoteAddress, id);
+      });
+    },
+  };
+}

@@ -1,0 +1,117 @@
+// Versioned schema of the embedded store. Each step runs once, in order, inside a transaction;
+// PRAGMA user_version records the last step applied. Never edit a released step: add one.
+
+import type { Database } from 'better-sqlite3';
+
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE devices (
+    id TEXT PRIMARY KEY,
+    name TEXT,
+    key TEXT,
+    is_disabled INTEGER NOT NULL DEFAULT 0,
+    time_zone TEXT,
+    created_at INTEGER NOT NULL,
+    last_seen_at INTEGER,
+    last_remote_address TEXT,
+    okm_count INTEGER NOT NULL DEFAULT 0,
+    crc_failure_count INTEGER NOT NULL DEFAULT 0,
+    next_message_id INTEGER NOT NULL DEFAULT 1,
+    last_delivered_message INTEGER
+  ) STRICT;
+
+  CREATE TABLE device_state (
+    device_id TEXT PRIMARY KEY,
+    cwm_id TEXT NOT NULL,
+    first_seen_at INTEGER NOT NULL,
+    last_seen_at INTEGER NOT NULL,
+    last_okm INTEGER,
+    last_heartbeat TEXT,
+    last_heartbeat_at INTEGER,
+    latest_fields TEXT NOT NULL DEFAULT '{}'
+  ) STRICT;
+  CREATE INDEX device_state_by_cwm ON device_state(cwm_id);
+
+  CREATE TABLE okms (
+    id INTEGER PRIMARY KEY,
+    cwm_id TEXT NOT NULL,
+    origin_id TEXT NOT NULL,
+    cmd TEXT,
+    okm_id INTEGER,
+    ts TEXT,
+    ts_epoch_ms INTEGER,
+    is_ts_local INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    crc_verdict TEXT NOT NULL,
+    crc_received TEXT,
+    crc_expected TEXT,
+    auth TEXT NOT NULL,
+    raw TEXT NOT NULL,
+    payload TEXT,
+    envelope TEXT NOT NULL,
+    remote_address TEXT,
+    dedup_key TEXT,
+    answers_message INTEGER
+  ) STRICT;
+  CREATE UNIQUE INDEX okms_dedup ON okms(cwm_id, origin_id, dedup_key) WHERE dedup_key IS NOT NULL;
+  CREATE INDEX okms_by_cwm ON okms(cwm_id, id);
+  CREATE INDEX okms_by_origin_time ON okms(origin_id, received_at);
+
+  CREATE TABLE messages (
+    id INTEGER PRIMARY KEY,
+    cwm_id TEXT NOT NULL,
+    okm_id INTEGER NOT NULL,
+    destination TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    cmd TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    okm TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('queued', 'delivered', 'answered', 'expired', 'cancelled')),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    lease_until INTEGER,
+    delivery_count INTEGER NOT NULL DEFAULT 0,
+    delivered_at INTEGER,
+    answered_at INTEGER,
+    result TEXT,
+    answer_okm INTEGER,
+    ended_at INTEGER
+  ) STRICT;
+  CREATE INDEX messages_by_cwm_state ON messages(cwm_id, state, id);
+  CREATE INDEX messages_by_answer ON messages(cwm_id, okm_id, state);
+
+  CREATE TABLE traffic (
+    id INTEGER PRIMARY KEY,
+    bucket TEXT NOT NULL,
+    claimed_device_id TEXT,
+    received_at INTEGER NOT NULL,
+    remote_address TEXT,
+    method TEXT NOT NULL,
+    url TEXT NOT NULL,
+    headers TEXT NOT NULL,
+    body TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    response TEXT NOT NULL,
+    duration_ms REAL NOT NULL,
+    signature_verdict TEXT,
+    crc_verdict TEXT,
+    error_code TEXT
+  ) STRICT;
+  CREATE INDEX traffic_by_bucket ON traffic(bucket, id);
+  `,
+];
+
+/** Brings the schema up to date; safe to call on every open, from several processes. */
+export function migrateSqlite(db: Database): void {
+  const apply = db.transaction(() => {
+    const current = Number(db.pragma('user_version', { simple: true }));
+    for (let version = current; version < MIGRATIONS.length; version++) {
+      db.exec(MIGRATIONS[version] ?? '');
+      db.pragma(`user_version = ${version + 1}`);
+    }
+  });
+  // IMMEDIATE takes the write lock first, so two processes starting together migrate one after the other.
+  apply.immediate();
+}
+
+export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,70 @@
+// The embedded store: one SQLite file in WAL mode in the data directory, every write group-committed.
+// Several processes may open it at once (the CLI beside a running server): writers wait on the lock.
+
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Store } from '../../../domain/store.js';
+import { OpenTpsError } from '../../../errors.js';
+import { createSqliteDeviceRepo } from './sqlite-device-repo.js';
+import { createSqliteMessageRepo } from './sqlite-message-repo.js';
+import { migrateSqlite } from './sqlite-migrations.js';
+import { createSqliteTelemetryRepo } from './sqlite-telemetry-repo.js';
+import { createSqliteTrafficRepo } from './sqlite-traffic-repo.js';
+import { createWriteBatcher, type WriteBatcher } from './write-batcher.js';
+
+export type SqliteDurability = 'full' | 'normal';
+
+export interface SqliteStoreOptions {
+  readonly dataDir: string;
+  /** `full` fsyncs every commit (survives power loss); `normal` survives a process crash only. */
+  readonly durability: SqliteDurability;
+  /** How long a writer waits for another process's write lock. */
+  readonly busyTimeoutMs: number;
+}
+
+export interface SqliteStore extends Store {
+  readonly batcher: WriteBatcher;
+  readonly path: string;
+}
+
+export const SQLITE_FILE_NAME = 'opentps.db';
+
+export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  const path = join(options.dataDir, SQLITE_FILE_NAME);
+  let db: Database.Database;
+  try {
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    db = new Database(path, { timeout: options.busyTimeoutMs });
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+    db.pragma('foreign_keys = ON');
+    migrateSqlite(db);
+  } catch (cause) {
+    throw new OpenTpsError('ERR_STORE_FAILED', `cannot open ${path}`, { cause });
+  }
+  const batcher = createWriteBatcher(db);
+  const messages = createSqliteMessageRepo(db, batcher);
+  const devices = createSqliteDeviceRepo(db, batcher);
+  const telemetry = createSqliteTelemetryRepo(db, batcher, messages.hasPendingNow);
+  const traffic = createSqliteTrafficRepo(db, batcher);
+  let isClosed = false;
+
+  return {
+    ...devices,
+    ...messages,
+    ...telemetry,
+    ...traffic,
+    batcher,
+    path,
+    get pendingWriteCount() {
+      return batcher.pendingCount;
+    },
+    async close() {
+      if (isClosed) return;
+      isClosed = true;
+      await batcher.drain();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,154 @@
+// Upstream OKMs in the embedded store: one idempotent insert per push, with the device state and
+// answer matching it implies, in the same transaction.
+
+import type { Database } from 'better-sqlite3';
+import type { PushOutcome, PushRecord, StoredOkm, TelemetryStore } from '../../../domain/telemetry-store.js';
+import type { CrcVerdict } from '../../../protocol/okm-crc.js';
+import type { AuthVerdict } from '../../../domain/telemetry-store.js';
+import { readJsonObject } from './sqlite-json.js';
+import type { WriteBatcher } from './write-batcher.js';
+
+interface OkmRow {
+  id: number;
+  cwm_id: string;
+  origin_id: string;
+  cmd: string | null;
+  okm_id: number | null;
+  ts: string | null;
+  received_at: number;
+  crc_verdict: string;
+  auth: string;
+  raw: string;
+  payload: string | null;
+}
+
+function toStoredOkm(row: OkmRow): StoredOkm {
+  return {
+    id: row.id,
+    cwmId: row.cwm_id,
+    originId: row.origin_id,
+    cmd: row.cmd,
+    okmId: row.okm_id,
+    ts: row.ts,
+    receivedAtMs: row.received_at,
+    crcVerdict: row.crc_verdict as CrcVerdict,
+    auth: row.auth as AuthVerdict,
+    rawOkm: row.raw,
+    payload: readJsonObject(row.payload),
+  };
+}
+
+export function createSqliteTelemetryRepo(
+  db: Database,
+  batcher: WriteBatcher,
+  hasPendingNow: (cwmId: string, nowMs: number) => boolean,
+): TelemetryStore {
+  const insertOkm = db.prepare(
+    `INSERT INTO okms (cwm_id, origin_id, cmd, okm_id, ts, ts_epoch_ms, is_ts_local, received_at, crc_verdict,
+       crc_received, crc_expected, auth, raw, payload, envelope, remote_address, dedup_key)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  );
+  const selectDuplicate = db.prepare<[string, string, string], { id: number }>(
+    'SELECT id FROM okms WHERE cwm_id = ? AND origin_id = ? AND dedup_key = ?',
+  );
+  const updateCwm = db.prepare(
+    `UPDATE devices SET last_seen_at = ?, last_remote_address = coalesce(?, last_remote_address),
+       okm_count = okm_count + ?, crc_failure_count = crc_failure_count + ? WHERE id = ?`,
+  );
+  const selectLatestFields = db.prepare<[string], { latest_fields: string }>(
+    'SELECT latest_fields FROM device_state WHERE device_id = ?',
+  );
+  const upsertState = db.prepare(
+    `INSERT INTO device_state (device_id, cwm_id, first_seen_at, last_seen_at, last_okm, last_heartbeat, last_heartbeat_at, latest_fields)
+     VALUES (@deviceId, @cwmId, @at, @at, @okm, @heartbeat, @heartbeatAt, @fields)
+     ON CONFLICT (device_id) DO UPDATE SET cwm_id = excluded.cwm_id, last_seen_at = excluded.last_seen_at,
+       last_okm = excluded.last_okm,
+       last_heartbeat = coalesce(excluded.last_heartbeat, last_heartbeat),
+       last_heartbeat_at = coalesce(excluded.last_heartbeat_at, last_heartbeat_at),
+       latest_fields = excluded.latest_fields`,
+  );
+  const answerMessage = db.prepare<[number, string, number, number, string, number, string], { id: number }>(
+    `UPDATE messages SET state = 'answered', answered_at = ?, result = ?, answer_okm = ?, ended_at = ?
+     WHERE id = (SELECT id FROM messages WHERE cwm_id = ? AND okm_id = ? AND target_id = ? AND state = 'delivered'
+                 ORDER BY id DESC LIMIT 1)
+     RETURNING id`,
+  );
+  const linkAnswer = db.prepare('UPDATE okms SET answers_message = ? WHERE id = ?');
+  const selectByCwm = db.prepare<[string, number], OkmRow>(
+    'SELECT id, cwm_id, origin_id, cmd, okm_id, ts, received_at, crc_verdict, auth, raw, payload FROM okms WHERE cwm_id = ? ORDER BY id DESC LIMIT ?',
+  );
+  const selectByOrigin = db.prepare<[string, number], OkmRow>(
+    'SELECT id, cwm_id, origin_id, cmd, okm_id, ts, received_at, crc_verdict, auth, raw, payload FROM okms WHERE origin_id = ? ORDER BY id DESC LIMIT ?',
+  );
+  const selectAll = db.prepare<[number], OkmRow>(
+    'SELECT id, cwm_id, origin_id, cmd, okm_id, ts, received_at, crc_verdict, auth, raw, payload FROM okms ORDER BY id DESC LIMIT ?',
+  );
+  const countByCwm = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM okms WHERE cwm_id = ?');
+
+  function applyPush(record: PushRecord): PushOutcome {
+    const payloadJson = record.payload === null ? null : JSON.stringify(record.payload);
+    const inserted = insertOkm.run(
+      record.cwmId, record.originId, record.cmd, record.okmId, record.ts, record.tsEpochMs, record.isTsLocal ? 1 : 0,
+      record.receivedAtMs, record.crcVerdict, record.crcReceived, record.crcExpected, record.auth, record.rawOkm,
+      payloadJson, JSON.stringify(record.envelope), record.remoteAddress, record.dedupKey,
+    );
+    if (inserted.changes === 0 && record.dedupKey !== null) {
+      // A re-sent OKM: acknowledge again, store nothing new, but the device was seen.
+      updateCwm.run(record.receivedAtMs, record.remoteAddress, 0, 0, record.cwmId);
+      const existing = selectDuplicate.get(record.cwmId, record.originId, record.dedupKey);
+      return {
+        storedOkmId: existing?.id ?? 0,
+        isDuplicate: true,
+        answeredMessageId: null,
+        isPullPending: hasPendingNow(record.cwmId, record.receivedAtMs),
+      };
+    }
+    const okmRowId = Number(inserted.lastInsertRowid);
+    updateCwm.run(record.receivedAtMs, record.remoteAddress, 1, record.crcVerdict === 'valid' ? 0 : 1, record.cwmId);
+    const previousFields = readJsonObject(selectLatestFields.get(record.originId)?.latest_fields ?? null) ?? {};
+    upsertState.run({
+      deviceId: record.originId,
+      cwmId: record.cwmId,
+      at: record.receivedAtMs,
+      okm: okmRowId,
+      heartbeat: record.heartbeat === null ? null : JSON.stringify(record.heartbeat),
+      heartbeatAt: record.heartbeat === null ? null : record.receivedAtMs,
+      fields: JSON.stringify(record.heartbeat === null ? previousFields : { ...previousFields, ...record.heartbeat }),
+    });
+    let answeredMessageId: number | null = null;
+    if (record.answerCandidate !== null) {
+      const answered = answerMessage.get(
+        record.receivedAtMs, payloadJson ?? '{}', okmRowId, record.receivedAtMs,
+        record.cwmId, record.answerCandidate.okmId, record.originId,
+      );
+      if (answered) {
+        answeredMessageId = answered.id;
+        linkAnswer.run(answered.id, okmRowId);
+      }
+    }
+    return {
+      storedOkmId: okmRowId,
+      isDuplicate: false,
+      answeredMessageId,
+      isPullPending: hasPendingNow(record.cwmId, record.receivedAtMs),
+    };
+  }
+
+  return {
+    recordPush(record) {
+      return batcher.run(() => applyPush(record));
+    },
+    async listOkms(query) {
+      const rows =
+        query.originId !== undefined
+          ? selectByOrigin.all(query.originId, query.limit)
+          : query.cwmId !== undefined
+            ? selectByCwm.all(query.cwmId, query.limit)
+            : selectAll.all(query.limit);
+      return rows.reverse().map(toStoredOkm);
+    },
+    async countOkms(cwmId) {
+      return countByCwm.get(cwmId)?.n ?? 0;
+    },
+  };
+}

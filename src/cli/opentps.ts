@@ -1,0 +1,53 @@
+// The `opentps` command: dispatches to one command, turns errors into one line and an exit code
+// (2 for usage and configuration errors, 1 for refused operations).
+
+import { OpenTpsError } from '../errors.js';
+import type { CliIo } from './cli-io.js';
+import { runDeviceCommand } from './device-command.js';
+import { runMessagesCommand } from './messages-command.js';
+import { runOkmCommand } from './okm-command.js';
+import { runSendCommand } from './send-command.js';
+import { runServeCommand } from './serve-command.js';
+import { runTrafficCommand } from './traffic-command.js';
+
+export const USAGE = `usage: opentps <command> [options]   (every command takes --data DIR, default ./data)
+  serve [--host H] [--port N] [--http] [--cert F --key F] [--auth hmac|open]
+  device add <cwmId> [--key K] [--name LABEL]
+  device list [--json]
+  send <cwmId> --dst '<JSON array>' --cmd wr|rd --pld '<JSON object>' [--ttl SECONDS] [--json]
+  messages <cwmId> [--json]
+  okm crc '<OKM JSON text>'
+  traffic [<deviceId>|unknown] [--limit N] [--json]`;
+
+const COMMANDS: Record<string, (args: readonly string[], io: CliIo) => Promise<number>> = {
+  serve: runServeCommand,
+  device: runDeviceCommand,
+  send: runSendCommand,
+  messages: runMessagesCommand,
+  okm: runOkmCommand,
+  traffic: runTrafficCommand,
+};
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    (name === undefined ? io.err : io.out)(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`opentps: unknown command ${JSON.stringify(name)}\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await command(args, io);
+  } catch (error) {
+    if (error instanceof OpenTpsError) {
+      const lines = error.message.split('\n');
+      for (const line of lines) io.err(`opentps: ${error.code}: ${line}`);
+      return error.code === 'ERR_CLI_USAGE' || error.code === 'ERR_CONFIG_INVALID' ? 2 : 1;
+    }
+    io.err(`opentps: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}

@@ -1,0 +1,106 @@
+// The one typed schema of OpenTPS settings: for each, its flag, environment variable, default and
+// parser. Flags win over the environment, the environment over defaults (see load-config.ts).
+
+import { AUTH_MODES, type AuthMode } from '../domain/auth-mode.js';
+import { isKnownTimeZone } from '../protocol/time-answer.js';
+
+export interface OpenTpsConfig {
+  readonly dataDir: string;
+  readonly host: string;
+  readonly port: number;
+  readonly isPlainHttp: boolean;
+  readonly certFile: string | null;
+  readonly keyFile: string | null;
+  readonly authMode: AuthMode;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly durability: 'full' | 'normal';
+  readonly maxBodyBytes: number;
+  readonly maxQueryBytes: number;
+  readonly maxOkmBytes: number;
+  readonly maxInflightRequests: number;
+  readonly maxPendingWrites: number;
+  readonly retryAfterSeconds: number;
+  readonly messageTtlSeconds: number;
+  readonly maxQueuedPerCwm: number;
+  readonly trafficPerDevice: number;
+  readonly deliveryLeaseMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly shutdownTimeoutMs: number;
+  readonly timeZone: string;
+}
+
+/** A parser turns the raw text into a value or returns the expectation it failed. */
+type Parser<T> = (raw: string) => { ok: true; value: T } | { ok: false; expected: string };
+
+export interface SettingSpec<K extends keyof OpenTpsConfig> {
+  readonly key: K;
+  /** Long flag name without dashes; for booleans the flag takes no value. */
+  readonly flag: string;
+  readonly env: string;
+  readonly isBooleanFlag?: boolean;
+  readonly defaultValue: () => OpenTpsConfig[K];
+  readonly parse: Parser<OpenTpsConfig[K]>;
+  readonly help: string;
+}
+
+function integer(min: number, max: number): Parser<number> {
+  return (raw) => {
+    const value = Number(raw);
+    return /^-?\d+$/.test(raw.trim()) && Number.isSafeInteger(value) && value >= min && value <= max
+      ? { ok: true, value }
+      : { ok: false, expected: `an integer from ${min} to ${max}` };
+  };
+}
+
+function oneOf<T extends string>(choices: readonly T[]): Parser<T> {
+  return (raw) =>
+    (choices as readonly string[]).includes(raw)
+      ? { ok: true, value: raw as T }
+      : { ok: false, expected: `one of ${choices.join(', ')}` };
+}
+
+const nonEmpty: Parser<string> = (raw) => (raw.length > 0 ? { ok: true, value: raw } : { ok: false, expected: 'a non-empty string' });
+const optionalPath: Parser<string | null> = (raw) => (raw.length > 0 ? { ok: true, value: raw } : { ok: false, expected: 'a file path' });
+const bool: Parser<boolean> = (raw) =>
+  ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())
+    ? { ok: true, value: true }
+    : ['0', 'false', 'no', 'off'].includes(raw.toLowerCase())
+      ? { ok: true, value: false }
+      : { ok: false, expected: 'true or false' };
+const timeZone: Parser<string> = (raw) =>
+  isKnownTimeZone(raw) ? { ok: true, value: raw } : { ok: false, expected: 'an IANA time zone such as Europe/Paris' };
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const KIB = 1024;
+
+/** Every setting; the order is the order of `opentps serve --help`. */
+export const SETTINGS = [
+  { key: 'dataDir', flag: 'data', env: 'OPENTPS_DATA', defaultValue: () => './data', parse: nonEmpty, help: 'data directory (store, certificate)' },
+  { key: 'host', flag: 'host', env: 'OPENTPS_HOST', defaultValue: () => '0.0.0.0', parse: nonEmpty, help: 'address to listen on' },
+  { key: 'port', flag: 'port', env: 'OPENTPS_PORT', defaultValue: () => 8443, parse: integer(0, 65535), help: 'port to listen on (0 = any free port)' },
+  { key: 'isPlainHttp', flag: 'http', env: 'OPENTPS_HTTP', isBooleanFlag: true, defaultValue: () => false, parse: bool, help: 'plain HTTP, for use behind a TLS-terminating proxy' },
+  { key: 'certFile', flag: 'cert', env: 'OPENTPS_CERT', defaultValue: () => null, parse: optionalPath, help: 'TLS certificate (PEM); default: self-signed in the data directory' },
+  { key: 'keyFile', flag: 'key', env: 'OPENTPS_KEY', defaultValue: () => null, parse: optionalPath, help: 'TLS private key (PEM), with --cert' },
+  { key: 'authMode', flag: 'auth', env: 'OPENTPS_AUTH', defaultValue: () => 'hmac', parse: oneOf(AUTH_MODES), help: 'device authentication: hmac or open (bring-up only)' },
+  { key: 'logLevel', flag: 'log-level', env: 'OPENTPS_LOG_LEVEL', defaultValue: () => 'info', parse: oneOf(LOG_LEVELS), help: 'log level' },
+  { key: 'durability', flag: 'durability', env: 'OPENTPS_DURABILITY', defaultValue: () => 'full', parse: oneOf(['full', 'normal'] as const), help: 'full: fsync each commit; normal: survive process crashes only' },
+  { key: 'maxBodyBytes', flag: 'max-body-bytes', env: 'OPENTPS_MAX_BODY_BYTES', defaultValue: () => 64 * KIB, parse: integer(1 * KIB, 16 * KIB * KIB), help: 'largest request body' },
+  { key: 'maxQueryBytes', flag: 'max-query-bytes', env: 'OPENTPS_MAX_QUERY_BYTES', defaultValue: () => 64 * KIB, parse: integer(1 * KIB, 1 * KIB * KIB), help: 'largest request URL (path and query)' },
+  { key: 'maxOkmBytes', flag: 'max-okm-bytes', env: 'OPENTPS_MAX_OKM_BYTES', defaultValue: () => 16 * KIB, parse: integer(256, 1 * KIB * KIB), help: 'largest OKM, in both directions' },
+  { key: 'maxInflightRequests', flag: 'max-inflight', env: 'OPENTPS_MAX_INFLIGHT', defaultValue: () => 1024, parse: integer(1, 1_000_000), help: 'device requests handled at once before answering 503' },
+  { key: 'maxPendingWrites', flag: 'max-pending-writes', env: 'OPENTPS_MAX_PENDING_WRITES', defaultValue: () => 20_000, parse: integer(1, 10_000_000), help: 'store writes waiting to commit before answering 503' },
+  { key: 'retryAfterSeconds', flag: 'retry-after', env: 'OPENTPS_RETRY_AFTER', defaultValue: () => 5, parse: integer(1, 3600), help: 'Retry-After seconds on 503' },
+  { key: 'messageTtlSeconds', flag: 'message-ttl', env: 'OPENTPS_MESSAGE_TTL', defaultValue: () => 86_400, parse: integer(1, 31_536_000), help: 'default message TTL in seconds' },
+  { key: 'maxQueuedPerCwm', flag: 'max-queued', env: 'OPENTPS_MAX_QUEUED', defaultValue: () => 100, parse: integer(1, 100_000), help: 'queue depth limit per CWM' },
+  { key: 'trafficPerDevice', flag: 'traffic-per-device', env: 'OPENTPS_TRAFFIC_PER_DEVICE', defaultValue: () => 500, parse: integer(1, 100_000), help: 'recorded requests kept per device (and for unknown senders)' },
+  { key: 'deliveryLeaseMs', flag: 'delivery-lease-ms', env: 'OPENTPS_DELIVERY_LEASE_MS', defaultValue: () => 30_000, parse: integer(100, 3_600_000), help: 'how long a message being written to a device is reserved' },
+  { key: 'keepAliveTimeoutMs', flag: 'keep-alive-ms', env: 'OPENTPS_KEEP_ALIVE_MS', defaultValue: () => 120_000, parse: integer(1_000, 3_600_000), help: 'idle keep-alive connection lifetime' },
+  { key: 'requestTimeoutMs', flag: 'request-timeout-ms', env: 'OPENTPS_REQUEST_TIMEOUT_MS', defaultValue: () => 30_000, parse: integer(1_000, 600_000), help: 'time allowed to receive a whole request' },
+  { key: 'shutdownTimeoutMs', flag: 'shutdown-timeout-ms', env: 'OPENTPS_SHUTDOWN_TIMEOUT_MS', defaultValue: () => 10_000, parse: integer(0, 600_000), help: 'time allowed to finish in-flight requests on SIGTERM' },
+  { key: 'timeZone', flag: 'time-zone', env: 'OPENTPS_TIME_ZONE', defaultValue: () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC', parse: timeZone, help: 'default time zone for /time answers' },
+] as const satisfies ReadonlyArray<SettingSpec<keyof OpenTpsConfig>>;
+
+/** Compile-time proof that SETTINGS covers every configuration key. */
+type UncoveredSetting = Exclude<keyof OpenTpsConfig, (typeof SETTINGS)[number]['key']>;
+export const IS_EVERY_SETTING_COVERED: [UncoveredSetting] extends [never] ? true : never = true;

@@ -1,0 +1,47 @@
+// Registers CWMs with their provisioning keys (the HMAC keys of PROTOCOL.md A3) and lists the fleet.
+
+import { OpenTpsError } from '../errors.js';
+import { isValidDeviceId } from '../protocol/device-id.js';
+import type { Clock } from './clock.js';
+import type { DeviceRecord, DeviceSummary } from './device-store.js';
+import type { Store } from './store.js';
+
+export interface DeviceRegistryDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  /** A fresh random provisioning key (hex). */
+  readonly generateKey: () => string;
+}
+
+export interface AddDeviceInput {
+  readonly id: string;
+  readonly key?: string | undefined;
+  readonly name?: string | undefined;
+}
+
+export interface DeviceRegistry {
+  /** @throws OpenTpsError ERR_DEVICE_ID_INVALID, ERR_DEVICE_KEY_INVALID, ERR_DEVICE_NAME_INVALID, ERR_DEVICE_EXISTS */
+  addDevice(input: AddDeviceInput): Promise<{ device: DeviceRecord; key: string }>;
+  listDevices(): Promise<DeviceSummary[]>;
+}
+
+const KEY = /^[!-~]{8,256}$/;
+// Control characters (C0, DEL, C1) are refused in names so they cannot corrupt terminals or logs.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+export function createDeviceRegistry(deps: DeviceRegistryDeps): DeviceRegistry {
+  return {
+    async addDevice(input) {
+      if (!isValidDeviceId(input.id)) throw new OpenTpsError('ERR_DEVICE_ID_INVALID', JSON.stringify(input.id));
+      const key = input.key ?? deps.generateKey();
+      if (!KEY.test(key)) throw new OpenTpsError('ERR_DEVICE_KEY_INVALID');
+      const name = input.name ?? null;
+      if (name !== null && (name.length > 200 || CONTROL.test(name))) throw new OpenTpsError('ERR_DEVICE_NAME_INVALID');
+      const device = await deps.store.addDevice({ id: input.id, key, name, createdAtMs: deps.clock.nowMs() });
+      return { device, key };
+    },
+    async listDevices() {
+      return deps.store.listDevices(deps.clock.nowMs());
+    },
+  };
+}

@@ -1,0 +1,53 @@
+// The storage port for registered devices (CWMs) and the latest state of every device seen.
+
+export interface DeviceRecord {
+  readonly id: string;
+  readonly name: string | null;
+  /** The provisioning key that signs the device's requests; null for a device only discovered in `open` mode. */
+  readonly key: string | null;
+  readonly isDisabled: boolean;
+  /** IANA time zone for /time answers; null means the server's default. */
+  readonly timeZone: string | null;
+  readonly createdAtMs: number;
+  readonly lastSeenAtMs: number | null;
+  readonly lastRemoteAddress: string | null;
+  readonly okmCount: number;
+  readonly crcFailureCount: number;
+}
+
+export interface DeviceSummary extends DeviceRecord {
+  /** Messages waiting to be delivered (state `queued`, not expired). */
+  readonly queuedCount: number;
+}
+
+/** Latest state of one device that sends OKMs: a CWM itself or an OKE behind it. */
+export interface DeviceState {
+  readonly deviceId: string;
+  readonly cwmId: string;
+  readonly firstSeenAtMs: number;
+  readonly lastSeenAtMs: number;
+  /** The last `_pld._hbt` object as sent. */
+  readonly lastHeartbeat: Record<string, unknown> | null;
+  readonly lastHeartbeatAtMs: number | null;
+  /** Every heartbeat field with its latest value (heartbeats may carry only some fields). */
+  readonly latestFields: Record<string, unknown>;
+}
+
+export interface NewDevice {
+  readonly id: string;
+  readonly key: string | null;
+  readonly name: string | null;
+  readonly createdAtMs: number;
+}
+
+export interface DeviceStore {
+  /** @throws OpenTpsError ERR_DEVICE_EXISTS when the id is taken by a registered device. A discovered (key-less) device is upgraded. */
+  addDevice(device: NewDevice): Promise<DeviceRecord>;
+  /** Records a device first seen in `open` mode (no key); does nothing when it exists. */
+  addDiscoveredDevice(id: string, atMs: number): Promise<void>;
+  findDevice(id: string): Promise<DeviceRecord | null>;
+  listDevices(nowMs: number): Promise<DeviceSummary[]>;
+  listDeviceStates(cwmId: string): Promise<DeviceState[]>;
+  /** Marks a CWM as seen (on /pull and other requests that store no OKM). */
+  touchDevice(id: string, atMs: number, remoteAddress: string | null): Promise<void>;
+}

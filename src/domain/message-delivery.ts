@@ -1,0 +1,75 @@
+// Handles one /pull (PROTOCOL.md A4): the oldest deliverable message of the CWM, leased until the
+// response is fully written (then `delivered`) or released when the connection fails first.
+
+import { OpenTpsError } from '../errors.js';
+import { encodeIdlePullAnswer, encodePullAnswer } from '../protocol/device-answers.js';
+import { decodePullRequest } from '../protocol/pull-request.js';
+import type { AuthMode } from './auth-mode.js';
+import type { Clock } from './clock.js';
+import { authenticateSignedRequest } from './device-authenticator.js';
+import type { RequestObservation } from './request-observation.js';
+import type { Store } from './store.js';
+
+export interface MessageDeliveryDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly authMode: AuthMode;
+  /** How long a message handed to a response stays reserved for it (a crash mid-write frees it after this). */
+  readonly deliveryLeaseMs: number;
+}
+
+export interface PullParams {
+  readonly encodedReq: string | undefined;
+  readonly signature: string | undefined;
+  readonly remoteAddress: string | null;
+}
+
+export interface PullResult {
+  readonly body: string;
+  /** The queue entry in the body, which the transport must settle with confirm or release. */
+  readonly leasedMessageId: number | null;
+}
+
+export interface MessageDelivery {
+  servePull(params: PullParams, observation: RequestObservation): Promise<PullResult>;
+  /** Call once the response carrying the message was fully written. */
+  confirmDelivery(messageId: number): Promise<void>;
+  /** Call when the response carrying the message could not be written. */
+  releaseDelivery(messageId: number): Promise<void>;
+}
+
+export function createMessageDelivery(deps: MessageDeliveryDeps): MessageDelivery {
+  return {
+    async servePull(params, observation) {
+      // A bare `GET /pull` is the vendor's browser smoke test: answer it, touch nothing.
+      if (params.encodedReq === undefined && params.signature === undefined) {
+        return { body: encodeIdlePullAnswer(), leasedMessageId: null };
+      }
+      if (params.encodedReq === undefined) throw new OpenTpsError('ERR_REQUEST_MISSING_REQ');
+      const { request, device } = await authenticateSignedRequest(
+        deps,
+        { encodedReq: params.encodedReq, signature: params.signature },
+        decodePullRequest,
+        (pull) => pull.deviceId,
+        observation,
+      );
+      const nowMs = deps.clock.nowMs();
+      if (!device) {
+        await deps.store.addDiscoveredDevice(request.deviceId, nowMs);
+        observation.deviceId = request.deviceId;
+      }
+      await deps.store.touchDevice(request.deviceId, nowMs, params.remoteAddress);
+      // `lokm:false` right after a delivery: the CWM says the last OKM did not arrive well; give it again.
+      if (request.lastOkmReceived === false) await deps.store.requeueLastDelivery(request.deviceId);
+      const leased = await deps.store.leaseNextMessage(request.deviceId, nowMs, nowMs + deps.deliveryLeaseMs);
+      if (!leased) return { body: encodeIdlePullAnswer(), leasedMessageId: null };
+      return { body: encodePullAnswer(leased.message.okmText, leased.isMorePending), leasedMessageId: leased.message.id };
+    },
+    async confirmDelivery(messageId) {
+      await deps.store.confirmDelivery(messageId, deps.clock.nowMs());
+    },
+    async releaseDelivery(messageId) {
+      await deps.store.releaseLease(messageId);
+    },
+  };
+}

@@ -1,0 +1,107 @@
+// Handles one /push (PROTOCOL.md A3): authenticate, store the OKM durably and idempotently, update
+// device state, match answers to delivered messages, and say whether the CWM should pull.
+
+import { OpenTpsError } from '../errors.js';
+import { encodePushAnswer } from '../protocol/device-answers.js';
+import { decodePushRequest, type PushRequest } from '../protocol/push-request.js';
+import { parseOkmTimestamp } from '../protocol/okm-timestamp.js';
+import { isJsonObject, type UpstreamOkm } from '../protocol/upstream-okm.js';
+import type { AuthMode } from './auth-mode.js';
+import type { Clock } from './clock.js';
+import { authenticateSignedRequest } from './device-authenticator.js';
+import type { RequestObservation } from './request-observation.js';
+import type { Store } from './store.js';
+import type { PushOutcome, PushRecord } from './telemetry-store.js';
+
+export interface PushIngestDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly authMode: AuthMode;
+  readonly maxOkmBytes: number;
+}
+
+export interface PushParams {
+  readonly encodedReq: string | undefined;
+  readonly signature: string | undefined;
+  readonly remoteAddress: string | null;
+}
+
+export interface PushResult {
+  readonly body: string;
+  readonly outcome: PushOutcome;
+}
+
+export interface PushIngest {
+  ingestPush(params: PushParams, observation: RequestObservation): Promise<PushResult>;
+}
+
+export function createPushIngest(deps: PushIngestDeps): PushIngest {
+  return {
+    async ingestPush(params, observation) {
+      if (params.encodedReq === undefined) throw new OpenTpsError('ERR_REQUEST_MISSING_REQ');
+      const { request, device, verdict } = await authenticateSignedRequest(
+        deps,
+        { encodedReq: params.encodedReq, signature: params.signature },
+        (text) => decodePushRequest(text, deps.maxOkmBytes),
+        (push) => push.okm.cwmId,
+        observation,
+      );
+      observation.crcVerdict = request.okm.crc.verdict;
+      if (!device) {
+        await deps.store.addDiscoveredDevice(request.okm.cwmId, deps.clock.nowMs());
+        observation.deviceId = request.okm.cwmId;
+      }
+      const record = toPushRecord(request, verdict, deps.clock.nowMs(), params.remoteAddress);
+      const outcome = await deps.store.recordPush(record);
+      return { body: encodePushAnswer(outcome.isPullPending), outcome };
+    },
+  };
+}
+
+/** The dedup identity of PROTOCOL.md A3 (same CWM, `_id`, `_ts`, `_crc`), narrowed to the same origin device. */
+export function dedupKeyOf(okm: UpstreamOkm): string | null {
+  if (okm.id === null) return null;
+  return JSON.stringify([okm.id, okm.ts, okm.crc.received]);
+}
+
+/** A heartbeat is an OKM whose payload carries an `_hbt` object. */
+export function heartbeatOf(okm: UpstreamOkm): Record<string, unknown> | null {
+  const heartbeat = okm.payload?.['_hbt'];
+  return isJsonObject(heartbeat) ? heartbeat : null;
+}
+
+/**
+ * Whether this OKM can be the answer to a delivered message: it has an `_id` and is not a plain
+ * heartbeat (an OKE numbers its heartbeats itself, so a heartbeat `_id` equal to a message `_id` is chance).
+ */
+export function isAnswerCandidate(okm: UpstreamOkm): boolean {
+  if (okm.id === null) return false;
+  const keys = okm.payload ? Object.keys(okm.payload) : [];
+  return !(keys.length === 1 && keys[0] === '_hbt');
+}
+
+function toPushRecord(request: PushRequest, auth: PushRecord['auth'], nowMs: number, remoteAddress: string | null): PushRecord {
+  const { okm } = request;
+  const ts = okm.ts === null ? null : parseOkmTimestamp(okm.ts);
+  return {
+    cwmId: okm.cwmId,
+    originId: okm.originId,
+    cmd: okm.cmd,
+    okmId: okm.id,
+    ts: okm.ts,
+    tsEpochMs: ts === null ? null : ts.kind === 'zoned' ? ts.epochMs : ts.wallClockMs,
+    isTsLocal: ts?.kind === 'local',
+    receivedAtMs: nowMs,
+    crcVerdict: okm.crc.verdict,
+    crcReceived: okm.crc.received,
+    crcExpected: okm.crc.expected,
+    auth,
+    rawOkm: okm.text,
+    payload: okm.payload,
+    envelope: request.envelope,
+    remoteAddress,
+    dedupKey: dedupKeyOf(okm),
+    heartbeat: heartbeatOf(okm),
+    answerCandidate: isAnswerCandidate(okm) && okm.id !== null ? { okmId: okm.id } : null,
+  };
+}

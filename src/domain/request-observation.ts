@@ -1,0 +1,19 @@
+// What the domain learnt about one device request, for the traffic recorder: who claimed to send it,
+// whether that device is registered, and the HMAC and CRC verdicts. Filled in as the request is handled.
+
+import type { CrcVerdict } from '../protocol/okm-crc.js';
+
+export type SignatureVerdict = 'valid' | 'missing' | 'malformed' | 'invalid' | 'not-checked';
+
+export interface RequestObservation {
+  /** The registered (or, in `open` mode, discovered) device the request belongs to. */
+  deviceId: string | null;
+  /** The id the request named, registered or not. */
+  claimedDeviceId: string | null;
+  signatureVerdict: SignatureVerdict | null;
+  crcVerdict: CrcVerdict | null;
+}
+
+export function createRequestObservation(): RequestObservation {
+  return { deviceId: null, claimedDeviceId: null, signatureVerdict: null, crcVerdict: null };
+}

@@ -1,0 +1,14 @@
+// Everything the domain needs from persistence, as one port that each backend (SQLite now,
+// PostgreSQL next) implements and that one contract suite tests.
+
+import type { DeviceStore } from './device-store.js';
+import type { MessageStore } from './message-store.js';
+import type { TelemetryStore } from './telemetry-store.js';
+import type { TrafficStore } from './traffic-store.js';
+
+export interface Store extends DeviceStore, MessageStore, TelemetryStore, TrafficStore {
+  /** Writes accepted but not yet committed: the back-pressure signal for overload protection. */
+  readonly pendingWriteCount: number;
+  /** Waits for pending writes to commit, then releases the backend. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,68 @@
+// The storage port for upstream OKMs: raw and parsed, stored idempotently, with the device state
+// and answer matching they imply applied in the same transaction.
+
+import type { CrcVerdict } from '../protocol/okm-crc.js';
+
+/** How the OKM was authenticated: `hmac` (verified), or, in `open` mode only, why it was let in. */
+export type AuthVerdict = 'hmac' | 'unsigned' | 'bad-signature' | 'unknown-device';
+
+export interface PushRecord {
+  readonly cwmId: string;
+  readonly originId: string;
+  readonly cmd: string | null;
+  readonly okmId: number | null;
+  readonly ts: string | null;
+  /** The instant of `_ts` when it carries a zone; for a zone-less `_ts`, its wall clock read as UTC. */
+  readonly tsEpochMs: number | null;
+  readonly isTsLocal: boolean;
+  readonly receivedAtMs: number;
+  readonly crcVerdict: CrcVerdict;
+  readonly crcReceived: string | null;
+  readonly crcExpected: string | null;
+  readonly auth: AuthVerdict;
+  readonly rawOkm: string;
+  readonly payload: Record<string, unknown> | null;
+  readonly envelope: Record<string, unknown>;
+  readonly remoteAddress: string | null;
+  /** Identity of a re-sent OKM; null when the OKM has no `_id` and so cannot be recognised again. */
+  readonly dedupKey: string | null;
+  /** The heartbeat object (`_pld._hbt`) when the OKM is a heartbeat. */
+  readonly heartbeat: Record<string, unknown> | null;
+  /** Set when this OKM may answer a delivered message (same `_id`, from the addressed device). */
+  readonly answerCandidate: { readonly okmId: number } | null;
+}
+
+export interface PushOutcome {
+  readonly storedOkmId: number;
+  readonly isDuplicate: boolean;
+  /** The queue entry this OKM answered, if any. */
+  readonly answeredMessageId: number | null;
+  readonly isPullPending: boolean;
+}
+
+export interface StoredOkm {
+  readonly id: number;
+  readonly cwmId: string;
+  readonly originId: string;
+  readonly cmd: string | null;
+  readonly okmId: number | null;
+  readonly ts: string | null;
+  readonly receivedAtMs: number;
+  readonly crcVerdict: CrcVerdict;
+  readonly auth: AuthVerdict;
+  readonly rawOkm: string;
+  readonly payload: Record<string, unknown> | null;
+}
+
+export interface OkmQuery {
+  readonly cwmId?: string;
+  readonly originId?: string;
+  readonly limit: number;
+}
+
+export interface TelemetryStore {
+  /** Stores the OKM durably (once per dedup key) and updates the device state; resolves after commit. */
+  recordPush(record: PushRecord): Promise<PushOutcome>;
+  listOkms(query: OkmQuery): Promise<StoredOkm[]>;
+  countOkms(cwmId: string): Promise<number>;
+}

@@ -1,0 +1,130 @@
+// The only place that wires OpenTPS together: configuration -> store -> domain services -> transports.
+// Building the app and listening are separate, so tests can drive the app without an open port.
+
+import { randomBytes } from 'node:crypto';
+import { pino, type Logger } from 'pino';
+import { buildDeviceApp, type DeviceApp } from './adapters/device-http/device-app.js';
+import { openSqliteStore } from './adapters/storage/sqlite/sqlite-store.js';
+import { ensureSelfSignedIdentity, loadTlsIdentity, type TlsIdentity } from './adapters/tls/self-signed-certificate.js';
+import type { OpenTpsConfig } from './config/config-schema.js';
+import { createSystemClock, type Clock } from './domain/clock.js';
+import { createDeviceRegistry, type DeviceRegistry } from './domain/device-registry.js';
+import { createMessageDelivery, type MessageDelivery } from './domain/message-delivery.js';
+import { createMessageQueue, type MessageQueue } from './domain/message-queue.js';
+import { createPushIngest, type PushIngest } from './domain/push-ingest.js';
+import type { Store } from './domain/store.js';
+import { createTrafficRecorder, type TrafficRecorder } from './domain/traffic-recorder.js';
+
+export interface Services {
+  readonly config: Readonly<OpenTpsConfig>;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly registry: DeviceRegistry;
+  readonly queue: MessageQueue;
+  readonly pushIngest: PushIngest;
+  readonly delivery: MessageDelivery;
+  readonly traffic: TrafficRecorder;
+}
+
+/** Opens the store and builds every domain service on it (used by the server and the CLI alike). */
+export function openServices(config: Readonly<OpenTpsConfig>, clock: Clock = createSystemClock()): Services {
+  const store = openSqliteStore({ dataDir: config.dataDir, durability: config.durability, busyTimeoutMs: 10_000 });
+  return {
+    config,
+    store,
+    clock,
+    registry: createDeviceRegistry({ store, clock, generateKey: () => randomBytes(16).toString('hex') }),
+    queue: createMessageQueue({
+      store,
+      clock,
+      defaultTtlSeconds: config.messageTtlSeconds,
+      maxQueuedPerCwm: config.maxQueuedPerCwm,
+      maxOkmBytes: config.maxOkmBytes,
+    }),
+    pushIngest: createPushIngest({ store, clock, authMode: config.authMode, maxOkmBytes: config.maxOkmBytes }),
+    delivery: createMessageDelivery({ store, clock, authMode: config.authMode, deliveryLeaseMs: config.deliveryLeaseMs }),
+    traffic: createTrafficRecorder({ store, keepPerDevice: config.trafficPerDevice }),
+  };
+}
+
+export function createLogger(config: Readonly<OpenTpsConfig>): Logger {
+  return pino({ level: config.logLevel, base: { service: 'opentps' } });
+}
+
+/** Builds the device app for the services (no port opened). */
+export function buildApp(services: Services, logger: Logger, tls: TlsIdentity | null): DeviceApp {
+  const { config } = services;
+  return buildDeviceApp({
+    store: services.store,
+    clock: services.clock,
+    pushIngest: services.pushIngest,
+    delivery: services.delivery,
+    traffic: services.traffic,
+    logger,
+    tls: tls ?? undefined,
+    limits: {
+      maxBodyBytes: config.maxBodyBytes,
+      maxQueryBytes: config.maxQueryBytes,
+      maxInflightRequests: config.maxInflightRequests,
+      maxPendingWrites: config.maxPendingWrites,
+      retryAfterSeconds: config.retryAfterSeconds,
+      keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+      requestTimeoutMs: config.requestTimeoutMs,
+      defaultTimeZone: config.timeZone,
+    },
+  });
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly tls: TlsIdentity | null;
+  /** Graceful stop: refuse new requests, finish in-flight ones, commit, close the store. */
+  stop(): Promise<void>;
+}
+
+const EXPIRY_SWEEP_MS = 60_000;
+
+/** Opens everything and listens. */
+export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logger = createLogger(config)): Promise<RunningServer> {
+  const tls = config.isPlainHttp
+    ? null
+    : config.certFile !== null && config.keyFile !== null
+      ? loadTlsIdentity(config.certFile, config.keyFile)
+      : await ensureSelfSignedIdentity(config.dataDir);
+  const services = openServices(config);
+  const deviceApp = buildApp(services, logger, tls);
+  const sweeper = setInterval(() => {
+    services.store.expireMessages(services.clock.nowMs()).catch((error: unknown) => logger.error({ err: error }, 'expiring messages failed'));
+  }, EXPIRY_SWEEP_MS);
+  sweeper.unref();
+  try {
+    await deviceApp.app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    clearInterval(sweeper);
+    await services.store.close();
+    throw error;
+  }
+  const address = deviceApp.app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `${tls ? 'https' : 'http'}://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+  let stopping: Promise<void> | null = null;
+  return {
+    url,
+    tls,
+    stop() {
+      stopping ??= (async () => {
+        clearInterval(sweeper);
+        deviceApp.beginShutdown();
+        const closing = deviceApp.app.close();
+        const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs).unref());
+        if ((await Promise.race([closing.then(() => 'closed' as const), timeout])) === 'timeout') {
+          logger.warn({ inflight: deviceApp.inflightCount() }, 'shutdown timeout: closing remaining connections');
+          deviceApp.app.server.closeAllConnections();
+        }
+        await services.store.close();
+      })();
+      return stopping;
+    },
+  };
+}
