@@ -1,0 +1,81 @@
+// Starts the real `opentps` executable as a child process, the way an operator does, and learns
+// its URL from the start-up log line. Also runs one-shot CLI commands.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'opentps.mjs');
+
+export interface ServerProcess {
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** The self-signed certificate to trust (null for --http). */
+  readonly ca: string | null;
+  /** Log lines seen so far. */
+  readonly logLines: string[];
+  /** Sends a signal and waits for the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export async function startServerProcess(dataDir: string, extraArgs: readonly string[] = []): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--data', dataDir, '--host', '127.0.0.1', '--port', '0', ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logLines: string[] = [];
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const lines = createInterface({ input: child.stdout ?? process.stdin });
+  const url = await new Promise<string>((resolve, reject) => {
+    const onExit = (code: number | null): void => reject(new Error(`server exited with ${code} before listening: ${stderr}`));
+    child.once('exit', onExit);
+    lines.on('line', (line) => {
+      logLines.push(line);
+      try {
+        const entry: unknown = JSON.parse(line);
+        if (typeof entry === 'object' && entry !== null && 'url' in entry && typeof entry.url === 'string') {
+          child.off('exit', onExit);
+          resolve(entry.url.replace('localhost', '127.0.0.1'));
+        }
+      } catch {
+        // Not a JSON log line (should not happen with pino); keep reading.
+      }
+    });
+  });
+  const isTls = url.startsWith('https:');
+  const ca = isTls && !extraArgs.includes('--cert') ? readFileSync(join(dataDir, 'tls', 'self-signed-cert.pem'), 'utf8') : null;
+  return {
+    url,
+    child,
+    ca,
+    logLines,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      const exited = once(child, 'exit');
+      child.kill(signal);
+      const [code] = (await exited) as [number | null];
+      return code;
+    },
+  };
+}
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `opentps <args>` to completion. */
+export async function runCliProcess(args: readonly string[]): Promise<CliResult> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stdout, stderr };
+}
