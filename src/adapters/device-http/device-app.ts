@@ -1,7 +1,7 @@
 // The device transport: a Fastify app serving /push, /pull, /time, /provision (and recording every
 // request, known path or not), with size limits, overload shedding and no open port of its own.
 
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Clock } from '../../domain/clock.js';
@@ -10,8 +10,9 @@ import type { PushIngest } from '../../domain/push-ingest.js';
 import { createRequestObservation } from '../../domain/request-observation.js';
 import type { Store } from '../../domain/store.js';
 import { recordableHeaders, type TrafficRecorder } from '../../domain/traffic-recorder.js';
-import { OpenTpsError } from '../../errors.js';
-import { errorCodeOf, sendDeviceError } from './device-reply.js';
+import { ERROR_CATALOGUE, OpenTpsError, type ErrorCode } from '../../errors.js';
+import { encodeDeviceError } from '../../protocol/device-answers.js';
+import { errorCodeOf, sendDeviceError, sendJson } from './device-reply.js';
 import './fastify-augmentation.js';
 import { redactUrl } from './log-redaction.js';
 import { registerProvisionRoute } from './provision-route.js';
@@ -54,16 +55,34 @@ export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
   const { limits } = deps;
   // Node refuses headers (the URL included) past maxHeaderSize with a bare 431; keep that above our own
   // query limit so an oversized query gets our JSON 413 instead.
-  // Node refuses headers (the URL included) past maxHeaderSize with a bare 431; keep that above our own
-  // query limit so an oversized query gets our JSON 413 instead.
   const maxHeaderSize = limits.maxQueryBytes + 16 * 1024;
   const tls = deps.tls;
   const app = Fastify({
     loggerInstance: deps.logger,
-    disableRequestLogging: true,
+    // Fastify's per-request lines would log raw URLs (signatures included); onResponse logs a redacted line.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: limits.maxBodyBytes,
     return503OnClosing: false,
     forceCloseConnections: 'idle',
+    // A path Fastify cannot decode (`/foo/%zz`) is refused before any hook runs, with Fastify's own
+    // body and no traffic entry. Every request a device makes must be answered in our format and
+    // recorded (PROTOCOL.md A6), so it is done here.
+    frameworkErrors: (error, request, reply) => {
+      const code: ErrorCode = error.code === 'FST_ERR_BAD_URL' ? 'ERR_REQUEST_ENCODING' : 'ERR_REQUEST_INVALID';
+      const receivedAtMs = deps.clock.nowMs();
+      const body = encodeDeviceError(code);
+      const status = ERROR_CATALOGUE[code].status;
+      reply.raw.once('finish', () => {
+        deps.traffic
+          .record({
+            deviceId: null, claimedDeviceId: null, receivedAtMs, remoteAddress: request.ip ?? null, method: request.method,
+            url: request.raw.url ?? '', headers: recordableHeaders(request.headers), body: '', status, response: body,
+            durationMs: deps.clock.nowMs() - receivedAtMs, signatureVerdict: null, crcVerdict: null, errorCode: code,
+          })
+          .catch((recordError: unknown) => request.log.error({ err: recordError }, 'recording traffic failed'));
+      });
+      void sendJson(reply, status, body);
+    },
     serverFactory: (handler) => {
       const server: Server = tls
         ? createHttpsServer({ maxHeaderSize, cert: tls.certPem, key: tls.keyPem, minVersion: 'TLSv1.2' }, handler)

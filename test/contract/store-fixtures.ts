@@ -1,0 +1,97 @@
+// Builders for the store contract: valid inputs to the Store port with only the fields a test cares
+// about spelled out. Backend-agnostic: nothing here knows how a store keeps its data.
+
+import { buildDownstreamOkm } from '../../src/protocol/downstream-okm.js';
+import type { Store } from '../../src/domain/store.js';
+import type { NewMessage } from '../../src/domain/message-store.js';
+import type { PushRecord } from '../../src/domain/telemetry-store.js';
+import type { TrafficEntry } from '../../src/domain/traffic-store.js';
+
+/** A fixed instant for the fake clock: tests pass plain numbers, never read the wall clock. */
+export const T0 = 1_800_000_000_000;
+export const HOUR_MS = 3_600_000;
+
+export const CWM_A = '0002010203040506';
+export const CWM_B = '0002AABBCCDDEEFF';
+export const OKE_1 = '036334d0b8df1f05';
+export const OKE_2 = '036334d0b8df1f06';
+
+/** The store as the running test sees it; `reopen` replaces it with a fresh handle on the same data. */
+export interface ContractContext {
+  readonly store: Store;
+  reopen(): Promise<Store>;
+}
+
+/** Registers a CWM with a key, as an operator would. */
+export async function registerDevice(store: Store, id: string, atMs = T0): Promise<void> {
+  await store.addDevice({ id, key: `key-of-${id}`, name: null, createdAtMs: atMs });
+}
+
+/** A message for `cwmId` created at T0 that lives an hour, addressed to the CWM itself unless told otherwise. */
+export function newMessage(cwmId: string, overrides: Partial<NewMessage> = {}): NewMessage {
+  const destination = overrides.destination ?? [cwmId];
+  const cmd = overrides.cmd ?? 'wr';
+  const payload = overrides.payload ?? { cmd: { relay: 1 } };
+  return {
+    cwmId,
+    destination,
+    cmd,
+    payload,
+    createdAtMs: T0,
+    expiresAtMs: T0 + HOUR_MS,
+    maxQueued: 100,
+    buildOkmText: (okmId) => buildDownstreamOkm({ destination, cmd, id: okmId, ts: '2027-01-15T08:00:00Z', payload }),
+    ...overrides,
+  };
+}
+
+/** An upstream OKM as push ingest hands it to the store: from `originId` via `cwmId`, valid CRC, signed. */
+export function pushRecord(cwmId: string, overrides: Partial<PushRecord> = {}): PushRecord {
+  const originId = overrides.originId ?? cwmId;
+  const okmId = overrides.okmId === undefined ? 7 : overrides.okmId;
+  const payload = overrides.payload === undefined ? { _hbt: { temp: 180 } } : overrides.payload;
+  const source = originId === cwmId ? [cwmId] : [originId, cwmId];
+  return {
+    cwmId,
+    originId,
+    cmd: 'wr',
+    okmId,
+    ts: '2027-01-15T08:00:00',
+    tsEpochMs: T0,
+    isTsLocal: true,
+    receivedAtMs: T0,
+    crcVerdict: 'valid',
+    crcReceived: 'ABCD',
+    crcExpected: 'ABCD',
+    auth: 'hmac',
+    rawOkm: JSON.stringify({ _src: source, _cmd: 'wr', _id: okmId, _ts: '2027-01-15T08:00:00', _crc: 'ABCD', _pld: payload }),
+    payload,
+    envelope: { ts: '2027-01-15T08:00:01' },
+    remoteAddress: '192.0.2.10',
+    dedupKey: okmId === null ? null : `dedup-${originId}-${okmId}`,
+    heartbeat: null,
+    answerCandidate: null,
+    ...overrides,
+  };
+}
+
+/** One recorded device request. */
+export function trafficEntry(deviceId: string | null, overrides: Partial<TrafficEntry> = {}): TrafficEntry {
+  return {
+    deviceId,
+    claimedDeviceId: deviceId ?? 'FFFF000000000000',
+    receivedAtMs: T0,
+    remoteAddress: '192.0.2.10',
+    method: 'POST',
+    url: '/push?req=%7B%7D',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: '',
+    status: 200,
+    response: '{"push":true,"pull":false}',
+    durationMs: 1.5,
+    signatureVerdict: 'valid',
+    crcVerdict: 'valid',
+    errorCode: null,
+    ...overrides,
+  };
+}
