@@ -55,7 +55,7 @@ export function createSqliteTrafficRepo(db: Database, batcher: WriteBatcher): Tr
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const prune = db.prepare(
-    `DELETE FROM traffic WHERE bucket = ?1 AND id <= (SELECT id FROM traffic WHERE bucket = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)`,
+    `DELETE FROM traffic WHERE bucket = @bucket AND id <= (SELECT id FROM traffic WHERE bucket = @bucket ORDER BY id DESC LIMIT 1 OFFSET @keep)`,
   );
   const selectBucket = db.prepare<[string, number], TrafficRow>('SELECT * FROM traffic WHERE bucket = ? ORDER BY id DESC LIMIT ?');
   const selectAll = db.prepare<[number], TrafficRow>('SELECT * FROM traffic ORDER BY id DESC LIMIT ?');
@@ -72,7 +72,7 @@ export function createSqliteTrafficRepo(db: Database, batcher: WriteBatcher): Tr
         );
         const count = (insertsSincePrune.get(bucket) ?? 0) + 1;
         if (count >= PRUNE_EVERY) {
-          prune.run(bucket, keepPerBucket);
+          prune.run({ bucket, keep: keepPerBucket });
           insertsSincePrune.delete(bucket);
         } else {
           insertsSincePrune.set(bucket, count);
