@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { isOpenTpsError } from '../errors.js';
+import { loadConfig } from './load-config.js';
+
+function problemsOf(run: () => unknown): string[] {
+  try {
+    run();
+  } catch (error) {
+    if (isOpenTpsError(error, 'ERR_CONFIG_INVALID')) {
+      const problems = error.details?.['problems'];
+      return Array.isArray(problems) ? problems.map(String) : [];
+    }
+    throw error;
+  }
+  return [];
+}
+
+test('defaults apply when neither flags nor environment give a value', () => {
+  const config = loadConfig({}, {});
+  assert.equal(config.dataDir, './data');
+  assert.equal(config.port, 8443);
+  assert.equal(config.isPlainHttp, false);
+  assert.equal(config.authMode, 'hmac');
+  assert.equal(config.maxQueuedPerCwm, 100);
+  assert.equal(config.messageTtlSeconds, 86_400);
+  assert.equal(config.trafficPerDevice, 500);
+  assert.equal(config.durability, 'full');
+});
+
+test('flags win over the environment, which wins over defaults', () => {
+  const config = loadConfig({ port: '9000' }, { OPENTPS_PORT: '7000', OPENTPS_AUTH: 'open', OPENTPS_HTTP: 'true' });
+  assert.equal(config.port, 9000);
+  assert.equal(config.authMode, 'open');
+  assert.equal(config.isPlainHttp, true);
+});
+
+test('the configuration is frozen after validation', () => {
+  const config = loadConfig({}, {});
+  assert.ok(Object.isFrozen(config));
+});
+
+test('every bad value is reported on its own line with the name, what was expected and what was received', () => {
+  const problems = problemsOf(() =>
+    loadConfig({ port: '70000', auth: 'maybe' }, { OPENTPS_MAX_QUEUED: 'lots', OPENTPS_TIME_ZONE: 'Mars/Olympus', OPENTPS_HTTP: 'perhaps' }),
+  );
+  assert.deepEqual(problems, [
+    '--port: expected an integer from 0 to 65535, received "70000"',
+    'OPENTPS_HTTP: expected true or false, received "perhaps"',
+    '--auth: expected one of hmac, open, received "maybe"',
+    'OPENTPS_MAX_QUEUED: expected an integer from 1 to 100000, received "lots"',
+    'OPENTPS_TIME_ZONE: expected an IANA time zone such as Europe/Paris, received "Mars/Olympus"',
+  ]);
+});
+
+test('numbers must be whole: 1.5, 1e3 and empty strings are refused', () => {
+  assert.equal(problemsOf(() => loadConfig({ port: '1.5' }, {})).length, 1);
+  assert.equal(problemsOf(() => loadConfig({ port: '1e3' }, {})).length, 1);
+  assert.equal(problemsOf(() => loadConfig({}, { OPENTPS_PORT: '' })).length, 1);
+});
+
+test('a certificate without its key (or the reverse) is refused', () => {
+  assert.deepEqual(problemsOf(() => loadConfig({ cert: '/tmp/cert.pem' }, {})), ['--cert/--key: expected both or neither, received only one']);
+  assert.equal(loadConfig({ cert: '/tmp/c.pem', key: '/tmp/k.pem' }, {}).keyFile, '/tmp/k.pem');
+});
