@@ -3,7 +3,8 @@
 
 import type { Database } from 'better-sqlite3';
 
-const MIGRATIONS: readonly string[] = [
+/** The system of record: devices, their state, OKMs and the message queue. */
+export const RECORD_MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE devices (
     id TEXT PRIMARY KEY,
@@ -80,6 +81,15 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX messages_by_cwm_state ON messages(cwm_id, state, id);
   CREATE INDEX messages_by_answer ON messages(cwm_id, okm_id, state);
 
+  `,
+];
+
+/**
+ * The traffic recorder's file: diagnostics kept apart from the system of record, so that its writes
+ * (one per device request) need no fsync of their own and never slow down acknowledgements.
+ */
+export const TRAFFIC_MIGRATIONS: readonly string[] = [
+  `
   CREATE TABLE traffic (
     id INTEGER PRIMARY KEY,
     bucket TEXT NOT NULL,
@@ -101,17 +111,15 @@ const MIGRATIONS: readonly string[] = [
   `,
 ];
 
-/** Brings the schema up to date; safe to call on every open, from several processes. */
-export function migrateSqlite(db: Database): void {
+/** Brings a schema up to date; safe to call on every open, from several processes. */
+export function migrateSqlite(db: Database, migrations: readonly string[]): void {
   const apply = db.transaction(() => {
     const current = Number(db.pragma('user_version', { simple: true }));
-    for (let version = current; version < MIGRATIONS.length; version++) {
-      db.exec(MIGRATIONS[version] ?? '');
+    for (let version = current; version < migrations.length; version++) {
+      db.exec(migrations[version] ?? '');
       db.pragma(`user_version = ${version + 1}`);
     }
   });
   // IMMEDIATE takes the write lock first, so two processes starting together migrate one after the other.
   apply.immediate();
 }
-
-export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;

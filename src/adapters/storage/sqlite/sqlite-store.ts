@@ -8,7 +8,7 @@ import type { Store } from '../../../domain/store.js';
 import { OpenTpsError } from '../../../errors.js';
 import { createSqliteDeviceRepo } from './sqlite-device-repo.js';
 import { createSqliteMessageRepo } from './sqlite-message-repo.js';
-import { migrateSqlite } from './sqlite-migrations.js';
+import { RECORD_MIGRATIONS, TRAFFIC_MIGRATIONS, migrateSqlite } from './sqlite-migrations.js';
 import { createSqliteTelemetryRepo } from './sqlite-telemetry-repo.js';
 import { createSqliteTrafficRepo } from './sqlite-traffic-repo.js';
 import { createWriteBatcher, type WriteBatcher } from './write-batcher.js';
@@ -29,25 +29,37 @@ export interface SqliteStore extends Store {
 }
 
 export const SQLITE_FILE_NAME = 'opentps.db';
+export const SQLITE_TRAFFIC_FILE_NAME = 'traffic.db';
 
-export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
-  const path = join(options.dataDir, SQLITE_FILE_NAME);
-  let db: Database.Database;
+function openDatabase(path: string, synchronous: 'FULL' | 'NORMAL', migrations: readonly string[], busyTimeoutMs: number): Database.Database {
   try {
-    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-    db = new Database(path, { timeout: options.busyTimeoutMs });
+    const db = new Database(path, { timeout: busyTimeoutMs });
     db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
-    db.pragma('foreign_keys = ON');
-    migrateSqlite(db);
+    db.pragma(`synchronous = ${synchronous}`);
+    migrateSqlite(db, migrations);
+    return db;
   } catch (cause) {
     throw new OpenTpsError('ERR_STORE_FAILED', `cannot open ${path}`, { cause });
   }
+}
+
+export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  const path = join(options.dataDir, SQLITE_FILE_NAME);
+  try {
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  } catch (cause) {
+    throw new OpenTpsError('ERR_STORE_FAILED', `cannot create ${options.dataDir}`, { cause });
+  }
+  const db = openDatabase(path, options.durability === 'full' ? 'FULL' : 'NORMAL', RECORD_MIGRATIONS, options.busyTimeoutMs);
+  // Traffic is diagnostics: WAL with synchronous=NORMAL survives a process crash without an fsync per commit;
+  // a power cut may lose the last recorded requests, never an OKM or a message.
+  const trafficDb = openDatabase(join(options.dataDir, SQLITE_TRAFFIC_FILE_NAME), 'NORMAL', TRAFFIC_MIGRATIONS, options.busyTimeoutMs);
   const batcher = createWriteBatcher(db);
+  const trafficBatcher = createWriteBatcher(trafficDb);
   const messages = createSqliteMessageRepo(db, batcher);
   const devices = createSqliteDeviceRepo(db, batcher);
   const telemetry = createSqliteTelemetryRepo(db, batcher, messages.hasPendingNow);
-  const traffic = createSqliteTrafficRepo(db, batcher);
+  const traffic = createSqliteTrafficRepo(trafficDb, trafficBatcher);
   let isClosed = false;
 
   return {
@@ -58,13 +70,14 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     batcher,
     path,
     get pendingWriteCount() {
-      return batcher.pendingCount;
+      return batcher.pendingCount + trafficBatcher.pendingCount;
     },
     async close() {
       if (isClosed) return;
       isClosed = true;
-      await batcher.drain();
+      await Promise.all([batcher.drain(), trafficBatcher.drain()]);
       db.close();
+      trafficDb.close();
     },
   };
 }
