@@ -8,6 +8,7 @@ import { runMessagesCommand } from './messages-command.js';
 import { runOkmCommand } from './okm-command.js';
 import { runSendCommand } from './send-command.js';
 import { runServeCommand } from './serve-command.js';
+import { runSimCommand } from './sim-command.js';
 import { runTrafficCommand } from './traffic-command.js';
 
 export const USAGE = `usage: opentps <command> [options]   (every command takes --data DIR, default ./data)
@@ -17,7 +18,9 @@ export const USAGE = `usage: opentps <command> [options]   (every command takes 
   send <cwmId> --dst '<JSON array>' --cmd wr|rd --pld '<JSON object>' [--ttl SECONDS] [--json]
   messages <cwmId> [--json]
   okm crc '<OKM JSON text>'
-  traffic [<deviceId>|unknown] [--limit N] [--json]`;
+  traffic [<deviceId>|unknown] [--limit N] [--json]
+  sim --url <https://host:port> [--devices N] [--okes-per-cwm K] [--interval S] [--duration S]
+      [--insecure | --ca FILE] [--register --data D | --keys FILE] [--seed S] [--max-backoff S] [--json]`;
 
 const COMMANDS: Record<string, (args: readonly string[], io: CliIo) => Promise<number>> = {
   serve: runServeCommand,
@@ -26,6 +29,7 @@ const COMMANDS: Record<string, (args: readonly string[], io: CliIo) => Promise<n
   messages: runMessagesCommand,
   okm: runOkmCommand,
   traffic: runTrafficCommand,
+  sim: runSimCommand,
 };
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {

@@ -1,0 +1,316 @@
+// One virtual ConnectWare Module, store-and-forward like the real one (PROTOCOL.md Part B 3.5):
+// OKMs leave its queues only after `{"push":true}`; failures and 503 back off exponentially up to a
+// limit; `pull:true` makes it pull until `pull:false`; inbound OKMs go to the CWM or the OKE addressed.
+
+import { sealOkmCrc, verifyOkmCrc } from '../protocol/okm-crc.js';
+import { signRequest } from '../protocol/request-signature.js';
+import { isJsonObject } from '../protocol/upstream-okm.js';
+import type { PlannedCwm } from './fleet-plan.js';
+import type { SeededRandom } from './seeded-random.js';
+import type { SimStats } from './sim-stats.js';
+import type { SimTransport } from './sim-transport.js';
+import { VirtualOke } from './virtual-oke.js';
+
+export interface VirtualCwmOptions {
+  readonly plan: PlannedCwm;
+  readonly transport: SimTransport;
+  readonly random: SeededRandom;
+  readonly stats: SimStats;
+  readonly intervalMs: number;
+  readonly maxBackoffMs: number;
+  /** Logs unknown commands and refusals (one line each). */
+  readonly log: (line: string) => void;
+}
+
+interface OutboundOkm {
+  readonly sourceId: string;
+  readonly okmId: number;
+  readonly text: string;
+}
+
+/** The OKE ports a CWM accepts in an `oke` port command (PROTOCOL.md A5). */
+const VALID_PORTS = ['usb', 'ttl', '232', '485'] as const;
+/** Queue capacities reported in `msf`: telemetry, priority, inbound. */
+const QUEUE_CAPACITY = { telemetry: 10_000, priority: 100, inbound: 10 } as const;
+
+/** The CWM's clock in the `ts` style: local wall time without a zone. */
+function localTimestamp(nowMs: number): string {
+  const date = new Date(nowMs - new Date(nowMs).getTimezoneOffset() * 60_000);
+  return date.toISOString().slice(0, 19);
+}
+
+export class VirtualCwm {
+  readonly id: string;
+  readonly okes: readonly VirtualOke[];
+  private readonly options: VirtualCwmOptions;
+  private readonly telemetryQueue: OutboundOkm[] = [];
+  private readonly priorityQueue: OutboundOkm[] = [];
+  private readonly nextIdBySource = new Map<string, number>();
+  private readonly diag = [0, 0, 0, 0];
+  private port = 'usb';
+  private baud = 115_200;
+  private readonly iface: 'wifi' | 'eth';
+  private timers: NodeJS.Timeout[] = [];
+  private isPumping = false;
+  private isStopped = false;
+  private backoffMs = 0;
+  private wakeUp: (() => void) | null = null;
+  private pumpDone: Promise<void> = Promise.resolve();
+
+  constructor(options: VirtualCwmOptions) {
+    this.options = options;
+    this.id = options.plan.id;
+    this.okes = options.plan.okes.map((oke) => new VirtualOke(oke.id, options.random));
+    this.iface = options.random.next() < 0.7 ? 'wifi' : 'eth';
+  }
+
+  /** Starts heartbeats after `startDelayMs` (spread so the fleet does not push in lockstep). */
+  start(startDelayMs: number): void {
+    const first = setTimeout(() => {
+      this.queueHeartbeats();
+      const every = setInterval(() => this.queueHeartbeats(), this.options.intervalMs);
+      this.timers.push(every);
+    }, startDelayMs);
+    this.timers.push(first);
+  }
+
+  /** Stops heartbeats and waits for the request in flight (queued OKMs stay queued, as on a real CWM). */
+  async stop(): Promise<void> {
+    this.isStopped = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers = [];
+    this.wakeUp?.();
+    await this.pumpDone;
+  }
+
+  /** After stop(): allow sending again (heartbeats stay off), to drain the queues. */
+  async resume(): Promise<void> {
+    await this.pumpDone;
+    this.isStopped = false;
+    this.backoffMs = Math.min(this.backoffMs, 1000);
+  }
+
+  /** Sends everything queued, then returns (used to drain before a final count). */
+  async flush(deadlineMs: number): Promise<boolean> {
+    while (this.queuedCount > 0 && Date.now() < deadlineMs) {
+      this.kick();
+      await this.pumpDone;
+      if (this.queuedCount > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return this.queuedCount === 0;
+  }
+
+  get queuedCount(): number {
+    return this.telemetryQueue.length + this.priorityQueue.length;
+  }
+
+  get portSetting(): { port: string; baud: number } {
+    return { port: this.port, baud: this.baud };
+  }
+
+  private queueHeartbeats(): void {
+    for (const oke of this.okes) this.enqueue(this.telemetryQueue, oke.id, { _hbt: oke.heartbeat() });
+    this.enqueue(this.telemetryQueue, this.id, { _hbt: this.cwmHeartbeat() });
+    this.kick();
+  }
+
+  private cwmHeartbeat(): Record<string, unknown> {
+    const random = this.options.random;
+    return {
+      ti: Math.round((36 + random.next() * 6) * 10) / 10,
+      diag: [...this.diag],
+      cfgpend: false,
+      scan: false,
+      port: this.port,
+      baud: this.baud,
+      sidx: 0,
+      smax: 19,
+      txp: this.queuedCount > 0,
+      msf: [QUEUE_CAPACITY.telemetry, QUEUE_CAPACITY.priority, QUEUE_CAPACITY.inbound],
+      rcon: '0003',
+      '5v': 4950 + random.integer(0, 100),
+      '12v': 11900 + random.integer(0, 250),
+      if: this.iface,
+    };
+  }
+
+  private enqueue(queue: OutboundOkm[], sourceId: string, payload: Record<string, unknown>, answerToId?: number): void {
+    const okmId = answerToId ?? this.allocateId(sourceId);
+    const source = sourceId === this.id ? [this.id] : [sourceId, this.id];
+    const text = sealOkmCrc(
+      `{"_src":${JSON.stringify(source)},"_cmd":"wr","_id":${okmId},"_ts":"${localTimestamp(Date.now())}","_crc":"0000","_pld":${JSON.stringify(payload)}}`,
+    );
+    if (queue === this.telemetryQueue && queue.length >= QUEUE_CAPACITY.telemetry) queue.shift();
+    queue.push({ sourceId, okmId, text });
+  }
+
+  private allocateId(sourceId: string): number {
+    const id = this.nextIdBySource.get(sourceId) ?? 1;
+    this.nextIdBySource.set(sourceId, id + 1);
+    return id;
+  }
+
+  private kick(): void {
+    if (this.isPumping) {
+      this.wakeUp?.();
+      return;
+    }
+    this.isPumping = true;
+    this.pumpDone = this.pump().finally(() => {
+      this.isPumping = false;
+    });
+  }
+
+  private signedPath(path: string, req: string): string {
+    return `${path}?sha256hmac=${signRequest(req, this.options.plan.key)}&req=${encodeURIComponent(req)}`;
+  }
+
+  private async pump(): Promise<void> {
+    while (!this.isStopped) {
+      const queue = this.priorityQueue.length > 0 ? this.priorityQueue : this.telemetryQueue;
+      const head = queue[0];
+      if (!head) return;
+      if (this.backoffMs > 0) {
+        await this.sleep(this.backoffMs);
+        if (this.isStopped) return;
+      }
+      const req = `{"okm":${head.text},"ts":"${localTimestamp(Date.now())}"}`;
+      const started = performance.now();
+      let isPullPending = false;
+      try {
+        const response = await this.options.transport.send('POST', this.signedPath('/push', req));
+        const latencyMs = performance.now() - started;
+        if (response.status === 200 && response.body.startsWith('{"push":true')) {
+          queue.shift();
+          this.backoffMs = 0;
+          this.options.stats.recordAck(head.sourceId, head.okmId, latencyMs);
+          isPullPending = response.body.includes('"pull":true');
+        } else if (response.status === 503 || response.status >= 500) {
+          if (response.status === 503) this.options.stats.busy++;
+          else this.options.stats.errors++;
+          this.increaseBackoff(response.retryAfterS);
+        } else {
+          // The server refused this OKM for good (4xx): keep the rest of the queue moving.
+          queue.shift();
+          this.options.stats.rejected++;
+          this.options.log(`${this.id}: push of ${head.sourceId}#${head.okmId} refused: ${response.status} ${response.body}`);
+        }
+      } catch {
+        this.options.stats.errors++;
+        this.increaseBackoff(null);
+      }
+      if (isPullPending) await this.pullUntilEmpty();
+    }
+  }
+
+  private async pullUntilEmpty(): Promise<void> {
+    let isLastOkmGood = true;
+    while (!this.isStopped) {
+      const req = JSON.stringify({ devid: this.id, ts: localTimestamp(Date.now()), lokm: isLastOkmGood });
+      const started = performance.now();
+      let body: string;
+      try {
+        const response = await this.options.transport.send('GET', this.signedPath('/pull', req));
+        if (response.status !== 200) {
+          if (response.status === 503) this.options.stats.busy++;
+          else this.options.stats.errors++;
+          this.increaseBackoff(response.retryAfterS);
+          return;
+        }
+        body = response.body;
+      } catch {
+        this.options.stats.errors++;
+        this.increaseBackoff(null);
+        return;
+      }
+      this.options.stats.recordPullLatency(performance.now() - started);
+      const okmText = /^\{"okm":(.*),"pull":(?:true|false)\}$/s.exec(body)?.[1];
+      isLastOkmGood = okmText === undefined ? true : this.receive(okmText);
+      if (!body.endsWith('"pull":true}')) return;
+    }
+  }
+
+  /** Handles one inbound OKM; false when it was unusable (bad CRC or JSON), as `lokm` reports. */
+  private receive(okmText: string): boolean {
+    this.diag[0] = (this.diag[0] ?? 0) + 1;
+    const crc = verifyOkmCrc(okmText);
+    if (crc.verdict !== 'valid') {
+      const slot = crc.verdict === 'missing' ? 1 : 2;
+      this.diag[slot] = (this.diag[slot] ?? 0) + 1;
+      this.options.stats.crcFailuresSeen++;
+      return false;
+    }
+    let okm: unknown;
+    try {
+      okm = JSON.parse(okmText);
+    } catch {
+      this.diag[3] = (this.diag[3] ?? 0) + 1;
+      return false;
+    }
+    if (!isJsonObject(okm)) return false;
+    const destination = Array.isArray(okm['_dst']) ? okm['_dst'].map(String) : [];
+    const payload = isJsonObject(okm['_pld']) ? okm['_pld'] : {};
+    const cmd = typeof okm['_cmd'] === 'string' ? okm['_cmd'] : 'wr';
+    const okmId = typeof okm['_id'] === 'number' ? okm['_id'] : 0;
+    this.options.stats.commandsReceived++;
+    const targetId = destination[0] ?? this.id;
+    if (targetId === this.id) {
+      this.enqueue(this.priorityQueue, this.id, this.executeOwnCommand(payload), okmId);
+    } else {
+      const oke = this.okes.find((candidate) => candidate.id === targetId);
+      if (!oke) {
+        this.options.stats.unknownCommands++;
+        this.options.log(`${this.id}: message for unknown OKE ${targetId} dropped`);
+        return true;
+      }
+      const result = oke.execute(cmd, payload);
+      if (!result.isKnown) {
+        this.options.stats.unknownCommands++;
+        this.options.log(`${this.id}: ${oke.id} acknowledged an unknown payload ${JSON.stringify(payload)}`);
+      }
+      this.enqueue(this.priorityQueue, oke.id, result.payload, okmId);
+    }
+    this.options.stats.commandsAnswered++;
+    this.kick();
+    return true;
+  }
+
+  private executeOwnCommand(payload: Record<string, unknown>): Record<string, unknown> {
+    if (payload['_ping'] !== undefined) return { _ping: true };
+    const portCommand = payload['oke'];
+    if (isJsonObject(portCommand)) {
+      const port = String(portCommand['port']);
+      const baud = Number(portCommand['baud']);
+      if ((VALID_PORTS as readonly string[]).includes(port) && Number.isInteger(baud) && baud > 0) {
+        this.port = port;
+        this.baud = baud;
+        return { oke: { port, baud }, ok: true };
+      }
+      return { oke: portCommand, ok: false, error: 'invalid port or baud' };
+    }
+    this.options.stats.unknownCommands++;
+    this.options.log(`${this.id}: acknowledged an unknown CWM payload ${JSON.stringify(payload)}`);
+    return { ack: true, unknown: Object.keys(payload) };
+  }
+
+  private increaseBackoff(retryAfterS: number | null): void {
+    const doubled = this.backoffMs === 0 ? 1000 : this.backoffMs * 2;
+    const jitter = 0.8 + this.options.random.next() * 0.4;
+    this.backoffMs = Math.min(this.options.maxBackoffMs, Math.max(doubled * jitter, (retryAfterS ?? 0) * 1000));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wakeUp = null;
+        resolve();
+      }, ms);
+      this.wakeUp = () => {
+        if (!this.isStopped) return;
+        clearTimeout(timer);
+        this.wakeUp = null;
+        resolve();
+      };
+    });
+  }
+}
