@@ -35,18 +35,18 @@ export class SimStats {
   private latencies: number[] = [];
   private windowStart = 0;
   private windowPushes = 0;
-  /** `${sourceId}:${_id}` of every acknowledged OKM, when tracking is on. */
+  /** The exact text of every acknowledged OKM, when tracking is on (an answer may reuse a heartbeat's `_id`). */
   readonly ackedKeys: Set<string> | null;
 
   constructor(isTrackingAcks: boolean) {
     this.ackedKeys = isTrackingAcks ? new Set() : null;
   }
 
-  recordAck(sourceId: string, okmId: number, latencyMs: number): void {
+  recordAck(okmText: string, latencyMs: number): void {
     this.pushesAcked++;
     this.windowPushes++;
     this.latencies.push(latencyMs);
-    this.ackedKeys?.add(`${sourceId}:${okmId}`);
+    this.ackedKeys?.add(okmText);
   }
 
   recordPullLatency(latencyMs: number): void {

@@ -183,7 +183,7 @@ export class VirtualCwm {
         if (response.status === 200 && response.body.startsWith('{"push":true')) {
           queue.shift();
           this.backoffMs = 0;
-          this.options.stats.recordAck(head.sourceId, head.okmId, latencyMs);
+          this.options.stats.recordAck(head.text, latencyMs);
           isPullPending = response.body.includes('"pull":true');
         } else if (response.status === 503 || response.status >= 500) {
           if (response.status === 503) this.options.stats.busy++;

@@ -67,9 +67,13 @@ export function createSqliteTelemetryRepo(
        last_heartbeat_at = coalesce(excluded.last_heartbeat_at, last_heartbeat_at),
        latest_fields = excluded.latest_fields`,
   );
-  const answerMessage = db.prepare<[number, string, number, number, string, number, string], { id: number }>(
-    `UPDATE messages SET state = 'answered', answered_at = ?, result = ?, answer_okm = ?, ended_at = ?
-     WHERE id = (SELECT id FROM messages WHERE cwm_id = ? AND okm_id = ? AND target_id = ? AND state = 'delivered'
+  const answerMessage = db.prepare<[{ at: number; result: string; okm: number; cwmId: string; okmId: number; targetId: string }], { id: number }>(
+    // A message still `queued` but already handed to a /pull response (delivery_count > 0) counts too: the
+    // device can answer before the server has seen that response's 'finish', and an answer proves delivery.
+    `UPDATE messages SET state = 'answered', answered_at = @at, result = @result, answer_okm = @okm, ended_at = @at,
+       lease_until = NULL, delivered_at = coalesce(delivered_at, @at)
+     WHERE id = (SELECT id FROM messages WHERE cwm_id = @cwmId AND okm_id = @okmId AND target_id = @targetId
+                   AND (state = 'delivered' OR (state = 'queued' AND delivery_count > 0))
                  ORDER BY id DESC LIMIT 1)
      RETURNING id`,
   );
@@ -117,10 +121,14 @@ export function createSqliteTelemetryRepo(
     });
     let answeredMessageId: number | null = null;
     if (record.answerCandidate !== null) {
-      const answered = answerMessage.get(
-        record.receivedAtMs, payloadJson ?? '{}', okmRowId, record.receivedAtMs,
-        record.cwmId, record.answerCandidate.okmId, record.originId,
-      );
+      const answered = answerMessage.get({
+        at: record.receivedAtMs,
+        result: payloadJson ?? '{}',
+        okm: okmRowId,
+        cwmId: record.cwmId,
+        okmId: record.answerCandidate.okmId,
+        targetId: record.originId,
+      });
       if (answered) {
         answeredMessageId = answered.id;
         linkAnswer.run(answered.id, okmRowId);

@@ -1,0 +1,69 @@
+// Runs a virtual fleet against a server process, with the operator side (queueing, reading the
+// store) done through a second connection to the same data directory, as the CLI does.
+
+import { loadConfig } from '../../src/config/load-config.js';
+import { openServices, type Services } from '../../src/main.js';
+import { planFleet, type PlannedCwm } from '../../src/simulator/fleet-plan.js';
+import { createSimTransport, type SimTransport } from '../../src/simulator/sim-transport.js';
+import { VirtualFleet } from '../../src/simulator/virtual-fleet.js';
+
+export interface FleetHarness {
+  readonly plans: PlannedCwm[];
+  readonly fleet: VirtualFleet;
+  readonly operator: Services;
+  readonly transport: SimTransport;
+  close(): Promise<void>;
+}
+
+export async function createFleetHarness(options: {
+  dataDir: string;
+  url: string;
+  ca: string | null;
+  devices: number;
+  okesPerCwm: number;
+  intervalMs: number;
+  maxBackoffMs: number;
+  seed: number;
+}): Promise<FleetHarness> {
+  const operator = openServices(loadConfig({ data: options.dataDir, 'max-queued': '1000' }, {}));
+  const plans = planFleet({ devices: options.devices, okesPerCwm: options.okesPerCwm, seed: options.seed });
+  for (const plan of plans) await operator.registry.addDevice({ id: plan.id, key: plan.key, name: `virtual ${plan.index}` });
+  const transport = createSimTransport({ baseUrl: options.url, isInsecure: false, ca: options.ca ?? undefined, timeoutMs: 20_000 });
+  const lines: string[] = [];
+  const fleet = new VirtualFleet({
+    plans,
+    transport,
+    intervalMs: options.intervalMs,
+    maxBackoffMs: options.maxBackoffMs,
+    isTrackingAcks: true,
+    log: (line) => lines.push(line),
+  });
+  return {
+    plans,
+    fleet,
+    operator,
+    transport,
+    async close() {
+      await transport.close();
+      await operator.store.close();
+    },
+  };
+}
+
+/** The text of every OKM stored for the fleet's CWMs, duplicates included. */
+export async function storedOkmKeys(services: Services, plans: readonly PlannedCwm[]): Promise<string[]> {
+  const keys: string[] = [];
+  for (const plan of plans) {
+    for (const okm of await services.store.listOkms({ cwmId: plan.id, limit: 1_000_000 })) keys.push(okm.rawOkm);
+  }
+  return keys;
+}
+
+/** Resolves once `check` is true, polling the store (the server is another process: no event to await). */
+export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
