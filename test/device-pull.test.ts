@@ -33,8 +33,9 @@ describe('GET /pull', () => {
   });
   afterEach(async () => h.close());
 
-  const pull = async (reqText: string = pullReqText(CWM), key: string | undefined = TEST_KEY): Promise<LightMyRequestResponse> => {
-    const response = await h.deviceApp.app.inject({ method: 'GET', url: signedPath('/pull', reqText, key) });
+  /** A pull signed with `key` (null: unsigned). */
+  const pull = async (reqText: string = pullReqText(CWM), key: string | null = TEST_KEY): Promise<LightMyRequestResponse> => {
+    const response = await h.deviceApp.app.inject({ method: 'GET', url: signedPath('/pull', reqText, key ?? undefined) });
     await h.settle();
     return response;
   };
@@ -104,6 +105,22 @@ describe('GET /pull', () => {
       ]);
     });
 
+    test('concurrent pulls never hand out the same message twice', async () => {
+      const first = await queue({ n: 1 });
+      const second = await queue({ n: 2 });
+      const url = signedPath('/pull', pullReqText(CWM), TEST_KEY);
+      const responses = await Promise.all([1, 2, 3].map(() => h.deviceApp.app.inject({ method: 'GET', url })));
+      await h.settle();
+      const bodies = responses.map((r) => r.body);
+      assert.equal(bodies.filter((body) => body === '{"pull":false}').length, 1);
+      const delivered = bodies.filter((body) => body !== '{"pull":false}').map(okmTextOf).sort();
+      assert.deepEqual(delivered, [first.okmText, second.okmText].sort());
+      assert.deepEqual((await h.services.queue.listMessages(CWM)).map((m) => [m.state, m.deliveryCount]), [
+        ['delivered', 1],
+        ['delivered', 1],
+      ]);
+    });
+
     test('the delivered OKM carries a valid CRC over its exact text and the _dst, _cmd, _id and _pld that were queued', async () => {
       const queued = await h.services.queue.queueMessage({ destination: [OKE, CWM], cmd: 'rd', payload: { oke: { port: '232', baud: 115200 } } });
       const text = okmTextOf((await pull()).body);
@@ -118,6 +135,14 @@ describe('GET /pull', () => {
         _crc: verifyOkmCrc(text).expected,
         _pld: { oke: { port: '232', baud: 115200 } },
       });
+    });
+
+    test('a payload with non-ASCII text is delivered with a CRC valid over its UTF-8 bytes', async () => {
+      const queued = await queue({ label: 'café ☕ 25°C' });
+      const text = okmTextOf((await pull()).body);
+      assert.equal(text, queued.okmText);
+      assert.ok(text.includes('café ☕ 25°C'));
+      assert.equal(verifyOkmCrc(text).verdict, 'valid');
     });
 
     test('a pull sent as a POST with a form body delivers like a GET', async () => {
@@ -198,7 +223,7 @@ describe('GET /pull', () => {
       assert.equal((await messageState(queued.id))?.state, 'answered');
     });
 
-    test('a second lokm:false does not redeliver once more without a new delivery in between... it redelivers only the last delivery', async () => {
+    test('lokm:false after two deliveries gives back only the last one delivered', async () => {
       const first = await queue({ n: 1 });
       const second = await queue({ n: 2 });
       await pull();
@@ -234,7 +259,7 @@ describe('GET /pull', () => {
     });
 
     test('an unsigned pull in hmac mode is 401 ERR_SIGNATURE_MISSING', async () => {
-      await assertRefusedPull(await pull(pullReqText(CWM), undefined), 401, 'ERR_SIGNATURE_MISSING', await queue({ _ping: true }));
+      await assertRefusedPull(await pull(pullReqText(CWM), null), 401, 'ERR_SIGNATURE_MISSING', await queue({ _ping: true }));
     });
 
     test('a pull signed for another CWM cannot take this CWM messages', async () => {

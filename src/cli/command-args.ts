@@ -22,7 +22,9 @@ export function parseCommandArgs(args: readonly string[], options: OptionSpec, p
   try {
     parsed = parseArgs({ args: [...args], options: { ...CONFIG_OPTIONS, ...options }, allowPositionals: true, strict: true });
   } catch (cause) {
-    throw new OpenTpsError('ERR_CLI_USAGE', cause instanceof Error ? cause.message : String(cause), { cause });
+    // node:util's messages can run over several lines; the first names the problem.
+    const message = cause instanceof Error ? cause.message : String(cause);
+    throw new OpenTpsError('ERR_CLI_USAGE', message.split('\n')[0] ?? message, { cause });
   }
   const { positionals } = parsed;
   if (positionals.length < positionalCount.min) throw new OpenTpsError('ERR_CLI_USAGE', 'missing argument');
@@ -34,9 +36,16 @@ export function parseCommandArgs(args: readonly string[], options: OptionSpec, p
   return { positionals, values };
 }
 
-/** The configuration flags among parsed values, for loadConfig. */
-export function configFlags(values: ParsedCommand['values']): Record<string, string | boolean | undefined> {
+/**
+ * The configuration flags among parsed values, for loadConfig. A flag the command defines itself
+ * (`device add --key`, the provisioning key) belongs to the command, not to the configuration
+ * (`--key`, the TLS key file): pass the command's options so such flags are left out.
+ */
+export function configFlags(values: ParsedCommand['values'], commandOptions: OptionSpec = {}): Record<string, string | boolean | undefined> {
   const flags: Record<string, string | boolean | undefined> = {};
-  for (const setting of SETTINGS) if (values[setting.flag] !== undefined) flags[setting.flag] = values[setting.flag];
+  for (const setting of SETTINGS) {
+    if (Object.hasOwn(commandOptions, setting.flag)) continue;
+    if (values[setting.flag] !== undefined) flags[setting.flag] = values[setting.flag];
+  }
   return flags;
 }

@@ -4,7 +4,7 @@ import { loadConfig } from '../config/load-config.js';
 import { OpenTpsError } from '../errors.js';
 import { openServices } from '../main.js';
 import type { CliIo } from './cli-io.js';
-import { configFlags, parseCommandArgs } from './command-args.js';
+import { configFlags, parseCommandArgs, type OptionSpec } from './command-args.js';
 import { formatTable, formatTime } from './text-table.js';
 
 export async function runDeviceCommand(args: readonly string[], io: CliIo): Promise<number> {
@@ -15,8 +15,9 @@ export async function runDeviceCommand(args: readonly string[], io: CliIo): Prom
 }
 
 async function addDevice(args: readonly string[], io: CliIo): Promise<number> {
-  const { positionals, values } = parseCommandArgs(args, { key: { type: 'string' }, name: { type: 'string' } }, { min: 1, max: 1 });
-  const config = loadConfig(configFlags(values), io.env);
+  const options: OptionSpec = { key: { type: 'string' }, name: { type: 'string' } };
+  const { positionals, values } = parseCommandArgs(args, options, { min: 1, max: 1 });
+  const config = loadConfig(configFlags(values, options), io.env);
   const services = openServices(config);
   try {
     const key = typeof values['key'] === 'string' ? values['key'] : undefined;

@@ -1,6 +1,7 @@
 // Handles one /push (PROTOCOL.md A3): authenticate, store the OKM durably and idempotently, update
 // device state, match answers to delivered messages, and say whether the CWM should pull.
 
+import { createHash } from 'node:crypto';
 import { OpenTpsError } from '../errors.js';
 import { encodePushAnswer } from '../protocol/device-answers.js';
 import { decodePushRequest, type PushRequest } from '../protocol/push-request.js';
@@ -58,10 +59,16 @@ export function createPushIngest(deps: PushIngestDeps): PushIngest {
   };
 }
 
-/** The dedup identity of PROTOCOL.md A3 (same CWM, `_id`, `_ts`, `_crc`), narrowed to the same origin device. */
+/**
+ * The dedup identity of PROTOCOL.md A3 (same CWM, `_id`, `_ts`, `_crc`), narrowed to the same origin
+ * device. Where the `_crc` is not a valid check of the text (missing, wrong, malformed) it cannot stand
+ * for the content, so a digest of the exact text does: two different OKMs from a device that never
+ * computes CRCs are both kept, while a byte-identical re-send is still recognised.
+ */
 export function dedupKeyOf(okm: UpstreamOkm): string | null {
   if (okm.id === null) return null;
-  return JSON.stringify([okm.id, okm.ts, okm.crc.received]);
+  const content = okm.crc.verdict === 'valid' ? okm.crc.received : `sha256:${createHash('sha256').update(okm.text).digest('base64url')}`;
+  return JSON.stringify([okm.id, okm.ts, content]);
 }
 
 /** A heartbeat is an OKM whose payload carries an `_hbt` object. */

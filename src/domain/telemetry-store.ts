@@ -63,6 +63,7 @@ export interface OkmQuery {
 export interface TelemetryStore {
   /** Stores the OKM durably (once per dedup key) and updates the device state; resolves after commit. */
   recordPush(record: PushRecord): Promise<PushOutcome>;
+  /** The newest `limit` OKMs of the CWM (or origin device, or all), newest last. */
   listOkms(query: OkmQuery): Promise<StoredOkm[]>;
   countOkms(cwmId: string): Promise<number>;
 }

@@ -1,138 +1,24 @@
-// Contract for the durable per-CWM message queue of the Store port (PROTOCOL.md A4/A5): `_id`
-// allocation, depth limit, leases, delivery, expiry, lokm requeue and cancellation.
+// Contract for the durable per-CWM message queue of the Store port (PROTOCOL.md A4): leases,
+// delivery, expiry, lokm requeue and cancellation.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isOpenTpsError, type ErrorCode } from '../../src/errors.js';
-import type { Store } from '../../src/domain/store.js';
-import type { MessageRecord } from '../../src/domain/message-store.js';
-import { CWM_A, CWM_B, HOUR_MS, OKE_1, T0, newMessage, pushRecord, registerDevice, type ContractContext } from './store-fixtures.js';
-
-const LEASE_MS = 30_000;
-
-function isCode(code: ErrorCode): (error: unknown) => boolean {
-  return (error: unknown) => isOpenTpsError(error, code);
-}
-
-/** Leases the next message and confirms its delivery, as a completed /pull does. */
-async function deliverNext(store: Store, cwmId: string, nowMs = T0): Promise<MessageRecord> {
-  const leased = await store.leaseNextMessage(cwmId, nowMs, nowMs + LEASE_MS);
-  assert.ok(leased, `a message should be deliverable to ${cwmId}`);
-  await store.confirmDelivery(leased.message.id, nowMs);
-  return leased.message;
-}
-
-async function stateOf(store: Store, messageId: number): Promise<string | undefined> {
-  return (await store.findMessage(messageId))?.state;
-}
+import {
+  CWM_A,
+  CWM_B,
+  LEASE_MS,
+  T0,
+  deliverNext,
+  isCode,
+  newMessage,
+  pushRecord,
+  registerDevice,
+  stateOf,
+  type ContractContext,
+} from './store-fixtures.js';
 
 export function defineMessageStoreContract(context: ContractContext): void {
   describe('message queue', () => {
-    describe('enqueueMessage', () => {
-      test('queues the message with the OKM text built for its allocated _id', async () => {
-        await registerDevice(context.store, CWM_A);
-        const input = newMessage(CWM_A, { destination: [OKE_1, CWM_A], cmd: 'rd', payload: { _ping: true } });
-        const queued = await context.store.enqueueMessage(input);
-        const expected: MessageRecord = {
-          id: queued.id,
-          cwmId: CWM_A,
-          okmId: 1,
-          destination: [OKE_1, CWM_A],
-          cmd: 'rd',
-          payload: { _ping: true },
-          okmText: input.buildOkmText(1),
-          state: 'queued',
-          createdAtMs: T0,
-          expiresAtMs: T0 + HOUR_MS,
-          deliveryCount: 0,
-          deliveredAtMs: null,
-          answeredAtMs: null,
-          result: null,
-          endedAtMs: null,
-        };
-        assert.deepEqual(queued, expected);
-        assert.deepEqual(await context.store.findMessage(queued.id), expected);
-        assert.deepEqual(await context.store.listMessages(CWM_A, T0), [expected]);
-      });
-
-      test('allocates _id 1, 2, 3 ... for each CWM independently', async () => {
-        await registerDevice(context.store, CWM_A);
-        await registerDevice(context.store, CWM_B);
-        const ids: Array<[string, number]> = [];
-        for (const cwmId of [CWM_A, CWM_A, CWM_B, CWM_A, CWM_B]) {
-          ids.push([cwmId, (await context.store.enqueueMessage(newMessage(cwmId))).okmId]);
-        }
-        assert.deepEqual(ids, [[CWM_A, 1], [CWM_A, 2], [CWM_B, 1], [CWM_A, 3], [CWM_B, 2]]);
-      });
-
-      test('gives every message its own queue entry id across CWMs', async () => {
-        await registerDevice(context.store, CWM_A);
-        await registerDevice(context.store, CWM_B);
-        const first = await context.store.enqueueMessage(newMessage(CWM_A));
-        const second = await context.store.enqueueMessage(newMessage(CWM_B));
-        assert.notEqual(first.id, second.id);
-        assert.equal((await context.store.findMessage(second.id))?.cwmId, CWM_B);
-      });
-
-      test('refuses a CWM that is not registered with ERR_DEVICE_NOT_FOUND and stores nothing', async () => {
-        await assert.rejects(context.store.enqueueMessage(newMessage(CWM_A)), isCode('ERR_DEVICE_NOT_FOUND'));
-        assert.deepEqual(await context.store.listMessages(CWM_A, T0), []);
-        assert.equal(await context.store.findDevice(CWM_A), null);
-      });
-
-      test('refuses a message beyond the depth limit with ERR_QUEUE_FULL, storing nothing and using no _id', async () => {
-        await registerDevice(context.store, CWM_A);
-        await context.store.enqueueMessage(newMessage(CWM_A, { maxQueued: 2 }));
-        const second = await context.store.enqueueMessage(newMessage(CWM_A, { maxQueued: 2 }));
-        await assert.rejects(context.store.enqueueMessage(newMessage(CWM_A, { maxQueued: 2 })), isCode('ERR_QUEUE_FULL'));
-        assert.equal((await context.store.listMessages(CWM_A, T0)).length, 2);
-
-        await context.store.cancelMessage(second.id, T0);
-        const next = await context.store.enqueueMessage(newMessage(CWM_A, { maxQueued: 2 }));
-        assert.equal(next.okmId, 3);
-      });
-
-      test('counts only queued messages against the depth limit: delivered and expired ones make room', async () => {
-        await registerDevice(context.store, CWM_A);
-        await context.store.enqueueMessage(newMessage(CWM_A, { maxQueued: 1 }));
-        await deliverNext(context.store, CWM_A);
-        await context.store.enqueueMessage(newMessage(CWM_A, { maxQueued: 1, expiresAtMs: T0 + 10 }));
-        const later = await context.store.enqueueMessage(newMessage(CWM_A, { maxQueued: 1, createdAtMs: T0 + 10 }));
-        assert.equal(later.okmId, 3);
-        assert.equal(later.state, 'queued');
-      });
-
-      test('wraps _id from 65535 to 1 and skips ids still queued or delivered', async () => {
-        await registerDevice(context.store, CWM_A);
-        const keepForever = { expiresAtMs: T0 + 1000 * HOUR_MS, maxQueued: 70_000 };
-        const stillQueued = await context.store.enqueueMessage(newMessage(CWM_A, keepForever));
-        const toDeliver = await context.store.enqueueMessage(newMessage(CWM_A, keepForever));
-        const leasedFirst = await context.store.leaseNextMessage(CWM_A, T0, T0 + LEASE_MS);
-        const leasedSecond = await context.store.leaseNextMessage(CWM_A, T0, T0 + LEASE_MS);
-        assert.equal(leasedSecond?.message.id, toDeliver.id);
-        await context.store.confirmDelivery(toDeliver.id, T0);
-        await context.store.releaseLease(leasedFirst?.message.id ?? -1);
-        assert.deepEqual([stillQueued.okmId, toDeliver.okmId], [1, 2]);
-
-        // Drive the counter through every other _id; these expire at T0 + 1, freeing their ids.
-        const filler = newMessage(CWM_A, { expiresAtMs: T0 + 1, maxQueued: 70_000 });
-        let lastOkmId = 0;
-        for (let start = 3; start <= 65_535; start += 2000) {
-          const count = Math.min(2000, 65_536 - start);
-          const batch = await Promise.all(Array.from({ length: count }, () => context.store.enqueueMessage(filler)));
-          lastOkmId = Math.max(lastOkmId, ...batch.map((message) => message.okmId));
-        }
-        assert.equal(lastOkmId, 65_535);
-
-        const afterWrap = await context.store.enqueueMessage(newMessage(CWM_A, { ...keepForever, createdAtMs: T0 + 2 }));
-        assert.equal(afterWrap.okmId, 3);
-        const next = await context.store.enqueueMessage(newMessage(CWM_A, { ...keepForever, createdAtMs: T0 + 2 }));
-        assert.equal(next.okmId, 4);
-        assert.equal(await stateOf(context.store, stillQueued.id), 'queued');
-        assert.equal(await stateOf(context.store, toDeliver.id), 'delivered');
-      });
-    });
-
     describe('leasing and delivery', () => {
       test('leases messages oldest first', async () => {
         await registerDevice(context.store, CWM_A);

@@ -1,15 +1,19 @@
 // Builders for the store contract: valid inputs to the Store port with only the fields a test cares
 // about spelled out. Backend-agnostic: nothing here knows how a store keeps its data.
 
+import assert from 'node:assert/strict';
+import { isOpenTpsError, type ErrorCode } from '../../src/errors.js';
 import { buildDownstreamOkm } from '../../src/protocol/downstream-okm.js';
 import type { Store } from '../../src/domain/store.js';
-import type { NewMessage } from '../../src/domain/message-store.js';
+import type { MessageRecord, NewMessage } from '../../src/domain/message-store.js';
 import type { PushRecord } from '../../src/domain/telemetry-store.js';
 import type { TrafficEntry } from '../../src/domain/traffic-store.js';
 
 /** A fixed instant for the fake clock: tests pass plain numbers, never read the wall clock. */
 export const T0 = 1_800_000_000_000;
 export const HOUR_MS = 3_600_000;
+/** The delivery lease the contract uses, as a /pull would. */
+export const LEASE_MS = 30_000;
 
 export const CWM_A = '0002010203040506';
 export const CWM_B = '0002AABBCCDDEEFF';
@@ -94,4 +98,21 @@ export function trafficEntry(deviceId: string | null, overrides: Partial<Traffic
     errorCode: null,
     ...overrides,
   };
+}
+
+/** A predicate for assert.rejects: the OpenTPS error with `code`. */
+export function isCode(code: ErrorCode): (error: unknown) => boolean {
+  return (error: unknown) => isOpenTpsError(error, code);
+}
+
+/** Leases the next message and confirms its delivery, as a completed /pull does. */
+export async function deliverNext(store: Store, cwmId: string, nowMs = T0): Promise<MessageRecord> {
+  const leased = await store.leaseNextMessage(cwmId, nowMs, nowMs + LEASE_MS);
+  assert.ok(leased, `a message should be deliverable to ${cwmId}`);
+  await store.confirmDelivery(leased.message.id, nowMs);
+  return leased.message;
+}
+
+export async function stateOf(store: Store, messageId: number): Promise<string | undefined> {
+  return (await store.findMessage(messageId))?.state;
 }

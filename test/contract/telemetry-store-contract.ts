@@ -150,6 +150,22 @@ export function defineTelemetryStoreContract(context: ContractContext): void {
         assert.equal((await context.store.findMessage(queued.id))?.state, 'queued');
       });
 
+      test('a message handed to a pull response but not yet confirmed is answered, and stays answered', async () => {
+        await registerDevice(context.store, CWM_A);
+        const queued = await context.store.enqueueMessage(newMessage(CWM_A, { destination: [OKE_1, CWM_A] }));
+        await context.store.leaseNextMessage(CWM_A, T0, T0 + 30_000);
+        const outcome = await context.store.recordPush(
+          pushRecord(CWM_A, { originId: OKE_1, okmId: queued.okmId, receivedAtMs: T0 + 5, payload: { ok: 1 }, answerCandidate: { okmId: queued.okmId } }),
+        );
+        assert.equal(outcome.answeredMessageId, queued.id, 'the answer proves the OKM arrived');
+        await context.store.confirmDelivery(queued.id, T0 + 6);
+        await context.store.releaseLease(queued.id);
+        const answered = await context.store.findMessage(queued.id);
+        assert.equal(answered?.state, 'answered');
+        assert.deepEqual(answered?.result, { ok: 1 });
+        assert.equal(await context.store.leaseNextMessage(CWM_A, T0 + 60_000, T0 + 90_000), null);
+      });
+
       test('an OKM from another origin device or another CWM does not answer', async () => {
         await registerDevice(context.store, CWM_A);
         await registerDevice(context.store, CWM_B);

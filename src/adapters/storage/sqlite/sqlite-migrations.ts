@@ -79,6 +79,7 @@ export const RECORD_MIGRATIONS: readonly string[] = [
     ended_at INTEGER
   ) STRICT;
   CREATE INDEX messages_by_cwm_state ON messages(cwm_id, state, id);
+  CREATE INDEX messages_by_cwm_expiry ON messages(cwm_id, state, expires_at);
   CREATE INDEX messages_by_answer ON messages(cwm_id, okm_id, state);
 
   `,

@@ -84,6 +84,9 @@ export function createSqliteTelemetryRepo(
   const selectByOrigin = db.prepare<[string, number], OkmRow>(
     'SELECT id, cwm_id, origin_id, cmd, okm_id, ts, received_at, crc_verdict, auth, raw, payload FROM okms WHERE origin_id = ? ORDER BY id DESC LIMIT ?',
   );
+  const selectByCwmAndOrigin = db.prepare<[string, string, number], OkmRow>(
+    'SELECT id, cwm_id, origin_id, cmd, okm_id, ts, received_at, crc_verdict, auth, raw, payload FROM okms WHERE cwm_id = ? AND origin_id = ? ORDER BY id DESC LIMIT ?',
+  );
   const selectAll = db.prepare<[number], OkmRow>(
     'SELECT id, cwm_id, origin_id, cmd, okm_id, ts, received_at, crc_verdict, auth, raw, payload FROM okms ORDER BY id DESC LIMIT ?',
   );
@@ -148,7 +151,9 @@ export function createSqliteTelemetryRepo(
     },
     async listOkms(query) {
       const rows =
-        query.originId !== undefined
+        query.originId !== undefined && query.cwmId !== undefined
+          ? selectByCwmAndOrigin.all(query.cwmId, query.originId, query.limit)
+          : query.originId !== undefined
           ? selectByOrigin.all(query.originId, query.limit)
           : query.cwmId !== undefined
             ? selectByCwm.all(query.cwmId, query.limit)

@@ -1,0 +1,29 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { redactUrl } from './log-redaction.js';
+
+const SIG = 'ab'.repeat(32);
+
+test('replaces the sha256hmac value and keeps everything else as written', () => {
+  assert.equal(redactUrl(`/push?sha256hmac=${SIG}&req=%7B%7D`), '/push?sha256hmac=[redacted]&req=%7B%7D');
+  assert.equal(redactUrl(`/pull?req=%7B%7D&sha256hmac=${SIG}`), '/pull?req=%7B%7D&sha256hmac=[redacted]');
+});
+
+test('redacts every spelling of the name the server would read as the signature', () => {
+  for (const name of ['SHA256HMAC', 'sha256%68mac', 'sha256%48MAC', '%73ha256hmac']) {
+    assert.equal(redactUrl(`/push?${name}=${SIG}&req=1`), `/push?${name}=[redacted]&req=1`);
+  }
+});
+
+test('redacts a repeated signature parameter each time', () => {
+  assert.equal(redactUrl(`/push?sha256hmac=${SIG}&sha256hmac=${SIG}`), '/push?sha256hmac=[redacted]&sha256hmac=[redacted]');
+});
+
+test('leaves URLs without a query, and parameters merely containing the name, alone', () => {
+  assert.equal(redactUrl('/push'), '/push');
+  assert.equal(redactUrl('/push?xsha256hmac=1&req=sha256hmac'), '/push?xsha256hmac=1&req=sha256hmac');
+});
+
+test('keeps a name that is not valid percent encoding as written', () => {
+  assert.equal(redactUrl('/x?%zz=1&sha256hmac=2'), '/x?%zz=1&sha256hmac=[redacted]');
+});

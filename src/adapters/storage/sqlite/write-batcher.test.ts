@@ -1,0 +1,130 @@
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { createTempDataDir, type TempDataDir } from '../../../../test/support/temp-data-dir.js';
+import { isOpenTpsError } from '../../../errors.js';
+import { createWriteBatcher } from './write-batcher.js';
+
+describe('createWriteBatcher', () => {
+  let dataDir: TempDataDir;
+  let db: Database.Database;
+  /** A second connection to the same file: it sees only what has committed. */
+  let observer: Database.Database;
+
+  beforeEach(() => {
+    dataDir = createTempDataDir('opentps-batcher-');
+    const path = join(dataDir.path, 'batch.db');
+    db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.exec('CREATE TABLE items (n INTEGER NOT NULL)');
+    observer = new Database(path, { readonly: true });
+  });
+
+  afterEach(() => {
+    observer.close();
+    db.close();
+    dataDir.remove();
+  });
+
+  function committedCount(): number {
+    const row = observer.prepare<[], { n: number }>('SELECT count(*) AS n FROM items').get();
+    return row?.n ?? -1;
+  }
+
+  function insertItem(n: number): () => number {
+    return () => Number(db.prepare('INSERT INTO items (n) VALUES (?)').run(n).lastInsertRowid);
+  }
+
+  test('commits every write of one tick in a single transaction and answers each with its result', async () => {
+    const batcher = createWriteBatcher(db);
+    const seenCommittedDuringBatch: number[] = [];
+    const writes = Array.from({ length: 50 }, (_, n) =>
+      batcher.run(() => {
+        // While the batch runs, the other connection sees none of it: nothing has committed yet.
+        seenCommittedDuringBatch.push(committedCount());
+        return insertItem(n)();
+      }),
+    );
+    assert.equal(batcher.pendingCount, 50);
+    const rowIds = await Promise.all(writes);
+    assert.deepEqual(rowIds, Array.from({ length: 50 }, (_, i) => i + 1));
+    assert.deepEqual(seenCommittedDuringBatch, Array.from({ length: 50 }, () => 0));
+    assert.equal(committedCount(), 50);
+    assert.equal(batcher.pendingCount, 0);
+  });
+
+  test('resolves a write only after its transaction has committed', async () => {
+    const batcher = createWriteBatcher(db);
+    const rowId = await batcher.run(insertItem(7));
+    assert.equal(rowId, 1);
+    assert.equal(committedCount(), 1);
+  });
+
+  test('a write that throws rejects only its own promise, its changes are rolled back, the others commit', async () => {
+    const batcher = createWriteBatcher(db);
+    const failure = new Error('refused on purpose');
+    const results = await Promise.allSettled([
+      batcher.run(insertItem(1)),
+      batcher.run(() => {
+        insertItem(2)();
+        throw failure;
+      }),
+      batcher.run(insertItem(3)),
+    ]);
+    assert.deepEqual(results.map((result) => result.status), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.equal(results[1]?.status === 'rejected' ? results[1].reason : undefined, failure);
+    const committed = observer.prepare<[], { n: number }>('SELECT n FROM items ORDER BY n').all();
+    assert.deepEqual(committed.map((row) => row.n), [1, 3]);
+  });
+
+  test('splits more writes than maxBatchSize over several transactions, committing all of them in order', async () => {
+    const batcher = createWriteBatcher(db, 3);
+    const committedBeforeEach: number[] = [];
+    const writes = Array.from({ length: 7 }, (_, n) =>
+      batcher.run(() => {
+        committedBeforeEach.push(committedCount());
+        insertItem(n)();
+      }),
+    );
+    await Promise.all(writes);
+    // Batches of 3, 3 and 1: each batch sees only the batches committed before it.
+    assert.deepEqual(committedBeforeEach, [0, 0, 0, 3, 3, 3, 6]);
+    assert.equal(committedCount(), 7);
+  });
+
+  test('drain resolves after everything queued so far has committed', async () => {
+    const batcher = createWriteBatcher(db);
+    void batcher.run(insertItem(1));
+    void batcher.run(insertItem(2));
+    void batcher.run(insertItem(3));
+    assert.equal(committedCount(), 0);
+    await batcher.drain();
+    assert.equal(committedCount(), 3);
+    assert.equal(batcher.pendingCount, 0);
+  });
+
+  test('drain resolves at once when nothing is pending', async () => {
+    const batcher = createWriteBatcher(db);
+    await batcher.drain();
+    assert.equal(committedCount(), 0);
+  });
+
+  test('rejects every write of a batch with ERR_STORE_FAILED when the transaction cannot start', async () => {
+    const batcher = createWriteBatcher(db);
+    const blocker = new Database(join(dataDir.path, 'batch.db'), { timeout: 0 });
+    blocker.exec('BEGIN IMMEDIATE');
+    db.pragma('busy_timeout = 0');
+    try {
+      const results = await Promise.allSettled([batcher.run(insertItem(1)), batcher.run(insertItem(2))]);
+      assert.deepEqual(results.map((result) => result.status), ['rejected', 'rejected']);
+      for (const result of results) {
+        assert.ok(result.status === 'rejected' && isOpenTpsError(result.reason, 'ERR_STORE_FAILED'));
+      }
+    } finally {
+      blocker.exec('ROLLBACK');
+      blocker.close();
+    }
+    assert.equal(committedCount(), 0);
+  });
+});
