@@ -90,7 +90,7 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
     ? null
     : config.certFile !== null && config.keyFile !== null
       ? loadTlsIdentity(config.certFile, config.keyFile)
-      : await ensureSelfSignedIdentity(config.dataDir);
+      : await ensureSelfSignedIdentity(config.dataDir, config.certNames);
   const services = openServices(config);
   const deviceApp = buildApp(services, logger, tls);
   const sweeper = setInterval(() => {
@@ -98,7 +98,12 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
   }, EXPIRY_SWEEP_MS);
   sweeper.unref();
   try {
-    await deviceApp.app.listen({ host: config.host, port: config.port });
+    await deviceApp.app.listen({
+      host: config.host,
+      port: config.port,
+      // Fastify names every address http:// (it cannot see that serverFactory built an HTTPS server).
+      listenTextResolver: (address) => `device endpoints bound to ${tls ? address.replace(/^http:/, 'https:') : address}`,
+    });
   } catch (error) {
     clearInterval(sweeper);
     await services.store.close();

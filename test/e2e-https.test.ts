@@ -97,3 +97,29 @@ test('SIGTERM stops the server gracefully with exit code 0', async () => {
   assert.equal(code, 0);
   assert.ok(server.logLines.some((line) => line.includes('"msg":"stopped"')));
 });
+
+test('with --cert and --key the server presents the operator certificate', async () => {
+  const { generateSelfSignedCertificate } = await import('../src/adapters/tls/self-signed-certificate.js');
+  const { writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const own = createTempDataDir();
+  try {
+    const { certPem, keyPem } = await generateSelfSignedCertificate(['localhost', '127.0.0.1']);
+    writeFileSync(join(own.path, 'cert.pem'), certPem);
+    writeFileSync(join(own.path, 'key.pem'), keyPem, { mode: 0o600 });
+    const operatorServer = await startServerProcess(own.path, ['--cert', join(own.path, 'cert.pem'), '--key', join(own.path, 'key.pem')]);
+    const operatorClient = createDeviceHttpClient(operatorServer.url, certPem);
+    try {
+      assert.equal((await operatorClient.send('GET', '/pull')).body, '{"pull":false}');
+      // The generated certificate of the other server is not trusted here: the operator's one is in use.
+      const strangerClient = createDeviceHttpClient(operatorServer.url, server.ca);
+      await assert.rejects(strangerClient.send('GET', '/pull'), /self-signed|certificate/i);
+      strangerClient.close();
+    } finally {
+      operatorClient.close();
+      await operatorServer.stop();
+    }
+  } finally {
+    own.remove();
+  }
+});

@@ -11,6 +11,8 @@ export interface OpenTpsConfig {
   readonly isPlainHttp: boolean;
   readonly certFile: string | null;
   readonly keyFile: string | null;
+  /** DNS names or IPs the CWMs use to reach us, added to the self-signed certificate. */
+  readonly certNames: readonly string[];
   readonly authMode: AuthMode;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly durability: 'full' | 'normal';
@@ -68,6 +70,13 @@ const bool: Parser<boolean> = (raw) =>
     : ['0', 'false', 'no', 'off'].includes(raw.toLowerCase())
       ? { ok: true, value: false }
       : { ok: false, expected: 'true or false' };
+const HOST_NAME = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$|^[\d.]+$|^[0-9A-Fa-f:]+$/;
+const hostNameList: Parser<readonly string[]> = (raw) => {
+  const names = raw.split(',').map((name) => name.trim()).filter((name) => name.length > 0);
+  return names.length > 0 && names.every((name) => name.length <= 253 && HOST_NAME.test(name))
+    ? { ok: true, value: Object.freeze(names) }
+    : { ok: false, expected: 'a comma-separated list of DNS names or IP addresses' };
+};
 const timeZone: Parser<string> = (raw) =>
   isKnownTimeZone(raw) ? { ok: true, value: raw } : { ok: false, expected: 'an IANA time zone such as Europe/Paris' };
 
@@ -82,6 +91,7 @@ export const SETTINGS = [
   { key: 'isPlainHttp', flag: 'http', env: 'OPENTPS_HTTP', isBooleanFlag: true, defaultValue: () => false, parse: bool, help: 'plain HTTP, for use behind a TLS-terminating proxy' },
   { key: 'certFile', flag: 'cert', env: 'OPENTPS_CERT', defaultValue: () => null, parse: optionalPath, help: 'TLS certificate (PEM); default: self-signed in the data directory' },
   { key: 'keyFile', flag: 'key', env: 'OPENTPS_KEY', defaultValue: () => null, parse: optionalPath, help: 'TLS private key (PEM), with --cert' },
+  { key: 'certNames', flag: 'cert-names', env: 'OPENTPS_CERT_NAMES', defaultValue: () => Object.freeze([] as string[]), parse: hostNameList, help: 'extra DNS names/IPs for the self-signed certificate (the endpoint the CWMs use)' },
   { key: 'authMode', flag: 'auth', env: 'OPENTPS_AUTH', defaultValue: () => 'hmac', parse: oneOf(AUTH_MODES), help: 'device authentication: hmac or open (bring-up only)' },
   { key: 'logLevel', flag: 'log-level', env: 'OPENTPS_LOG_LEVEL', defaultValue: () => 'info', parse: oneOf(LOG_LEVELS), help: 'log level' },
   { key: 'durability', flag: 'durability', env: 'OPENTPS_DURABILITY', defaultValue: () => 'full', parse: oneOf(['full', 'normal'] as const), help: 'full: fsync each commit; normal: survive process crashes only' },

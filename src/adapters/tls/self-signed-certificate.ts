@@ -71,15 +71,29 @@ export function loadTlsIdentity(certFile: string, keyFile: string): TlsIdentity 
   return describe(certPem, keyPem, `${certFile}`);
 }
 
-/** The self-signed identity in `<dataDir>/tls/`, generated on first use. */
-export async function ensureSelfSignedIdentity(dataDir: string): Promise<TlsIdentity> {
+/** True when the certificate's SANs cover every name in `names`. */
+function coversNames(certPem: string, names: readonly string[]): boolean {
+  const san = new X509Certificate(certPem).subjectAltName ?? '';
+  const entries = new Set(san.split(',').map((entry) => entry.trim().replace(/^(DNS|IP Address):/, '').toLowerCase()));
+  return names.every((name) => entries.has(name.toLowerCase()));
+}
+
+/**
+ * The self-signed identity in `<dataDir>/tls/`, generated on first use, and generated again when
+ * `extraNames` (the endpoint names the CWMs use) are not all in it.
+ */
+export async function ensureSelfSignedIdentity(dataDir: string, extraNames: readonly string[] = []): Promise<TlsIdentity> {
   const dir = join(dataDir, 'tls');
   const certFile = join(dir, 'self-signed-cert.pem');
   const keyFile = join(dir, 'self-signed-key.pem');
-  if (existsSync(certFile) && existsSync(keyFile)) return loadTlsIdentity(certFile, keyFile);
+  if (existsSync(certFile) && existsSync(keyFile)) {
+    const existing = loadTlsIdentity(certFile, keyFile);
+    if (coversNames(existing.certPem, extraNames)) return existing;
+  }
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const { certPem, keyPem } = await generateSelfSignedCertificate(['localhost', hostname(), '127.0.0.1', '::1']);
+  const names = [...new Set([...extraNames, 'localhost', hostname(), '127.0.0.1', '::1'])];
+  const { certPem, keyPem } = await generateSelfSignedCertificate(names);
   writeFileSync(keyFile, keyPem, { mode: 0o600 });
   writeFileSync(certFile, certPem, { mode: 0o644 });
-  return describe(certPem, keyPem, `${certFile} (generated)`);
+  return describe(certPem, keyPem, `${certFile} (generated for ${names.join(', ')})`);
 }

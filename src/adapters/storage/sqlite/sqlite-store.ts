@@ -2,7 +2,7 @@
 // Several processes may open it at once (the CLI beside a running server): writers wait on the lock.
 
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../../../domain/store.js';
 import { OpenTpsError } from '../../../errors.js';
@@ -34,6 +34,8 @@ export const SQLITE_TRAFFIC_FILE_NAME = 'traffic.db';
 function openDatabase(path: string, synchronous: 'FULL' | 'NORMAL', migrations: readonly string[], busyTimeoutMs: number): Database.Database {
   try {
     const db = new Database(path, { timeout: busyTimeoutMs });
+    // The store holds provisioning keys: owner-only, whatever the umask (SQLite gives its -wal and -shm the same mode).
+    chmodSync(path, 0o600);
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${synchronous}`);
     migrateSqlite(db, migrations);
