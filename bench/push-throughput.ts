@@ -26,6 +26,8 @@ const durationMs = Number(values['duration-s']) * 1000;
 const connections = Number(values.connections);
 const deviceCount = Number(values.devices);
 const root = join(import.meta.dirname, '..');
+/** Enough pre-signed pushes for warm-up plus the measured run at 30,000 req/s. */
+const PREPARED_PUSHES = Math.ceil(30_000 * (durationMs + Math.min(2000, durationMs / 4)) / 1000);
 
 interface Started {
   readonly child: ChildProcess;
@@ -67,16 +69,32 @@ async function measure(scenario: string, started: Started, ca: string | null, ne
   return { scenario, ...result, cpuPercent, peakRssMb: readPeakRssMb(pid) };
 }
 
-function pushRequests(keys: Map<string, string>, startAt: number): (n: number) => { method: 'POST'; path: string } {
+/**
+ * Pre-signed pushes, built before the clock starts so that the client spends no more per request than
+ * it does against the ceiling: each a new heartbeat OKM (never a duplicate), signed, CRC'd, URL-encoded.
+ */
+function preparePushes(keys: Map<string, string>, firstSeq: number, count: number): string[] {
   const ids = [...keys.keys()];
-  return (n) => {
-    const seq = startAt + n;
+  const paths: string[] = new Array<string>(count);
+  for (let n = 0; n < count; n++) {
+    const seq = firstSeq + n;
     const cwmId = ids[seq % ids.length] ?? '';
     const okm = sealOkmCrc(
       `{"_src":["0363${cwmId.slice(4)}","${cwmId}"],"_cmd":"wr","_id":${seq},"_ts":"2026-11-24T12:00:00","_crc":"0000","_pld":{"_hbt":{"temp":${170 + (seq % 20)},"door":${seq % 2},"cook":"idle"}}}`,
     );
     const req = `{"okm":${okm},"ts":"2026-11-24T12:00:01"}`;
-    return { method: 'POST', path: `/push?sha256hmac=${signRequest(req, keys.get(cwmId) ?? '')}&req=${encodeURIComponent(req)}` };
+    paths[n] = `/push?sha256hmac=${signRequest(req, keys.get(cwmId) ?? '')}&req=${encodeURIComponent(req)}`;
+  }
+  return paths;
+}
+
+/** Serves the prepared paths in order; past the end it signs more on the fly. */
+function pushRequests(paths: readonly string[], keys: Map<string, string>, firstSeq: number): (n: number) => { method: 'POST'; path: string } {
+  // One cursor across warm-up and measurement: no push is ever sent twice.
+  let cursor = 0;
+  return () => {
+    const n = cursor++;
+    return { method: 'POST', path: paths[n] ?? preparePushes(keys, firstSeq + n, 1)[0] ?? '' };
   };
 }
 
@@ -104,7 +122,8 @@ async function main(): Promise<void> {
     await store.close();
     const server = await startProcess(['bin/opentps.mjs', 'serve', '--data', dataDir, '--host', '127.0.0.1', '--port', '0', ...variant.args].map(String));
     const ca = variant.args.includes('--http') ? null : readFileSync(join(dataDir, 'tls', 'self-signed-cert.pem'), 'utf8');
-    rows.push(await measure(variant.name, server, ca, pushRequests(keys, offset)));
+    const prepared = preparePushes(keys, offset, PREPARED_PUSHES);
+    rows.push(await measure(variant.name, server, ca, pushRequests(prepared, keys, offset)));
     offset += 10_000_000;
     await stopProcess(server);
     rmSync(dataDir, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import { OpenTpsError } from '../errors.js';
 import { decodeFormComponentVariants } from '../protocol/form-encoding.js';
 import { isWellFormedSignature, verifyRequestSignature } from '../protocol/request-signature.js';
 import type { AuthMode } from './auth-mode.js';
-import type { DeviceRecord, DeviceStore } from './device-store.js';
+import type { DeviceCredentials, DeviceStore } from './device-store.js';
 import type { RequestObservation } from './request-observation.js';
 import type { AuthVerdict } from './telemetry-store.js';
 
@@ -17,7 +17,7 @@ export interface SignedRequestParams {
 
 export interface Authenticated<T> {
   readonly request: T;
-  readonly device: DeviceRecord | null;
+  readonly device: DeviceCredentials | null;
   readonly verdict: AuthVerdict;
 }
 
@@ -53,7 +53,7 @@ export async function authenticateSignedRequest<T extends { readonly reqText: st
 
   const claimedId = deviceIdOf(primary);
   observation.claimedDeviceId = claimedId;
-  const device = await deps.store.findDevice(claimedId);
+  const device = await deps.store.findDeviceCredentials(claimedId);
   if (device) observation.deviceId = device.id;
   if (device?.isDisabled) throw new OpenTpsError('ERR_DEVICE_DISABLED', claimedId);
 
@@ -76,7 +76,7 @@ export async function authenticateSignedRequest<T extends { readonly reqText: st
 
 function checkSignature<T extends { readonly reqText: string }>(
   signature: string | undefined,
-  device: DeviceRecord | null,
+  device: DeviceCredentials | null,
   decoded: readonly T[],
   deviceIdOf: (request: T) => string,
 ): { verdict: 'valid' | 'missing' | 'malformed' | 'invalid' | 'not-checked'; match?: T } {

@@ -15,6 +15,9 @@ export interface DeviceRecord {
   readonly crcFailureCount: number;
 }
 
+/** What authenticating a request needs: read on every device request, so backends may cache it. */
+export type DeviceCredentials = Pick<DeviceRecord, 'id' | 'key' | 'isDisabled' | 'timeZone'>;
+
 export interface DeviceSummary extends DeviceRecord {
   /** Messages waiting to be delivered (state `queued`, not expired). */
   readonly queuedCount: number;
@@ -46,6 +49,8 @@ export interface DeviceStore {
   /** Records a device first seen in `open` mode (no key); does nothing when it exists. */
   addDiscoveredDevice(id: string, atMs: number): Promise<void>;
   findDevice(id: string): Promise<DeviceRecord | null>;
+  /** The credentials of a device; current with every committed change, from any process. */
+  findDeviceCredentials(id: string): Promise<DeviceCredentials | null>;
   listDevices(nowMs: number): Promise<DeviceSummary[]>;
   listDeviceStates(cwmId: string): Promise<DeviceState[]>;
   /** Marks a CWM as seen (on /pull and other requests that store no OKM). */

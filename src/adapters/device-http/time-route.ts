@@ -34,7 +34,7 @@ export function registerTimeRoute(app: FastifyInstance, deps: TimeRouteDeps): vo
     }
     const params = extractProtocolParams(request);
     const deviceId = claimedDeviceId(params.encodedReq);
-    const device = deviceId === null ? null : await deps.store.findDevice(deviceId);
+    const device = deviceId === null ? null : await deps.store.findDeviceCredentials(deviceId);
     request.observation.claimedDeviceId = deviceId;
     if (device) request.observation.deviceId = device.id;
     const answer = buildTimeAnswer(deps.clock.nowMs(), device?.timeZone ?? deps.defaultTimeZone);

@@ -2,7 +2,7 @@
 
 import type { Database } from 'better-sqlite3';
 import { OpenTpsError } from '../../../errors.js';
-import type { DeviceRecord, DeviceState, DeviceStore, DeviceSummary, NewDevice } from '../../../domain/device-store.js';
+import type { DeviceCredentials, DeviceRecord, DeviceState, DeviceStore, DeviceSummary, NewDevice } from '../../../domain/device-store.js';
 import { readJsonObject } from './sqlite-json.js';
 import type { WriteBatcher } from './write-batcher.js';
 
@@ -47,7 +47,23 @@ export function toDeviceRecord(row: DeviceRow): DeviceRecord {
 const DEVICE_COLUMNS =
   'id, name, key, is_disabled, time_zone, created_at, last_seen_at, last_remote_address, okm_count, crc_failure_count';
 
+/** Credentials cached at most: past this, the cache starts over (ids are attacker-chosen on the wire). */
+const MAX_CACHED_CREDENTIALS = 200_000;
+
 export function createSqliteDeviceRepo(db: Database, batcher: WriteBatcher): DeviceStore {
+  // Credentials are read on every device request. They are cached, and the cache is dropped whenever
+  // another connection (the CLI, another process) has committed anything: PRAGMA data_version tells.
+  // This connection's own credential writes drop the entry they change.
+  const selectCredentials = db.prepare<[string], { id: string; key: string | null; is_disabled: number; time_zone: string | null }>(
+    'SELECT id, key, is_disabled, time_zone FROM devices WHERE id = ?',
+  );
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  const credentials = new Map<string, DeviceCredentials>();
+  let seenDataVersion = -1;
+  const forget = (id: string): void => {
+    credentials.delete(id);
+  };
+
   const selectDevice = db.prepare<[string], DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE id = ?`);
   const insertDevice = db.prepare(
     'INSERT INTO devices (id, name, key, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
@@ -68,6 +84,7 @@ export function createSqliteDeviceRepo(db: Database, batcher: WriteBatcher): Dev
   return {
     addDevice(device: NewDevice) {
       return batcher.run(() => {
+        forget(device.id);
         const inserted = insertDevice.run(device.id, device.name, device.key, device.createdAtMs).changes === 1;
         if (!inserted && upgradeDiscovered.run(device.key, device.name, device.id).changes === 0) {
           throw new OpenTpsError('ERR_DEVICE_EXISTS', device.id);
@@ -79,8 +96,24 @@ export function createSqliteDeviceRepo(db: Database, batcher: WriteBatcher): Dev
     },
     addDiscoveredDevice(id, atMs) {
       return batcher.run(() => {
+        forget(id);
         insertDiscovered.run(id, atMs);
       });
+    },
+    async findDeviceCredentials(id) {
+      const version = Number(dataVersion.get());
+      if (version !== seenDataVersion) {
+        credentials.clear();
+        seenDataVersion = version;
+      }
+      const cached = credentials.get(id);
+      if (cached) return cached;
+      const row = selectCredentials.get(id);
+      if (!row) return null;
+      const found: DeviceCredentials = { id: row.id, key: row.key, isDisabled: row.is_disabled !== 0, timeZone: row.time_zone };
+      if (credentials.size >= MAX_CACHED_CREDENTIALS) credentials.clear();
+      credentials.set(id, found);
+      return found;
     },
     async findDevice(id) {
       const row = selectDevice.get(id);

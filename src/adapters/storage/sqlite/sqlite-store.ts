@@ -11,6 +11,7 @@ import { createSqliteMessageRepo } from './sqlite-message-repo.js';
 import { RECORD_MIGRATIONS, TRAFFIC_MIGRATIONS, migrateSqlite } from './sqlite-migrations.js';
 import { createSqliteTelemetryRepo } from './sqlite-telemetry-repo.js';
 import { createSqliteTrafficRepo } from './sqlite-traffic-repo.js';
+import { createWalSync } from './wal-sync.js';
 import { createWriteBatcher, type WriteBatcher } from './write-batcher.js';
 
 export type SqliteDurability = 'full' | 'normal';
@@ -21,6 +22,8 @@ export interface SqliteStoreOptions {
   readonly durability: SqliteDurability;
   /** How long a writer waits for another process's write lock. */
   readonly busyTimeoutMs: number;
+  /** Group-commit window (see write-batcher.ts); 0 commits at the end of each event-loop turn. */
+  readonly commitWindowMs?: number;
 }
 
 export interface SqliteStore extends Store {
@@ -52,12 +55,18 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   } catch (cause) {
     throw new OpenTpsError('ERR_STORE_FAILED', `cannot create ${options.dataDir}`, { cause });
   }
-  const db = openDatabase(path, options.durability === 'full' ? 'FULL' : 'NORMAL', RECORD_MIGRATIONS, options.busyTimeoutMs);
+  // synchronous=NORMAL keeps fsync out of COMMIT (it would block the event loop); for `full` durability
+  // the WAL is fsync'd off-thread after each group commit, before any writer is answered (wal-sync.ts).
+  const db = openDatabase(path, 'NORMAL', RECORD_MIGRATIONS, options.busyTimeoutMs);
+  const walSync = options.durability === 'full' ? createWalSync(`${path}-wal`) : null;
   // Traffic is diagnostics: WAL with synchronous=NORMAL survives a process crash without an fsync per commit;
   // a power cut may lose the last recorded requests, never an OKM or a message.
   const trafficDb = openDatabase(join(options.dataDir, SQLITE_TRAFFIC_FILE_NAME), 'NORMAL', TRAFFIC_MIGRATIONS, options.busyTimeoutMs);
-  const batcher = createWriteBatcher(db);
-  const trafficBatcher = createWriteBatcher(trafficDb);
+  const batcher = createWriteBatcher(db, {
+    commitWindowMs: options.commitWindowMs ?? 0,
+    ...(walSync ? { afterCommit: () => walSync.sync() } : {}),
+  });
+  const trafficBatcher = createWriteBatcher(trafficDb, { commitWindowMs: options.commitWindowMs ?? 0 });
   const messages = createSqliteMessageRepo(db, batcher);
   const devices = createSqliteDeviceRepo(db, batcher);
   const telemetry = createSqliteTelemetryRepo(db, batcher, messages.hasPendingNow);
@@ -78,6 +87,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       if (isClosed) return;
       isClosed = true;
       await Promise.all([batcher.drain(), trafficBatcher.drain()]);
+      walSync?.close();
       db.close();
       trafficDb.close();
     },

@@ -79,7 +79,7 @@ describe('createWriteBatcher', () => {
   });
 
   test('splits more writes than maxBatchSize over several transactions, committing all of them in order', async () => {
-    const batcher = createWriteBatcher(db, 3);
+    const batcher = createWriteBatcher(db, { maxBatchSize: 3 });
     const committedBeforeEach: number[] = [];
     const writes = Array.from({ length: 7 }, (_, n) =>
       batcher.run(() => {
