@@ -1,0 +1,72 @@
+// Scenario: the realistic fleet. Virtual CWMs (opentps sim's fleet: 1-2 OKEs each, HTTPS keep-alive,
+// signed, store-and-forward) heartbeat every 60 s; the fleet grows step by step until one node no longer
+// sustains it with p99 < 100 ms, zero errors and zero 503s. Each step: one interval of ramp-up (start
+// times are spread over it), then one interval measured.
+
+import { planFleet } from '../src/simulator/fleet-plan.js';
+import { createSimTransport } from '../src/simulator/sim-transport.js';
+import { VirtualFleet } from '../src/simulator/virtual-fleet.js';
+import { createBenchDataDir, registerDevices, startOpenTps } from './support/bench-server.js';
+import type { BenchRow } from './support/bench-report.js';
+import { readCpuSeconds, readPeakRssMb } from './support/process-usage.js';
+
+export interface FleetStepResult {
+  readonly cwms: number;
+  readonly okes: number;
+  readonly isSustained: boolean;
+  readonly row: BenchRow;
+}
+
+const INTERVAL_MS = 60_000;
+const P99_LIMIT_MS = 100;
+
+async function runStep(cwms: number, measureMs: number, log: (line: string) => void): Promise<FleetStepResult> {
+  const plans = planFleet({ devices: cwms, okesPerCwm: 2, seed: 2026 });
+  const dataDir = createBenchDataDir();
+  await registerDevices(dataDir, new Map(plans.map((plan) => [plan.id, plan.key])));
+  const server = await startOpenTps(dataDir, []);
+  const transport = createSimTransport({ baseUrl: server.url, isInsecure: false, ca: server.ca ?? undefined, timeoutMs: 20_000 });
+  const fleet = new VirtualFleet({ plans, transport, intervalMs: INTERVAL_MS, maxBackoffMs: 120_000, isTrackingAcks: false, log: () => undefined });
+  try {
+    fleet.start();
+    await new Promise((resolve) => setTimeout(resolve, INTERVAL_MS));
+    const before = fleet.summary();
+    fleet.stats.trimLatencies(0);
+    const pid = server.child.pid ?? 0;
+    const cpuBefore = readCpuSeconds(pid);
+    await new Promise((resolve) => setTimeout(resolve, measureMs));
+    const after = fleet.summary();
+    const seconds = measureMs / 1000;
+    const errors = after.errors - before.errors;
+    const busy = after.busy - before.busy;
+    const row: BenchRow = {
+      scenario: `realistic fleet: ${cwms.toLocaleString('en')} CWMs + ${after.okes.toLocaleString('en')} OKEs, 60 s heartbeats, HTTPS`,
+      requestsPerS: (after.pushesAcked - before.pushesAcked + after.pullRequests - before.pullRequests) / seconds,
+      p50Ms: fleet.stats.percentileMs(0.5),
+      p99Ms: fleet.stats.percentileMs(0.99),
+      errors,
+      non2xx: busy + after.rejected - before.rejected,
+      cpuPercent: ((readCpuSeconds(pid) - cpuBefore) / seconds) * 100,
+      peakRssMb: readPeakRssMb(pid),
+      ratioToCeiling: null,
+    };
+    const isSustained = row.p99Ms < P99_LIMIT_MS && errors === 0 && row.non2xx === 0 && after.queuedAtEnd < cwms;
+    log(`fleet step ${cwms} CWMs: ${row.requestsPerS.toFixed(0)} req/s, p99 ${row.p99Ms.toFixed(1)} ms, errors ${errors}, 503 ${busy}, queued ${after.queuedAtEnd} -> ${isSustained ? 'sustained' : 'not sustained'}`);
+    return { cwms, okes: after.okes, isSustained, row: { ...row, note: isSustained ? 'sustained' : 'NOT sustained' } };
+  } finally {
+    await fleet.stop();
+    await transport.close();
+    await server.stop();
+  }
+}
+
+/** Runs the steps in order and stops after the first that is not sustained. */
+export async function benchFleet(steps: readonly number[], measureMs: number, log: (line: string) => void): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const cwms of steps) {
+    const result = await runStep(cwms, measureMs, log);
+    rows.push(result.row);
+    if (!result.isSustained) break;
+  }
+  return rows;
+}

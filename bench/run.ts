@@ -1,0 +1,59 @@
+// `npm run bench [-- --only push,pull --duration-s 10 --connections 64 --devices 500 --fleet-steps 10000,25000]`:
+// runs the scenarios, prints the environment and the table, and writes bench/results/<date>-bench.json.
+
+import { parseArgs } from 'node:util';
+import type { BenchSettings } from './bench-settings.js';
+import { benchCeiling } from './ceiling.bench.js';
+import { benchFleet } from './fleet.bench.js';
+import { benchPull } from './pull.bench.js';
+import { benchPushRate } from './push-rate.bench.js';
+import { benchPush } from './push.bench.js';
+import { benchRegisteredFleetMemory } from './registered-fleet-memory.bench.js';
+import { environmentHeader, formatTable, writeResults, type BenchRow } from './support/bench-report.js';
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string', default: 'ceiling,push,pull,rate,memory,fleet' },
+    'duration-s': { type: 'string', default: '10' },
+    connections: { type: 'string', default: '64' },
+    devices: { type: 'string', default: '500' },
+    'fleet-steps': { type: 'string', default: '10000,25000,50000,75000,100000' },
+    'fleet-measure-s': { type: 'string', default: '60' },
+  },
+});
+const settings: BenchSettings = {
+  connections: Number(values.connections),
+  durationMs: Number(values['duration-s']) * 1000,
+  warmUpMs: 2000,
+  devices: Number(values.devices),
+};
+const only = new Set(values.only.split(','));
+const log = (line: string): void => console.error(line);
+
+const rows: BenchRow[] = [];
+const run = async (name: string, scenario: () => Promise<BenchRow[]>): Promise<void> => {
+  if (!only.has(name)) return;
+  log(`running ${name} ...`);
+  for (const row of await scenario()) {
+    rows.push(row);
+    log(`  ${row.scenario}: ${row.requestsPerS.toFixed(0)} req/s, p99 ${row.p99Ms.toFixed(2)} ms`);
+  }
+};
+
+await run('ceiling', () => benchCeiling(settings));
+await run('push', () => benchPush(settings));
+await run('pull', () => benchPull(settings));
+await run('rate', () => benchPushRate(settings));
+await run('memory', () => benchRegisteredFleetMemory(settings));
+await run('fleet', () => benchFleet(values['fleet-steps'].split(',').map(Number), Number(values['fleet-measure-s']) * 1000, log));
+
+const ceiling = rows.find((row) => row.scenario.startsWith('ceiling'))?.requestsPerS ?? null;
+const withRatios = rows.map((row) =>
+  row.ratioToCeiling === null && ceiling !== null && /\/push|\/pull/.test(row.scenario) && !row.scenario.includes('fixed')
+    ? { ...row, ratioToCeiling: row.requestsPerS / ceiling }
+    : row,
+);
+const header = `${environmentHeader()}; ${settings.connections} closed-loop connections, ${settings.durationMs / 1000} s per closed-loop scenario, ${settings.devices} CWMs`;
+console.log(`\n${header}\n`);
+console.log(formatTable(withRatios));
+console.log(`\nwritten to ${writeResults('bench', { header, settings, rows: withRatios })}`);
