@@ -56,4 +56,4 @@ const withRatios = rows.map((row) =>
 const header = `${environmentHeader()}; ${settings.connections} closed-loop connections, ${settings.durationMs / 1000} s per closed-loop scenario, ${settings.devices} CWMs`;
 console.log(`\n${header}\n`);
 console.log(formatTable(withRatios));
-console.log(`\nwritten to ${writeResults('bench', { header, settings, rows: withRatios })}`);
+console.log(`\nwritten to ${writeResults([...only].join('+'), { header, settings, rows: withRatios })}`);

@@ -40,7 +40,7 @@ export function formatTable(rows: readonly BenchRow[]): string {
 export function writeResults(name: string, content: unknown): string {
   const dir = join(import.meta.dirname, '..', 'results');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${new Date().toISOString().slice(0, 10)}-${name}.json`);
+  const file = join(dir, `${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}-${name}.json`);
   writeFileSync(file, JSON.stringify(content, null, 2));
   return file;
 }

@@ -2,6 +2,8 @@
 
 export interface SimSummary {
   readonly devices: number;
+  /** CWMs acknowledged at least once and not backing off at the time of the summary. */
+  readonly devicesUp: number;
   readonly okes: number;
   readonly durationS: number;
   readonly pushesAcked: number;

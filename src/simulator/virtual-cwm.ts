@@ -54,6 +54,7 @@ export class VirtualCwm {
   private isPumping = false;
   private isStopped = false;
   private backoffMs = 0;
+  private hasReachedServer = false;
   private wakeUp: (() => void) | null = null;
   private pumpDone: Promise<void> = Promise.resolve();
 
@@ -98,6 +99,11 @@ export class VirtualCwm {
       if (this.queuedCount > 0) await new Promise((resolve) => setTimeout(resolve, 50));
     }
     return this.queuedCount === 0;
+  }
+
+  /** Up: has been acknowledged and is not backing off now. */
+  get isUp(): boolean {
+    return this.hasReachedServer && this.backoffMs === 0;
   }
 
   get queuedCount(): number {
@@ -183,6 +189,7 @@ export class VirtualCwm {
         if (response.status === 200 && response.body.startsWith('{"push":true')) {
           queue.shift();
           this.backoffMs = 0;
+          this.hasReachedServer = true;
           this.options.stats.recordAck(head.text, latencyMs);
           isPullPending = response.body.includes('"pull":true');
         } else if (response.status === 503 || response.status >= 500) {

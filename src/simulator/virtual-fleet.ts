@@ -74,6 +74,7 @@ export class VirtualFleet {
     const stats = this.stats;
     return {
       devices: this.cwms.length,
+      devicesUp: this.cwms.filter((cwm) => cwm.isUp).length,
       okes: this.cwms.reduce((sum, cwm) => sum + cwm.okes.length, 0),
       durationS: Math.round(durationS * 10) / 10,
       pushesAcked: stats.pushesAcked,
