@@ -45,6 +45,18 @@ export const ERROR_CATALOGUE = {
   ERR_MESSAGE_NOT_CANCELLABLE: { status: 409, message: 'only a queued or delivered message can be cancelled' },
   ERR_QUEUE_FULL: { status: 409, message: 'the queue for this CWM is full' },
 
+  // Operator console and admin API
+  ERR_AUTH_REQUIRED: { status: 401, message: 'log in or send an API token' },
+  ERR_LOGIN_FAILED: { status: 401, message: 'wrong name or password' },
+  ERR_LOGIN_RATE_LIMITED: { status: 429, message: 'too many failed logins; wait and try again' },
+  ERR_CSRF: { status: 403, message: 'missing or wrong x-csrf-token header' },
+  ERR_OPERATOR_EXISTS: { status: 409, message: 'an operator with this name exists' },
+  ERR_OPERATOR_NAME_INVALID: { status: 400, message: 'an operator name must be 1 to 64 letters, digits, "_", ".", "@" or "-"' },
+  ERR_PASSWORD_WEAK: { status: 400, message: 'the password is too short or too long' },
+  ERR_API_NOT_FOUND: { status: 404, message: 'no such API route' },
+  ERR_API_INVALID: { status: 400, message: 'the request body or parameters are invalid' },
+  ERR_TIME_ZONE_INVALID: { status: 400, message: 'not an IANA time zone such as Europe/Paris' },
+
   // Start-up and command line
   ERR_CONFIG_INVALID: { status: 500, message: 'the configuration is invalid' },
   ERR_CLI_USAGE: { status: 400, message: 'invalid command-line arguments' },

@@ -99,7 +99,7 @@ export async function runSimCommand(args: readonly string[], io: CliIo): Promise
     const s = fleet.summary();
     if (isLive) {
       io.err(
-        `up ${s.devices} CWMs/${s.okes} OKEs  pushes/s ${fleet.stats.takeWindowRate(Date.now()).toFixed(1)}  acked ${s.pushesAcked}  ` +
+        `up ${s.devicesUp}/${s.devices} CWMs (${s.okes} OKEs)  pushes/s ${fleet.stats.takeWindowRate(Date.now()).toFixed(1)}  acked ${s.pushesAcked}  ` +
           `p50 ${s.latencyP50Ms} ms  p99 ${s.latencyP99Ms} ms  errors ${s.errors}  busy ${s.busy}  refused ${s.rejected}  ` +
           `commands ${s.commandsAnswered}/${s.commandsReceived}  queued ${s.queuedAtEnd}`,
       );

@@ -13,6 +13,8 @@ export interface DeviceRecord {
   readonly lastRemoteAddress: string | null;
   readonly okmCount: number;
   readonly crcFailureCount: number;
+  /** The CWM's usual heartbeat interval (moving average of its own heartbeats); null until two were seen. */
+  readonly typicalIntervalMs: number | null;
 }
 
 /** What authenticating a request needs: read on every device request, so backends may cache it. */
@@ -43,6 +45,12 @@ export interface NewDevice {
   readonly createdAtMs: number;
 }
 
+export interface DeviceChanges {
+  readonly name?: string | null;
+  readonly isDisabled?: boolean;
+  readonly timeZone?: string | null;
+}
+
 export interface DeviceStore {
   /** @throws OpenTpsError ERR_DEVICE_EXISTS when the id is taken by a registered device. A discovered (key-less) device is upgraded. */
   addDevice(device: NewDevice): Promise<DeviceRecord>;
@@ -53,6 +61,10 @@ export interface DeviceStore {
   findDeviceCredentials(id: string): Promise<DeviceCredentials | null>;
   listDevices(nowMs: number): Promise<DeviceSummary[]>;
   listDeviceStates(cwmId: string): Promise<DeviceState[]>;
+  /** @throws OpenTpsError ERR_DEVICE_NOT_FOUND */
+  updateDevice(id: string, changes: DeviceChanges): Promise<DeviceRecord>;
+  /** Replaces the provisioning key. @throws OpenTpsError ERR_DEVICE_NOT_FOUND */
+  setDeviceKey(id: string, key: string): Promise<void>;
   /** Marks a CWM as seen (on /pull and other requests that store no OKM). */
   touchDevice(id: string, atMs: number, remoteAddress: string | null): Promise<void>;
 }

@@ -3,10 +3,11 @@
 
 import type { DeviceStore } from './device-store.js';
 import type { MessageStore } from './message-store.js';
+import type { OperatorStore } from './operator-store.js';
 import type { TelemetryStore } from './telemetry-store.js';
 import type { TrafficStore } from './traffic-store.js';
 
-export interface Store extends DeviceStore, MessageStore, TelemetryStore, TrafficStore {
+export interface Store extends DeviceStore, MessageStore, TelemetryStore, TrafficStore, OperatorStore {
   /** Writes accepted but not yet committed: the back-pressure signal for overload protection. */
   readonly pendingWriteCount: number;
   /** Waits for pending writes to commit, then releases the backend. */

@@ -20,6 +20,7 @@ export function defineDeviceStoreContract(context: ContractContext): void {
         lastRemoteAddress: null,
         okmCount: 0,
         crcFailureCount: 0,
+        typicalIntervalMs: null,
       };
       assert.deepEqual(added, expected);
       assert.deepEqual(await context.store.findDevice(CWM_A), expected);

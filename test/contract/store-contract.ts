@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Store } from '../../src/domain/store.js';
+import { defineDeviceAdminContract } from './device-admin-contract.js';
 import { defineDeviceStoreContract } from './device-store-contract.js';
 import { defineDurabilityContract } from './durability-contract.js';
 import { defineEnqueueContract } from './enqueue-contract.js';
@@ -55,6 +56,7 @@ export function defineStoreContract(backendName: string, openStore: () => Promis
     });
 
     defineDeviceStoreContract(context);
+    defineDeviceAdminContract(context);
     defineEnqueueContract(context);
     defineMessageStoreContract(context);
     defineTelemetryStoreContract(context);

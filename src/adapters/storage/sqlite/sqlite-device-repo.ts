@@ -17,6 +17,7 @@ export interface DeviceRow {
   last_remote_address: string | null;
   okm_count: number;
   crc_failure_count: number;
+  typical_interval_ms: number | null;
 }
 
 interface DeviceStateRow {
@@ -41,11 +42,12 @@ export function toDeviceRecord(row: DeviceRow): DeviceRecord {
     lastRemoteAddress: row.last_remote_address,
     okmCount: row.okm_count,
     crcFailureCount: row.crc_failure_count,
+    typicalIntervalMs: row.typical_interval_ms,
   };
 }
 
 const DEVICE_COLUMNS =
-  'id, name, key, is_disabled, time_zone, created_at, last_seen_at, last_remote_address, okm_count, crc_failure_count';
+  'id, name, key, is_disabled, time_zone, created_at, last_seen_at, last_remote_address, okm_count, crc_failure_count, typical_interval_ms';
 
 /** Credentials cached at most: past this, the cache starts over (ids are attacker-chosen on the wire). */
 const MAX_CACHED_CREDENTIALS = 200_000;
@@ -81,7 +83,30 @@ export function createSqliteDeviceRepo(db: Database, batcher: WriteBatcher): Dev
      FROM device_state WHERE cwm_id = ? ORDER BY device_id`,
   );
 
+  const updateName = db.prepare('UPDATE devices SET name = ? WHERE id = ?');
+  const updateDisabled = db.prepare('UPDATE devices SET is_disabled = ? WHERE id = ?');
+  const updateTimeZone = db.prepare('UPDATE devices SET time_zone = ? WHERE id = ?');
+  const updateKey = db.prepare('UPDATE devices SET key = ? WHERE id = ?');
+
   return {
+    updateDevice(id, changes) {
+      return batcher.run(() => {
+        forget(id);
+        if (!selectDevice.get(id)) throw new OpenTpsError('ERR_DEVICE_NOT_FOUND', id);
+        if (changes.name !== undefined) updateName.run(changes.name, id);
+        if (changes.isDisabled !== undefined) updateDisabled.run(changes.isDisabled ? 1 : 0, id);
+        if (changes.timeZone !== undefined) updateTimeZone.run(changes.timeZone, id);
+        const row = selectDevice.get(id);
+        if (!row) throw new OpenTpsError('ERR_DEVICE_NOT_FOUND', id);
+        return toDeviceRecord(row);
+      });
+    },
+    setDeviceKey(id, key) {
+      return batcher.run(() => {
+        forget(id);
+        if (updateKey.run(key, id).changes === 0) throw new OpenTpsError('ERR_DEVICE_NOT_FOUND', id);
+      });
+    },
     addDevice(device: NewDevice) {
       return batcher.run(() => {
         forget(device.id);

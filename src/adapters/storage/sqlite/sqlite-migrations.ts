@@ -18,7 +18,9 @@ export const RECORD_MIGRATIONS: readonly string[] = [
     okm_count INTEGER NOT NULL DEFAULT 0,
     crc_failure_count INTEGER NOT NULL DEFAULT 0,
     next_message_id INTEGER NOT NULL DEFAULT 1,
-    last_delivered_message INTEGER
+    last_delivered_message INTEGER,
+    typical_interval_ms INTEGER,
+    last_cwm_heartbeat_at INTEGER
   ) STRICT;
 
   CREATE TABLE device_state (
@@ -57,6 +59,7 @@ export const RECORD_MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX okms_dedup ON okms(cwm_id, origin_id, dedup_key) WHERE dedup_key IS NOT NULL;
   CREATE INDEX okms_by_cwm ON okms(cwm_id, id);
   CREATE INDEX okms_by_origin_time ON okms(origin_id, received_at);
+  CREATE INDEX okms_by_time ON okms(received_at);
 
   CREATE TABLE messages (
     id INTEGER PRIMARY KEY,
@@ -82,6 +85,41 @@ export const RECORD_MIGRATIONS: readonly string[] = [
   CREATE INDEX messages_by_cwm_expiry ON messages(cwm_id, state, expires_at);
   CREATE INDEX messages_by_answer ON messages(cwm_id, okm_id, state);
 
+  `,
+  `
+  CREATE TABLE operators (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    password_hash TEXT NOT NULL,
+    is_disabled INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE sessions (
+    id_hash TEXT PRIMARY KEY,
+    operator_name TEXT NOT NULL,
+    csrf_token TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE api_tokens (
+    id INTEGER PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    operator_name TEXT NOT NULL,
+    label TEXT,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  ) STRICT;
+
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT,
+    details TEXT
+  ) STRICT;
   `,
 ];
 

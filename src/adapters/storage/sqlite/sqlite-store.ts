@@ -8,6 +8,7 @@ import type { Store } from '../../../domain/store.js';
 import { OpenTpsError } from '../../../errors.js';
 import { createSqliteDeviceRepo } from './sqlite-device-repo.js';
 import { createSqliteMessageRepo } from './sqlite-message-repo.js';
+import { createSqliteOperatorRepo } from './sqlite-operator-repo.js';
 import { RECORD_MIGRATIONS, TRAFFIC_MIGRATIONS, migrateSqlite } from './sqlite-migrations.js';
 import { createSqliteTelemetryRepo } from './sqlite-telemetry-repo.js';
 import { createSqliteTrafficRepo } from './sqlite-traffic-repo.js';
@@ -71,6 +72,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const devices = createSqliteDeviceRepo(db, batcher);
   const telemetry = createSqliteTelemetryRepo(db, batcher, messages.hasPendingNow);
   const traffic = createSqliteTrafficRepo(trafficDb, trafficBatcher);
+  const operators = createSqliteOperatorRepo(db, batcher);
   let isClosed = false;
 
   return {
@@ -78,6 +80,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     ...messages,
     ...telemetry,
     ...traffic,
+    ...operators,
     batcher,
     path,
     get pendingWriteCount() {

@@ -55,6 +55,16 @@ export function createSqliteTelemetryRepo(
     `UPDATE devices SET last_seen_at = ?, last_remote_address = coalesce(?, last_remote_address),
        okm_count = okm_count + ?, crc_failure_count = crc_failure_count + ? WHERE id = ?`,
   );
+  // The CWM's usual heartbeat interval, as a moving average (weight 1/5) of the gaps between its own
+  // heartbeats, each clamped to 1 s .. 1 h: what "offline" is measured against.
+  const updateInterval = db.prepare(
+    `UPDATE devices SET
+       typical_interval_ms = CASE WHEN last_cwm_heartbeat_at IS NULL THEN typical_interval_ms
+         ELSE CAST(coalesce(0.8 * typical_interval_ms, 0) + (CASE WHEN typical_interval_ms IS NULL THEN 1.0 ELSE 0.2 END)
+              * min(max(@at - last_cwm_heartbeat_at, 1000), 3600000) AS INTEGER) END,
+       last_cwm_heartbeat_at = @at
+     WHERE id = @id`,
+  );
   const selectLatestFields = db.prepare<[string], { latest_fields: string }>(
     'SELECT latest_fields FROM device_state WHERE device_id = ?',
   );
@@ -112,6 +122,7 @@ export function createSqliteTelemetryRepo(
     }
     const okmRowId = Number(inserted.lastInsertRowid);
     updateCwm.run(record.receivedAtMs, record.remoteAddress, 1, record.crcVerdict === 'valid' ? 0 : 1, record.cwmId);
+    if (record.heartbeat !== null && record.originId === record.cwmId) updateInterval.run({ at: record.receivedAtMs, id: record.cwmId });
     const previousFields = readJsonObject(selectLatestFields.get(record.originId)?.latest_fields ?? null) ?? {};
     upsertState.run({
       deviceId: record.originId,
