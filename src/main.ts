@@ -3,11 +3,15 @@
 
 import { randomBytes } from 'node:crypto';
 import { pino, type Logger } from 'pino';
+import { registerAdminApi } from './adapters/admin-api/admin-api.js';
 import { buildDeviceApp, type DeviceApp } from './adapters/device-http/device-app.js';
 import { openSqliteStore } from './adapters/storage/sqlite/sqlite-store.js';
 import { ensureSelfSignedIdentity, loadTlsIdentity, type TlsIdentity } from './adapters/tls/self-signed-certificate.js';
 import type { OpenTpsConfig } from './config/config-schema.js';
+import { createAuditLog, type AuditLog } from './domain/audit-log.js';
 import { createSystemClock, type Clock } from './domain/clock.js';
+import { createEventBus, type EventBus } from './domain/event-bus.js';
+import { createOperatorAuth, type OperatorAuth } from './domain/operator-auth.js';
 import { createDeviceRegistry, type DeviceRegistry } from './domain/device-registry.js';
 import { createMessageDelivery, type MessageDelivery } from './domain/message-delivery.js';
 import { createMessageQueue, type MessageQueue } from './domain/message-queue.js';
@@ -24,11 +28,15 @@ export interface Services {
   readonly pushIngest: PushIngest;
   readonly delivery: MessageDelivery;
   readonly traffic: TrafficRecorder;
+  readonly events: EventBus;
+  readonly auth: OperatorAuth;
+  readonly audit: AuditLog;
 }
 
 /** Opens the store and builds every domain service on it (used by the server and the CLI alike). */
 export function openServices(config: Readonly<OpenTpsConfig>, clock: Clock = createSystemClock()): Services {
   const store = openSqliteStore({ dataDir: config.dataDir, durability: config.durability, busyTimeoutMs: 10_000 });
+  const events = createEventBus();
   return {
     config,
     store,
@@ -40,10 +48,14 @@ export function openServices(config: Readonly<OpenTpsConfig>, clock: Clock = cre
       defaultTtlSeconds: config.messageTtlSeconds,
       maxQueuedPerCwm: config.maxQueuedPerCwm,
       maxOkmBytes: config.maxOkmBytes,
+      events,
     }),
-    pushIngest: createPushIngest({ store, clock, authMode: config.authMode, maxOkmBytes: config.maxOkmBytes }),
-    delivery: createMessageDelivery({ store, clock, authMode: config.authMode, deliveryLeaseMs: config.deliveryLeaseMs }),
+    pushIngest: createPushIngest({ store, clock, authMode: config.authMode, maxOkmBytes: config.maxOkmBytes, events }),
+    delivery: createMessageDelivery({ store, clock, authMode: config.authMode, deliveryLeaseMs: config.deliveryLeaseMs, events }),
     traffic: createTrafficRecorder({ store, keepPerDevice: config.trafficPerDevice }),
+    events,
+    auth: createOperatorAuth({ store, clock }),
+    audit: createAuditLog({ store, clock }),
   };
 }
 
@@ -51,10 +63,10 @@ export function createLogger(config: Readonly<OpenTpsConfig>): Logger {
   return pino({ level: config.logLevel, base: { service: 'opentps' } });
 }
 
-/** Builds the device app for the services (no port opened). */
+/** Builds the app (device routes and admin API) for the services (no port opened). */
 export function buildApp(services: Services, logger: Logger, tls: TlsIdentity | null): DeviceApp {
   const { config } = services;
-  return buildDeviceApp({
+  const deviceApp = buildDeviceApp({
     store: services.store,
     clock: services.clock,
     pushIngest: services.pushIngest,
@@ -73,6 +85,23 @@ export function buildApp(services: Services, logger: Logger, tls: TlsIdentity | 
       defaultTimeZone: config.timeZone,
     },
   });
+  registerAdminApi(deviceApp.app, services);
+  return deviceApp;
+}
+
+/**
+ * On first start (no operator yet) creates the operator `admin`: with OPENTPS_ADMIN_PASSWORD, or with a
+ * generated password written once to standard error (never to the log).
+ */
+export async function ensureFirstOperator(services: Services, writeOnce: (line: string) => void): Promise<void> {
+  if ((await services.store.countOperators()) > 0) return;
+  const password = services.config.adminPassword ?? randomBytes(18).toString('base64url');
+  await services.auth.addOperator('admin', password);
+  await services.audit.record('system', 'operator.add', 'admin', { generatedPassword: services.config.adminPassword === null });
+  if (services.config.adminPassword === null) {
+    writeOnce(`OpenTPS created the operator "admin" with the password ${password}
+  (shown once: keep it, or add another operator with \`opentps admin add <name>\`)`);
+  }
 }
 
 export interface RunningServer {
@@ -92,6 +121,7 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
       ? loadTlsIdentity(config.certFile, config.keyFile)
       : await ensureSelfSignedIdentity(config.dataDir, config.certNames);
   const services = openServices(config);
+  await ensureFirstOperator(services, (line) => process.stderr.write(`${line}\n`));
   const deviceApp = buildApp(services, logger, tls);
   const sweeper = setInterval(() => {
     services.store.expireMessages(services.clock.nowMs()).catch((error: unknown) => logger.error({ err: error }, 'expiring messages failed'));

@@ -3,6 +3,7 @@
 
 import { OpenTpsError } from '../errors.js';
 import type { CliIo } from './cli-io.js';
+import { runAdminCommand, runTokenCommand } from './admin-command.js';
 import { runDeviceCommand } from './device-command.js';
 import { runMessagesCommand } from './messages-command.js';
 import { runOkmCommand } from './okm-command.js';
@@ -19,6 +20,8 @@ export const USAGE = `usage: opentps <command> [options]   (every command takes 
   messages <cwmId> [--json]
   okm crc '<OKM JSON text>'
   traffic [<deviceId>|unknown] [--limit N] [--json]
+  admin add <name> [--password P]        (generated and printed when absent)
+  token create <operator> [--label L]     (prints an API token for Authorization: Bearer)
   sim --url <https://host:port> [--devices N] [--okes-per-cwm K] [--interval S] [--duration S]
       [--insecure | --ca FILE] [--register --data D | --keys FILE] [--seed S] [--max-backoff S] [--json]`;
 
@@ -30,6 +33,8 @@ const COMMANDS: Record<string, (args: readonly string[], io: CliIo) => Promise<n
   okm: runOkmCommand,
   traffic: runTrafficCommand,
   sim: runSimCommand,
+  admin: runAdminCommand,
+  token: runTokenCommand,
 };
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {

@@ -30,6 +30,8 @@ export interface OpenTpsConfig {
   readonly requestTimeoutMs: number;
   readonly shutdownTimeoutMs: number;
   readonly timeZone: string;
+  /** Password of the first operator `admin`, created on first start; generated and printed once when absent. */
+  readonly adminPassword: string | null;
 }
 
 /** A parser turns the raw text into a value or returns the expectation it failed. */
@@ -77,6 +79,8 @@ const hostNameList: Parser<readonly string[]> = (raw) => {
     ? { ok: true, value: Object.freeze(names) }
     : { ok: false, expected: 'a comma-separated list of DNS names or IP addresses' };
 };
+const password: Parser<string | null> = (raw) =>
+  raw.length >= 12 && raw.length <= 1024 ? { ok: true, value: raw } : { ok: false, expected: 'a password of 12 to 1024 characters' };
 const timeZone: Parser<string> = (raw) =>
   isKnownTimeZone(raw) ? { ok: true, value: raw } : { ok: false, expected: 'an IANA time zone such as Europe/Paris' };
 
@@ -109,6 +113,7 @@ export const SETTINGS = [
   { key: 'requestTimeoutMs', flag: 'request-timeout-ms', env: 'OPENTPS_REQUEST_TIMEOUT_MS', defaultValue: () => 30_000, parse: integer(1_000, 600_000), help: 'time allowed to receive a whole request' },
   { key: 'shutdownTimeoutMs', flag: 'shutdown-timeout-ms', env: 'OPENTPS_SHUTDOWN_TIMEOUT_MS', defaultValue: () => 10_000, parse: integer(0, 600_000), help: 'time allowed to finish in-flight requests on SIGTERM' },
   { key: 'timeZone', flag: 'time-zone', env: 'OPENTPS_TIME_ZONE', defaultValue: () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC', parse: timeZone, help: 'default time zone for /time answers' },
+  { key: 'adminPassword', flag: 'admin-password', env: 'OPENTPS_ADMIN_PASSWORD', defaultValue: () => null, parse: password, help: 'password of the first operator, admin (first start only; prefer the environment variable)' },
 ] as const satisfies ReadonlyArray<SettingSpec<keyof OpenTpsConfig>>;
 
 /** Compile-time proof that SETTINGS covers every configuration key. */

@@ -3,7 +3,7 @@
 import { OpenTpsError } from '../errors.js';
 import { isValidDeviceId } from '../protocol/device-id.js';
 import type { Clock } from './clock.js';
-import type { DeviceRecord, DeviceSummary } from './device-store.js';
+import type { DeviceChanges, DeviceRecord, DeviceSummary } from './device-store.js';
 import type { Store } from './store.js';
 
 export interface DeviceRegistryDeps {
@@ -23,6 +23,10 @@ export interface DeviceRegistry {
   /** @throws OpenTpsError ERR_DEVICE_ID_INVALID, ERR_DEVICE_KEY_INVALID, ERR_DEVICE_NAME_INVALID, ERR_DEVICE_EXISTS */
   addDevice(input: AddDeviceInput): Promise<{ device: DeviceRecord; key: string }>;
   listDevices(): Promise<DeviceSummary[]>;
+  /** @throws OpenTpsError ERR_DEVICE_NAME_INVALID, ERR_DEVICE_NOT_FOUND */
+  updateDevice(id: string, changes: DeviceChanges): Promise<DeviceRecord>;
+  /** Sets a new provisioning key (generated when absent) and returns it. @throws ERR_DEVICE_KEY_INVALID, ERR_DEVICE_NOT_FOUND */
+  rotateKey(id: string, key?: string): Promise<string>;
 }
 
 const KEY = /^[!-~]{8,256}$/;
@@ -42,6 +46,17 @@ export function createDeviceRegistry(deps: DeviceRegistryDeps): DeviceRegistry {
     },
     async listDevices() {
       return deps.store.listDevices(deps.clock.nowMs());
+    },
+    async updateDevice(id, changes) {
+      const name = changes.name;
+      if (name !== undefined && name !== null && (name.length > 200 || CONTROL.test(name))) throw new OpenTpsError('ERR_DEVICE_NAME_INVALID');
+      return deps.store.updateDevice(id, changes);
+    },
+    async rotateKey(id, key) {
+      const newKey = key ?? deps.generateKey();
+      if (!KEY.test(newKey)) throw new OpenTpsError('ERR_DEVICE_KEY_INVALID');
+      await deps.store.setDeviceKey(id, newKey);
+      return newKey;
     },
   };
 }

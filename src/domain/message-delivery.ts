@@ -6,6 +6,7 @@ import { encodeIdlePullAnswer, encodePullAnswer } from '../protocol/device-answe
 import { decodePullRequest } from '../protocol/pull-request.js';
 import type { AuthMode } from './auth-mode.js';
 import type { Clock } from './clock.js';
+import type { EventBus } from './event-bus.js';
 import { authenticateSignedRequest } from './device-authenticator.js';
 import type { RequestObservation } from './request-observation.js';
 import type { Store } from './store.js';
@@ -16,6 +17,7 @@ export interface MessageDeliveryDeps {
   readonly authMode: AuthMode;
   /** How long a message handed to a response stays reserved for it (a crash mid-write frees it after this). */
   readonly deliveryLeaseMs: number;
+  readonly events?: EventBus | undefined;
 }
 
 export interface PullParams {
@@ -67,6 +69,10 @@ export function createMessageDelivery(deps: MessageDeliveryDeps): MessageDeliver
     },
     async confirmDelivery(messageId) {
       await deps.store.confirmDelivery(messageId, deps.clock.nowMs());
+      if (deps.events) {
+        const message = await deps.store.findMessage(messageId);
+        if (message) deps.events.publish({ type: 'message-state', message });
+      }
     },
     async releaseDelivery(messageId) {
       await deps.store.releaseLease(messageId);

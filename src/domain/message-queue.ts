@@ -5,6 +5,7 @@ import { OpenTpsError } from '../errors.js';
 import { buildDownstreamOkm } from '../protocol/downstream-okm.js';
 import { formatUtcTimestamp } from '../protocol/okm-timestamp.js';
 import type { Clock } from './clock.js';
+import type { EventBus } from './event-bus.js';
 import { validateMessageRequest, type MessageInput } from './message-request.js';
 import type { MessageRecord } from './message-store.js';
 import type { Store } from './store.js';
@@ -15,6 +16,7 @@ export interface MessageQueueDeps {
   readonly defaultTtlSeconds: number;
   readonly maxQueuedPerCwm: number;
   readonly maxOkmBytes: number;
+  readonly events?: EventBus | undefined;
 }
 
 export interface MessageQueue {
@@ -39,7 +41,7 @@ export function createMessageQueue(deps: MessageQueueDeps): MessageQueue {
       // Largest possible `_id` (5 digits) gives the largest text: refuse before allocating anything.
       const longest = utf8.encode(build(65535)).length;
       if (longest > deps.maxOkmBytes) throw new OpenTpsError('ERR_MESSAGE_TOO_LARGE', `${longest} > ${deps.maxOkmBytes} bytes`);
-      return deps.store.enqueueMessage({
+      const queued = await deps.store.enqueueMessage({
         cwmId: request.cwmId,
         destination: request.destination,
         cmd: request.cmd,
@@ -49,9 +51,13 @@ export function createMessageQueue(deps: MessageQueueDeps): MessageQueue {
         maxQueued: deps.maxQueuedPerCwm,
         buildOkmText: build,
       });
+      deps.events?.publish({ type: 'message-state', message: queued });
+      return queued;
     },
     async cancelMessage(messageId) {
-      return deps.store.cancelMessage(messageId, deps.clock.nowMs());
+      const cancelled = await deps.store.cancelMessage(messageId, deps.clock.nowMs());
+      deps.events?.publish({ type: 'message-state', message: cancelled });
+      return cancelled;
     },
     async listMessages(cwmId) {
       if (!(await deps.store.findDevice(cwmId))) throw new OpenTpsError('ERR_DEVICE_NOT_FOUND', cwmId);

@@ -9,6 +9,7 @@ import { parseOkmTimestamp } from '../protocol/okm-timestamp.js';
 import { isJsonObject, type UpstreamOkm } from '../protocol/upstream-okm.js';
 import type { AuthMode } from './auth-mode.js';
 import type { Clock } from './clock.js';
+import type { EventBus } from './event-bus.js';
 import { authenticateSignedRequest } from './device-authenticator.js';
 import type { RequestObservation } from './request-observation.js';
 import type { Store } from './store.js';
@@ -19,6 +20,8 @@ export interface PushIngestDeps {
   readonly clock: Clock;
   readonly authMode: AuthMode;
   readonly maxOkmBytes: number;
+  /** Live events for the console; none when absent (CLI). */
+  readonly events?: EventBus | undefined;
 }
 
 export interface PushParams {
@@ -54,9 +57,21 @@ export function createPushIngest(deps: PushIngestDeps): PushIngest {
       }
       const record = toPushRecord(request, verdict, deps.clock.nowMs(), params.remoteAddress);
       const outcome = await deps.store.recordPush(record);
+      if (deps.events && !outcome.isDuplicate) await publishPushEvents(deps.store, deps.events, record, outcome);
       return { body: encodePushAnswer(outcome.isPullPending), outcome };
     },
   };
+}
+
+async function publishPushEvents(store: Store, events: EventBus, record: PushRecord, outcome: PushOutcome): Promise<void> {
+  events.publish({ type: 'device-seen', deviceId: record.cwmId, atMs: record.receivedAtMs });
+  if (record.heartbeat !== null) {
+    events.publish({ type: 'telemetry', cwmId: record.cwmId, originId: record.originId, atMs: record.receivedAtMs, fields: record.heartbeat });
+  }
+  if (outcome.answeredMessageId !== null) {
+    const message = await store.findMessage(outcome.answeredMessageId);
+    if (message) events.publish({ type: 'message-state', message });
+  }
 }
 
 /**

@@ -60,7 +60,31 @@ export interface OkmQuery {
   readonly limit: number;
 }
 
+/** One bucket of a downsampled numeric series. */
+export interface SeriesPoint {
+  readonly bucketStartMs: number;
+  readonly min: number;
+  readonly max: number;
+  readonly avg: number;
+  readonly count: number;
+}
+
+export interface SeriesQuery {
+  readonly originId: string;
+  /** A heartbeat field name (letters, digits, `_`; checked by the caller). */
+  readonly field: string;
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly bucketMs: number;
+}
+
 export interface TelemetryStore {
+  /** min/max/avg per time bucket of `_pld._hbt.<field>` over the OKMs of one origin device (by receive time). */
+  querySeries(query: SeriesQuery): Promise<SeriesPoint[]>;
+  /** OKMs received per minute in [fromMs, toMs), all devices: [minute start, count], oldest first, empty minutes omitted. */
+  countOkmsPerMinute(fromMs: number, toMs: number): Promise<Array<[number, number]>>;
+  /** The raw OKMs a CWM carried in [fromMs, toMs), oldest first. */
+  listOkmsInRange(cwmId: string, fromMs: number, toMs: number, limit: number): Promise<StoredOkm[]>;
   /** Stores the OKM durably (once per dedup key) and updates the device state; resolves after commit. */
   recordPush(record: PushRecord): Promise<PushOutcome>;
   /** The newest `limit` OKMs of the CWM (or origin device, or all), newest last. */

@@ -20,6 +20,13 @@ import { registerPullRoute } from './pull-route.js';
 import { registerPushRoute } from './push-route.js';
 import { registerTimeRoute } from './time-route.js';
 
+/** Paths of the operator side, served by the same app but outside the device protocol. */
+const OPERATOR_PATH = /^\/(?:api\/|console(?:\/|$|\?)|pullform(?:$|\?))/;
+
+export function isOperatorPath(url: string): boolean {
+  return OPERATOR_PATH.test(url);
+}
+
 export interface DeviceAppLimits {
   readonly maxBodyBytes: number;
   readonly maxQueryBytes: number;
@@ -101,6 +108,7 @@ export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
   // `observation` is an object, which Fastify will not take as a shared decorator default: onRequest
   // gives each request its own.
   app.decorateRequest('receivedAtMs', 0);
+  app.decorateRequest('isOperatorRequest', false);
   app.decorateRequest('rawBodyText', '');
   app.decorateRequest('answeredBody', '');
   app.decorateRequest('answeredErrorCode', null);
@@ -113,6 +121,9 @@ export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
   });
 
   app.addHook('onRequest', async (request, reply) => {
+    request.isOperatorRequest = isOperatorPath(request.raw.url ?? '');
+    // Operator routes (admin API, console) are neither device traffic nor subject to device load shedding.
+    if (request.isOperatorRequest) return undefined;
     request.observation = createRequestObservation();
     request.receivedAtMs = deps.clock.nowMs();
     inflight++;
@@ -128,11 +139,12 @@ export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
   });
 
   app.addHook('onSend', async (request, _reply, payload) => {
-    if (typeof payload === 'string') request.answeredBody = payload;
+    if (!request.isOperatorRequest && typeof payload === 'string') request.answeredBody = payload;
     return payload;
   });
 
   app.addHook('onResponse', async (request, reply) => {
+    if (request.isOperatorRequest) return;
     const observation = request.observation;
     const entry = {
       deviceId: observation.deviceId,

@@ -7,6 +7,8 @@ declare module 'fastify' {
     /** What the domain learnt about this request (device, verdicts), for the traffic recorder. */
     observation: RequestObservation;
     receivedAtMs: number;
+    /** True for admin API and console requests, which the device hooks leave alone. */
+    isOperatorRequest: boolean;
     /** The raw body text as received (empty for none). */
     rawBodyText: string;
     /** The body we answered with, captured for the traffic recorder. */

@@ -100,6 +100,19 @@ export function createSqliteTelemetryRepo(
   const selectAll = db.prepare<[number], OkmRow>(
     'SELECT id, cwm_id, origin_id, cmd, okm_id, ts, received_at, crc_verdict, auth, raw, payload FROM okms ORDER BY id DESC LIMIT ?',
   );
+  const selectSeries = db.prepare<{ origin: string; path: string; from: number; to: number; bucket: number }, { b: number; lo: number; hi: number; mean: number; n: number }>(
+    `SELECT (received_at - @from) / @bucket AS b, min(v) AS lo, max(v) AS hi, avg(v) AS mean, count(v) AS n
+     FROM (SELECT received_at, json_extract(payload, @path) AS v FROM okms
+           WHERE origin_id = @origin AND received_at >= @from AND received_at < @to)
+     WHERE typeof(v) IN ('integer', 'real') GROUP BY b ORDER BY b`,
+  );
+  const selectPerMinute = db.prepare<[number, number], { m: number; n: number }>(
+    'SELECT received_at / 60000 AS m, count(*) AS n FROM okms WHERE received_at >= ? AND received_at < ? GROUP BY m ORDER BY m',
+  );
+  const selectRange = db.prepare<[string, number, number, number], OkmRow>(
+    `SELECT id, cwm_id, origin_id, cmd, okm_id, ts, received_at, crc_verdict, auth, raw, payload FROM okms
+     WHERE cwm_id = ? AND received_at >= ? AND received_at < ? ORDER BY id LIMIT ?`,
+  );
   const countByCwm = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM okms WHERE cwm_id = ?');
 
   function applyPush(record: PushRecord): PushOutcome {
@@ -170,6 +183,17 @@ export function createSqliteTelemetryRepo(
             ? selectByCwm.all(query.cwmId, query.limit)
             : selectAll.all(query.limit);
       return rows.reverse().map(toStoredOkm);
+    },
+    async querySeries(query) {
+      return selectSeries
+        .all({ origin: query.originId, path: `$._hbt.${query.field}`, from: query.fromMs, to: query.toMs, bucket: query.bucketMs })
+        .map((row) => ({ bucketStartMs: query.fromMs + row.b * query.bucketMs, min: row.lo, max: row.hi, avg: row.mean, count: row.n }));
+    },
+    async countOkmsPerMinute(fromMs, toMs) {
+      return selectPerMinute.all(fromMs, toMs).map((row) => [row.m * 60_000, row.n] as [number, number]);
+    },
+    async listOkmsInRange(cwmId, fromMs, toMs, limit) {
+      return selectRange.all(cwmId, fromMs, toMs, limit).map(toStoredOkm);
     },
     async countOkms(cwmId) {
       return countByCwm.get(cwmId)?.n ?? 0;

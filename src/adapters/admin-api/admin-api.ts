@@ -1,0 +1,68 @@
+// The admin REST API under /api/v1 (docs/api.md): its own JSON parsing, authentication, errors and
+// 404s, encapsulated so none of it touches the device routes.
+
+import type { FastifyInstance } from 'fastify';
+import type { AuditLog } from '../../domain/audit-log.js';
+import type { Clock } from '../../domain/clock.js';
+import type { DeviceRegistry } from '../../domain/device-registry.js';
+import type { EventBus } from '../../domain/event-bus.js';
+import type { MessageQueue } from '../../domain/message-queue.js';
+import type { OperatorAuth } from '../../domain/operator-auth.js';
+import type { Store } from '../../domain/store.js';
+import { OpenTpsError } from '../../errors.js';
+import { createAdminAuthHook } from './admin-auth.js';
+import { apiErrorOf, sendApiError } from './api-errors.js';
+import { registerDeviceRoutes } from './device-routes.js';
+import { registerEventRoutes } from './event-routes.js';
+import { registerFleetRoutes } from './fleet-routes.js';
+import { registerMessageRoutes } from './message-routes.js';
+import { OPENAPI_DOCUMENT } from './openapi.js';
+import { registerSessionRoutes } from './session-routes.js';
+import { registerTelemetryRoutes } from './telemetry-routes.js';
+import { registerTrafficRoutes } from './traffic-routes.js';
+
+export const ADMIN_API_PREFIX = '/api/v1';
+
+export interface AdminApiDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly registry: DeviceRegistry;
+  readonly queue: MessageQueue;
+  readonly auth: OperatorAuth;
+  readonly audit: AuditLog;
+  readonly events: EventBus;
+}
+
+export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void {
+  // Not awaited: Fastify loads plugins on ready()/listen(), and reports a failing one there.
+  void app.register(
+    async (api) => {
+      api.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+        const text = typeof body === 'string' ? body : body.toString('utf8');
+        if (text.trim() === '') return done(null, undefined);
+        try {
+          done(null, JSON.parse(text));
+        } catch (cause) {
+          done(new OpenTpsError('ERR_API_INVALID', 'the body is not valid JSON', { cause }), undefined);
+        }
+      });
+      api.decorateRequest('operatorName', null);
+      api.addHook('onRequest', createAdminAuthHook(deps.auth, (request) => request.method === 'POST' && request.url.split('?')[0] === `${ADMIN_API_PREFIX}/session`));
+      api.setErrorHandler(async (error, request, reply) => {
+        const { code, message } = apiErrorOf(error);
+        if (code === 'ERR_INTERNAL') request.log.error({ err: error, url: request.url }, 'admin API request failed');
+        return sendApiError(reply, code, message);
+      });
+      api.setNotFoundHandler(async (_request, reply) => sendApiError(reply, 'ERR_API_NOT_FOUND'));
+      api.get('/openapi.json', async () => OPENAPI_DOCUMENT);
+      registerSessionRoutes(api, deps);
+      registerFleetRoutes(api, deps);
+      registerDeviceRoutes(api, deps);
+      registerTelemetryRoutes(api, deps);
+      registerMessageRoutes(api, deps);
+      registerTrafficRoutes(api, deps);
+      registerEventRoutes(api, deps);
+    },
+    { prefix: ADMIN_API_PREFIX },
+  );
+}

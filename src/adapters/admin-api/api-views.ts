@@ -1,0 +1,74 @@
+// The JSON shapes of docs/api.md, built from domain records. Times become ISO strings here.
+
+import { deriveDeviceStatus, expectedIntervalMs } from '../../domain/device-status.js';
+import type { DeviceRecord, DeviceState } from '../../domain/device-store.js';
+import type { MessageRecord } from '../../domain/message-store.js';
+import type { StoredTrafficEntry } from '../../domain/traffic-store.js';
+
+export function isoOrNull(epochMs: number | null): string | null {
+  return epochMs === null ? null : new Date(epochMs).toISOString();
+}
+
+export interface DeviceView {
+  readonly id: string;
+  readonly name: string | null;
+  readonly status: string;
+  readonly isDisabled: boolean;
+  readonly isRegistered: boolean;
+  readonly lastSeenAt: string | null;
+  readonly expectedIntervalS: number;
+  readonly okeIds: string[];
+  readonly queuedCount: number;
+  readonly okmCount: number;
+  readonly crcFailureCount: number;
+  readonly lastRemoteAddress: string | null;
+  readonly timeZone: string | null;
+}
+
+export function toDeviceView(device: DeviceRecord, queuedCount: number, states: readonly DeviceState[], nowMs: number): DeviceView {
+  return {
+    id: device.id,
+    name: device.name,
+    status: deriveDeviceStatus(device.lastSeenAtMs, device.typicalIntervalMs, nowMs),
+    isDisabled: device.isDisabled,
+    isRegistered: device.key !== null,
+    lastSeenAt: isoOrNull(device.lastSeenAtMs),
+    expectedIntervalS: Math.round(expectedIntervalMs(device.typicalIntervalMs) / 1000),
+    okeIds: states.filter((state) => state.deviceId !== device.id).map((state) => state.deviceId),
+    queuedCount,
+    okmCount: device.okmCount,
+    crcFailureCount: device.crcFailureCount,
+    lastRemoteAddress: device.lastRemoteAddress,
+    timeZone: device.timeZone,
+  };
+}
+
+export function toMessageView(message: MessageRecord): Record<string, unknown> {
+  return {
+    id: message.id,
+    cwmId: message.cwmId,
+    okmId: message.okmId,
+    destination: message.destination,
+    cmd: message.cmd,
+    payload: message.payload,
+    state: message.state,
+    createdAt: isoOrNull(message.createdAtMs),
+    expiresAt: isoOrNull(message.expiresAtMs),
+    deliveredAt: isoOrNull(message.deliveredAtMs),
+    answeredAt: isoOrNull(message.answeredAtMs),
+    deliveryCount: message.deliveryCount,
+    result: message.result,
+  };
+}
+
+export function toTrafficView(entry: StoredTrafficEntry): Record<string, unknown> {
+  return { ...entry, receivedAt: isoOrNull(entry.receivedAtMs), receivedAtMs: undefined };
+}
+
+/** The CWM's own diagnostics from its last heartbeat (PROTOCOL.md Part B 5). */
+export function diagnosticsOf(states: readonly DeviceState[], cwmId: string): Record<string, unknown> | null {
+  const fields = states.find((state) => state.deviceId === cwmId)?.latestFields;
+  if (!fields) return null;
+  const keys = ['diag', 'port', 'baud', 'if', '5v', '12v', 'ti', 'msf', 'cfgpend', 'scan', 'rcon'];
+  return Object.fromEntries(keys.filter((key) => key in fields).map((key) => [key, fields[key]]));
+}

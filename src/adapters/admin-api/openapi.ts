@@ -1,0 +1,59 @@
+// The OpenAPI 3.1 description of the admin API, served at /api/v1/openapi.json (docs/api.md in prose).
+
+const error = { $ref: '#/components/responses/Error' };
+const ok = (description: string) => ({ description, content: { 'application/json': { schema: { type: 'object' } } } });
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'CWM id' };
+
+export const OPENAPI_DOCUMENT = {
+  openapi: '3.1.0',
+  info: { title: 'OpenTPS admin API', version: '1' },
+  servers: [{ url: '/api/v1' }],
+  security: [{ session: [] }, { bearer: [] }],
+  components: {
+    securitySchemes: {
+      session: { type: 'apiKey', in: 'cookie', name: 'opentps_session', description: 'State changes also need the x-csrf-token header.' },
+      bearer: { type: 'http', scheme: 'bearer', description: 'Tokens from `opentps token create`.' },
+    },
+    responses: {
+      Error: {
+        description: 'An error from docs/errors.md',
+        content: { 'application/json': { schema: { type: 'object', required: ['error', 'message'], properties: { error: { type: 'string' }, message: { type: 'string' } } } } },
+      },
+    },
+  },
+  paths: {
+    '/session': {
+      post: { summary: 'Log in', security: [], requestBody: { content: { 'application/json': { schema: { type: 'object', required: ['name', 'password'], properties: { name: { type: 'string' }, password: { type: 'string' } } } } } }, responses: { 200: ok('Logged in; sets the session cookie'), 401: error, 429: error } },
+      get: { summary: 'The operator of this session', responses: { 200: ok('Operator and CSRF token'), 401: error } },
+      delete: { summary: 'Log out', responses: { 204: { description: 'Logged out' } } },
+    },
+    '/fleet': { get: { summary: 'Fleet counts, pushes per minute, problems', responses: { 200: ok('Fleet overview') } } },
+    '/devices': {
+      get: {
+        summary: 'List CWMs',
+        parameters: ['search', 'status', 'sort', 'order', 'limit', 'offset'].map((name) => ({ name, in: 'query', schema: { type: 'string' } })),
+        responses: { 200: ok('{items, total}'), 400: error },
+      },
+      post: { summary: 'Register a CWM', responses: { 201: ok('{device, key}'), 400: error, 409: error } },
+    },
+    '/devices/{id}': {
+      get: { summary: 'One CWM with its OKE states and diagnostics', parameters: [idParam], responses: { 200: ok('Device details'), 404: error } },
+      patch: { summary: 'Rename, disable or set the time zone', parameters: [idParam], responses: { 200: ok('Device'), 400: error, 404: error } },
+    },
+    '/devices/{id}/rotate-key': { post: { summary: 'Set a new provisioning key', parameters: [idParam], responses: { 200: ok('{key}'), 404: error } } },
+    '/devices/{id}/fields': { get: { summary: 'Numeric heartbeat fields per origin device', parameters: [idParam], responses: { 200: ok('{origins}') } } },
+    '/devices/{id}/telemetry': { get: { summary: 'Downsampled series of one field', parameters: [idParam, ...['origin', 'field', 'from', 'to', 'points'].map((name) => ({ name, in: 'query', schema: { type: 'string' } }))], responses: { 200: ok('{points}'), 400: error } } },
+    '/devices/{id}/okms': { get: { summary: 'Raw OKMs of a time range as CSV or NDJSON', parameters: [idParam, ...['from', 'to', 'format'].map((name) => ({ name, in: 'query', schema: { type: 'string' } }))], responses: { 200: { description: 'text/csv or application/x-ndjson' } } } },
+    '/devices/{id}/messages': {
+      get: { summary: 'Messages of a CWM, newest first', parameters: [idParam], responses: { 200: ok('{items}') } },
+      post: { summary: 'Queue a message', parameters: [idParam], responses: { 201: ok('Message'), 400: error, 404: error, 409: error } },
+    },
+    '/messages/{messageId}': {
+      get: { summary: 'A message; with waitForChangeFrom, a long poll', parameters: [{ name: 'messageId', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: ok('Message'), 404: error } },
+      delete: { summary: 'Cancel a message', parameters: [{ name: 'messageId', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: ok('Message'), 404: error, 409: error } },
+    },
+    '/traffic': { get: { summary: 'Recorded device requests', parameters: ['device', 'limit'].map((name) => ({ name, in: 'query', schema: { type: 'string' } })), responses: { 200: ok('{items}') } } },
+    '/events': { get: { summary: 'Server-Sent Events: device-seen, telemetry, message-state', responses: { 200: { description: 'text/event-stream' } } } },
+    '/openapi.json': { get: { summary: 'This document', responses: { 200: ok('OpenAPI 3.1') } } },
+  },
+} as const;
