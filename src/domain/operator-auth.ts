@@ -15,8 +15,13 @@ const KEY_BYTES = 64;
 const NAME = /^[A-Za-z0-9_.@-]{1,64}$/;
 
 export const SESSION_LIFETIME_MS = 12 * 3600 * 1000;
-/** Failed logins allowed per address (and per account name) in the window before 429. */
+/** Failed logins allowed per address in the window before 429. */
 export const LOGIN_ATTEMPTS_PER_WINDOW = 10;
+/**
+ * Failed logins allowed per account name (from all addresses) in the window: higher than per address,
+ * so that slowing a distributed guesser does not let anyone lock the admin out with ten tries.
+ */
+export const LOGIN_ATTEMPTS_PER_NAME_PER_WINDOW = 50;
 export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 
 export function sha256Hex(text: string): string {
@@ -91,8 +96,10 @@ export function createOperatorAuth(deps: { store: OperatorStore; clock: Clock })
     async login(name, password, remoteAddress) {
       const nowMs = deps.clock.nowMs();
       const keys = [`ip:${remoteAddress}`, `name:${name.toLowerCase()}`];
-      const worst = Math.max(...keys.map((key) => recentFailures(key, nowMs).length));
-      if (worst >= LOGIN_ATTEMPTS_PER_WINDOW) {
+      const isLimited =
+        recentFailures(`ip:${remoteAddress}`, nowMs).length >= LOGIN_ATTEMPTS_PER_WINDOW ||
+        recentFailures(`name:${name.toLowerCase()}`, nowMs).length >= LOGIN_ATTEMPTS_PER_NAME_PER_WINDOW;
+      if (isLimited) {
         throw new OpenTpsError('ERR_LOGIN_RATE_LIMITED', undefined, { details: { retryAfterS: Math.ceil(LOGIN_WINDOW_MS / 1000) } });
       }
       const operator = NAME.test(name) ? await deps.store.findOperator(name) : null;

@@ -101,7 +101,8 @@ export function createSqliteTelemetryRepo(
     'SELECT id, cwm_id, origin_id, cmd, okm_id, ts, received_at, crc_verdict, auth, raw, payload FROM okms ORDER BY id DESC LIMIT ?',
   );
   const selectSeries = db.prepare<{ origin: string; path: string; from: number; to: number; bucket: number }, { b: number; lo: number; hi: number; mean: number; n: number }>(
-    `SELECT (received_at - @from) / @bucket AS b, min(v) AS lo, max(v) AS hi, avg(v) AS mean, count(v) AS n
+    // better-sqlite3 binds JS numbers as REAL: CAST keeps the bucket number whole.
+    `SELECT CAST((received_at - @from) / @bucket AS INTEGER) AS b, min(v) AS lo, max(v) AS hi, avg(v) AS mean, count(v) AS n
      FROM (SELECT received_at, json_extract(payload, @path) AS v FROM okms
            WHERE origin_id = @origin AND received_at >= @from AND received_at < @to)
      WHERE typeof(v) IN ('integer', 'real') GROUP BY b ORDER BY b`,
