@@ -2,8 +2,11 @@
 // Building the app and listening are separate, so tests can drive the app without an open port.
 
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { registerAdminApi } from './adapters/admin-api/admin-api.js';
+import { registerConsoleStatic } from './adapters/console-http/console-static.js';
+import { registerPullformRoute } from './adapters/console-http/pullform-route.js';
 import { buildDeviceApp, type DeviceApp } from './adapters/device-http/device-app.js';
 import { openSqliteStore } from './adapters/storage/sqlite/sqlite-store.js';
 import { ensureSelfSignedIdentity, loadTlsIdentity, type TlsIdentity } from './adapters/tls/self-signed-certificate.js';
@@ -86,6 +89,8 @@ export function buildApp(services: Services, logger: Logger, tls: TlsIdentity | 
     },
   });
   registerAdminApi(deviceApp.app, services);
+  registerPullformRoute(deviceApp.app, services);
+  registerConsoleStatic(deviceApp.app, CONSOLE_DIST_DIR);
   return deviceApp;
 }
 
@@ -103,6 +108,9 @@ export async function ensureFirstOperator(services: Services, writeOnce: (line: 
   (shown once: keep it, or add another operator with \`opentps admin add <name>\`)`);
   }
 }
+
+/** The console built by `npm run build:web` (never committed). */
+export const CONSOLE_DIST_DIR = join(import.meta.dirname, '..', 'web', 'dist');
 
 export interface RunningServer {
   readonly url: string;

@@ -21,7 +21,7 @@ import { registerPushRoute } from './push-route.js';
 import { registerTimeRoute } from './time-route.js';
 
 /** Paths of the operator side, served by the same app but outside the device protocol. */
-const OPERATOR_PATH = /^\/(?:api\/|console(?:\/|$|\?)|pullform(?:$|\?))/;
+const OPERATOR_PATH = /^\/(?:$|\?|api\/|console(?:\/|$|\?)|pullform(?:$|\?))/;
 
 export function isOperatorPath(url: string): boolean {
   return OPERATOR_PATH.test(url);
