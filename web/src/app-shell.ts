@@ -1,0 +1,59 @@
+// The frame around every page after login: navigation, live-connection indicator, operator and logout.
+import { el } from './dom-builder.js';
+import type { Route } from './hash-router.js';
+import { routeHash } from './hash-router.js';
+import type { ConnectionState, LiveEvents } from './live-events.js';
+
+export interface AppShell {
+  readonly element: HTMLElement;
+  readonly mount: (page: HTMLElement, route: Route) => void;
+  readonly dispose: () => void;
+}
+
+const CONNECTION_TEXT: Readonly<Record<ConnectionState, string>> = {
+  open: 'Live',
+  connecting: 'Reconnecting…',
+  closed: 'Offline',
+};
+
+export function createAppShell(operatorName: string, events: LiveEvents, onLogout: () => void): AppShell {
+  const fleetLink = el('a', { href: routeHash({ name: 'fleet' }) }, 'Fleet');
+  const devicesLink = el('a', { href: routeHash({ name: 'devices' }) }, 'Devices');
+  const connection = el('span', { class: 'connection', role: 'status' });
+  const logoutButton = el('button', { type: 'button', class: 'logout' }, 'Log out');
+  logoutButton.addEventListener('click', onLogout);
+  const content = el('div', { class: 'content' });
+  const element = el(
+    'div',
+    { class: 'app' },
+    el(
+      'header',
+      { class: 'topbar' },
+      el('a', { class: 'brand', href: routeHash({ name: 'fleet' }) }, 'OpenTPS'),
+      el('nav', { class: 'main-nav', 'aria-label': 'Main' }, fleetLink, devicesLink),
+      el('div', { class: 'toolbar-spacer' }),
+      connection,
+      el('span', { class: 'operator' }, 'Signed in as ', el('strong', {}, operatorName)),
+      logoutButton,
+    ),
+    content,
+  );
+  const stopWatching = events.onConnectionChange((state) => {
+    connection.textContent = CONNECTION_TEXT[state];
+    connection.className = `connection connection-${state}`;
+  });
+
+  return {
+    element,
+    mount: (page, route) => {
+      const isDevices = route.name === 'devices' || route.name === 'device';
+      fleetLink.removeAttribute('aria-current');
+      devicesLink.removeAttribute('aria-current');
+      if (route.name === 'fleet') fleetLink.setAttribute('aria-current', 'page');
+      if (isDevices) devicesLink.setAttribute('aria-current', 'page');
+      content.replaceChildren(page);
+      window.scrollTo(0, 0);
+    },
+    dispose: stopWatching,
+  };
+}

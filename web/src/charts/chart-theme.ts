@@ -1,0 +1,46 @@
+// Shared look of the console's uPlot charts: colours, axes and a legend that uses local time.
+import type uPlot from 'uplot';
+
+export const CHART_COLORS = {
+  line: '#2563eb',
+  band: 'rgba(37, 99, 235, 0.14)',
+  edge: 'rgba(37, 99, 235, 0.35)',
+  bar: '#0f766e',
+  barFill: 'rgba(15, 118, 110, 0.35)',
+  grid: '#e5e7eb',
+  axis: '#4b5563',
+} as const;
+
+const clockFormat = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
+const dayFormat = new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: 'short' });
+const DAY_S = 86_400;
+
+/** 24-hour clock ticks; ranges over a day also name the day, so a 7-day chart stays readable. */
+function timeTickValues(chart: uPlot, splits: number[]): string[] {
+  const spanS = (chart.scales['x']?.max ?? 0) - (chart.scales['x']?.min ?? 0);
+  return splits.map((seconds) => {
+    const date = new Date(seconds * 1000);
+    if (spanS <= DAY_S) return clockFormat.format(date);
+    const isMidnight = date.getHours() === 0 && date.getMinutes() === 0;
+    return isMidnight ? dayFormat.format(date) : `${dayFormat.format(date)} ${clockFormat.format(date)}`;
+  });
+}
+
+export function chartAxes(yLabel?: string): uPlot.Axis[] {
+  const common = { stroke: CHART_COLORS.axis, grid: { stroke: CHART_COLORS.grid, width: 1 }, ticks: { stroke: CHART_COLORS.grid } };
+  return [{ ...common, values: timeTickValues }, { ...common, label: yLabel, size: 56 }];
+}
+
+/** Formats a legend value, leaving gaps visible as a dash. */
+export function formatChartValue(value: number | null): string {
+  if (value === null || Number.isNaN(value)) return '-';
+  return Math.abs(value) >= 1000 ? value.toFixed(0) : String(Math.round(value * 100) / 100);
+}
+
+const legendTimeFormat = new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+/** The x series of every chart: the legend shows the hovered bucket's local time. */
+export const TIME_SERIES: uPlot.Series = {
+  label: 'Time',
+  value: (_chart, seconds) => (seconds === null ? '-' : legendTimeFormat.format(new Date(seconds * 1000))),
+};

@@ -1,0 +1,2 @@
+// Lets TypeScript accept the CSS imports that Vite bundles.
+/// <reference types="vite/client" />
