@@ -37,8 +37,16 @@ export interface Services {
 }
 
 /** Opens the store and builds every domain service on it (used by the server and the CLI alike). */
-export function openServices(config: Readonly<OpenTpsConfig>, clock: Clock = createSystemClock()): Services {
-  const store = openSqliteStore({ dataDir: config.dataDir, durability: config.durability, busyTimeoutMs: 10_000 });
+/** How often the server checkpoints the WAL off the event loop. */
+const BACKGROUND_CHECKPOINT_MS = 1000;
+
+export function openServices(config: Readonly<OpenTpsConfig>, clock: Clock = createSystemClock(), isServer = false): Services {
+  const store = openSqliteStore({
+    dataDir: config.dataDir,
+    durability: config.durability,
+    busyTimeoutMs: 10_000,
+    backgroundCheckpointMs: isServer ? BACKGROUND_CHECKPOINT_MS : 0,
+  });
   const events = createEventBus();
   return {
     config,
@@ -128,7 +136,7 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
     : config.certFile !== null && config.keyFile !== null
       ? loadTlsIdentity(config.certFile, config.keyFile)
       : await ensureSelfSignedIdentity(config.dataDir, config.certNames);
-  const services = openServices(config);
+  const services = openServices(config, createSystemClock(), true);
   await ensureFirstOperator(services, (line) => process.stderr.write(`${line}\n`));
   const deviceApp = buildApp(services, logger, tls);
   const sweeper = setInterval(() => {

@@ -23,6 +23,13 @@ import { registerTrafficRoutes } from './traffic-routes.js';
 
 export const ADMIN_API_PREFIX = '/api/v1';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every admin API route as registered (method and full URL), so tests enumerate them from the server. */
+    adminRoutes: Array<{ method: string; url: string }>;
+  }
+}
+
 export interface AdminApiDeps {
   readonly store: Store;
   readonly clock: Clock;
@@ -34,6 +41,8 @@ export interface AdminApiDeps {
 }
 
 export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void {
+  const routes: Array<{ method: string; url: string }> = [];
+  app.decorate('adminRoutes', routes);
   // Not awaited: Fastify loads plugins on ready()/listen(), and reports a failing one there.
   void app.register(
     async (api) => {
@@ -47,6 +56,9 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
         }
       });
       api.decorateRequest('operatorName', null);
+      api.addHook('onRoute', (route) => {
+        for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+      });
       api.addHook('onRequest', createAdminAuthHook(deps.auth, (request) => request.method === 'POST' && request.url.split('?')[0] === `${ADMIN_API_PREFIX}/session`));
       api.setErrorHandler(async (error, request, reply) => {
         const { code, message } = apiErrorOf(error);

@@ -12,6 +12,7 @@ import { createSqliteOperatorRepo } from './sqlite-operator-repo.js';
 import { RECORD_MIGRATIONS, TRAFFIC_MIGRATIONS, migrateSqlite } from './sqlite-migrations.js';
 import { createSqliteTelemetryRepo } from './sqlite-telemetry-repo.js';
 import { createSqliteTrafficRepo } from './sqlite-traffic-repo.js';
+import { startWalCheckpointer } from './wal-checkpointer.js';
 import { createWalSync } from './wal-sync.js';
 import { createWriteBatcher, type WriteBatcher } from './write-batcher.js';
 
@@ -25,6 +26,11 @@ export interface SqliteStoreOptions {
   readonly busyTimeoutMs: number;
   /** Group-commit window (see write-batcher.ts); 0 commits at the end of each event-loop turn. */
   readonly commitWindowMs?: number;
+  /**
+   * Checkpoint the WAL on a worker thread every this many ms instead of inside commits (see
+   * wal-checkpointer.ts). For the long-running server; short CLI processes leave it to SQLite.
+   */
+  readonly backgroundCheckpointMs?: number;
 }
 
 export interface SqliteStore extends Store {
@@ -59,10 +65,23 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   // synchronous=NORMAL keeps fsync out of COMMIT (it would block the event loop); for `full` durability
   // the WAL is fsync'd off-thread after each group commit, before any writer is answered (wal-sync.ts).
   const db = openDatabase(path, 'NORMAL', RECORD_MIGRATIONS, options.busyTimeoutMs);
+  const checkpointMs = options.backgroundCheckpointMs ?? 0;
   const walSync = options.durability === 'full' ? createWalSync(`${path}-wal`) : null;
   // Traffic is diagnostics: WAL with synchronous=NORMAL survives a process crash without an fsync per commit;
   // a power cut may lose the last recorded requests, never an OKM or a message.
-  const trafficDb = openDatabase(join(options.dataDir, SQLITE_TRAFFIC_FILE_NAME), 'NORMAL', TRAFFIC_MIGRATIONS, options.busyTimeoutMs);
+  const trafficPath = join(options.dataDir, SQLITE_TRAFFIC_FILE_NAME);
+  const trafficDb = openDatabase(trafficPath, 'NORMAL', TRAFFIC_MIGRATIONS, options.busyTimeoutMs);
+  const checkpointers = checkpointMs > 0
+    ? [path, trafficPath].map((file, i) => {
+        (i === 0 ? db : trafficDb).pragma('wal_autocheckpoint = 0');
+        return startWalCheckpointer({
+          path: file,
+          intervalMs: checkpointMs,
+          busyTimeoutMs: options.busyTimeoutMs,
+          onError: (message) => process.emitWarning(`WAL checkpoint of ${file} failed: ${message}`),
+        });
+      })
+    : [];
   const batcher = createWriteBatcher(db, {
     commitWindowMs: options.commitWindowMs ?? 0,
     ...(walSync ? { afterCommit: () => walSync.sync() } : {}),
@@ -90,6 +109,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       if (isClosed) return;
       isClosed = true;
       await Promise.all([batcher.drain(), trafficBatcher.drain()]);
+      await Promise.all(checkpointers.map((checkpointer) => checkpointer.close()));
       walSync?.close();
       db.close();
       trafficDb.close();
