@@ -20,7 +20,12 @@ export interface BenchServer {
 }
 
 export async function startProcess(args: readonly string[], dataDir: string | null, isTls: boolean): Promise<BenchServer> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], cwd: REPO_ROOT });
+  // A fixed operator password keeps the first-start banner (a generated password) out of the bench output.
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: REPO_ROOT,
+    env: { ...process.env, OPENTPS_ADMIN_PASSWORD: 'benchmark-operator-password' },
+  });
   const lines = createInterface({ input: child.stdout ?? process.stdin });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
