@@ -39,15 +39,7 @@ export class VirtualOke {
       if (this.isDoorOpen) this.doorOpenings++;
     }
     this.advanceCookState();
-    return {
-      temp: Math.round(this.temperatureC * 10) / 10,
-      setp: this.setPointC,
-      door: this.isDoorOpen ? 1 : 0,
-      cook: this.cookState,
-      cycles: this.cycles,
-      doors: this.doorOpenings,
-      relay: this.relay,
-    };
+    return this.currentFields();
   }
 
   private advanceCookState(): void {
