@@ -94,6 +94,7 @@ export function buildApp(services: Services, logger: Logger, tls: TlsIdentity | 
       keepAliveTimeoutMs: config.keepAliveTimeoutMs,
       requestTimeoutMs: config.requestTimeoutMs,
       defaultTimeZone: config.timeZone,
+      trustedProxies: config.trustedProxies,
     },
   });
   registerAdminApi(deviceApp.app, services);

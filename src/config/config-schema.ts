@@ -30,6 +30,8 @@ export interface OpenTpsConfig {
   readonly requestTimeoutMs: number;
   readonly shutdownTimeoutMs: number;
   readonly timeZone: string;
+  /** Proxy addresses (IPs or CIDRs) whose X-Forwarded-For is believed for the client address. */
+  readonly trustedProxies: readonly string[];
   /** Password of the first operator `admin`, created on first start; generated and printed once when absent. */
   readonly adminPassword: string | null;
 }
@@ -79,6 +81,13 @@ const hostNameList: Parser<readonly string[]> = (raw) => {
     ? { ok: true, value: Object.freeze(names) }
     : { ok: false, expected: 'a comma-separated list of DNS names or IP addresses' };
 };
+const ADDRESS = /^(?:[\d.]+|[0-9A-Fa-f:]+)(?:\/\d{1,3})?$/;
+const addressList: Parser<readonly string[]> = (raw) => {
+  const items = raw.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+  return items.length > 0 && items.every((item) => ADDRESS.test(item))
+    ? { ok: true, value: Object.freeze(items) }
+    : { ok: false, expected: 'a comma-separated list of IP addresses or CIDR ranges' };
+};
 const password: Parser<string | null> = (raw) =>
   raw.length >= 12 && raw.length <= 1024 ? { ok: true, value: raw } : { ok: false, expected: 'a password of 12 to 1024 characters' };
 const timeZone: Parser<string> = (raw) =>
@@ -113,6 +122,7 @@ export const SETTINGS = [
   { key: 'requestTimeoutMs', flag: 'request-timeout-ms', env: 'OPENTPS_REQUEST_TIMEOUT_MS', defaultValue: () => 30_000, parse: integer(1_000, 600_000), help: 'time allowed to receive a whole request' },
   { key: 'shutdownTimeoutMs', flag: 'shutdown-timeout-ms', env: 'OPENTPS_SHUTDOWN_TIMEOUT_MS', defaultValue: () => 10_000, parse: integer(0, 600_000), help: 'time allowed to finish in-flight requests on SIGTERM' },
   { key: 'timeZone', flag: 'time-zone', env: 'OPENTPS_TIME_ZONE', defaultValue: () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC', parse: timeZone, help: 'default time zone for /time answers' },
+  { key: 'trustedProxies', flag: 'trusted-proxies', env: 'OPENTPS_TRUSTED_PROXIES', defaultValue: () => Object.freeze([] as string[]), parse: addressList, help: 'comma-separated proxy IPs/CIDRs whose X-Forwarded-For is trusted (e.g. 127.0.0.1 behind nginx)' },
   { key: 'adminPassword', flag: 'admin-password', env: 'OPENTPS_ADMIN_PASSWORD', defaultValue: () => null, parse: password, help: 'password of the first operator, admin (first start only; prefer the environment variable)' },
 ] as const satisfies ReadonlyArray<SettingSpec<keyof OpenTpsConfig>>;
 

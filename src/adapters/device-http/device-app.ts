@@ -36,6 +36,8 @@ export interface DeviceAppLimits {
   readonly keepAliveTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly defaultTimeZone: string;
+  /** Proxies whose X-Forwarded-For names the client (nginx); none by default, so the header is ignored. */
+  readonly trustedProxies: readonly string[];
 }
 
 export interface DeviceAppDeps {
@@ -69,6 +71,8 @@ export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
     // Fastify's per-request lines would log raw URLs (signatures included); onResponse logs a redacted line.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: limits.maxBodyBytes,
+    // Only a configured proxy may name the client; from anyone else X-Forwarded-For is ignored.
+    trustProxy: limits.trustedProxies.length > 0 ? [...limits.trustedProxies] : false,
     return503OnClosing: false,
     forceCloseConnections: 'idle',
     // A path Fastify cannot decode (`/foo/%zz`) is refused before any hook runs, with Fastify's own
