@@ -1,0 +1,192 @@
+// Versioned schema of the PostgreSQL store. Each step runs once, in order, in the one transaction that
+// migrates at open; schema_migrations records the steps applied. Never edit a released step: add one.
+
+import type pg from 'pg';
+
+/*
+ * Conventions, so that results match the embedded store exactly:
+ * - epoch-millisecond instants and counters are BIGINT (read back as JS numbers, see postgres-store.ts);
+ * - device ids are TEXT COLLATE "C": compared and ordered bytewise, as SQLite does;
+ * - JSON is kept as the TEXT JSON.stringify wrote. jsonb would reorder keys and refuses "\u0000" in
+ *   strings, which a device may send: a push that cannot be stored is retried by the CWM forever.
+ */
+export const POSTGRES_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE devices (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    name TEXT,
+    key TEXT,
+    is_disabled BOOLEAN NOT NULL DEFAULT false,
+    time_zone TEXT,
+    created_at BIGINT NOT NULL,
+    last_seen_at BIGINT,
+    last_remote_address TEXT,
+    okm_count BIGINT NOT NULL DEFAULT 0,
+    crc_failure_count BIGINT NOT NULL DEFAULT 0,
+    next_message_id INTEGER NOT NULL DEFAULT 1,
+    last_delivered_message BIGINT,
+    typical_interval_ms BIGINT,
+    last_cwm_heartbeat_at BIGINT
+  );
+
+  CREATE TABLE device_state (
+    device_id TEXT COLLATE "C" PRIMARY KEY,
+    cwm_id TEXT COLLATE "C" NOT NULL,
+    first_seen_at BIGINT NOT NULL,
+    last_seen_at BIGINT NOT NULL,
+    last_okm BIGINT,
+    last_heartbeat TEXT,
+    last_heartbeat_at BIGINT,
+    latest_fields TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE INDEX device_state_by_cwm ON device_state (cwm_id);
+
+  CREATE TABLE okms (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    cwm_id TEXT COLLATE "C" NOT NULL,
+    origin_id TEXT COLLATE "C" NOT NULL,
+    cmd TEXT,
+    okm_id BIGINT,
+    ts TEXT,
+    ts_epoch_ms BIGINT,
+    is_ts_local BOOLEAN NOT NULL,
+    received_at BIGINT NOT NULL,
+    crc_verdict TEXT NOT NULL,
+    crc_received TEXT,
+    crc_expected TEXT,
+    auth TEXT NOT NULL,
+    raw TEXT NOT NULL,
+    payload TEXT,
+    envelope TEXT NOT NULL,
+    remote_address TEXT,
+    dedup_key TEXT,
+    answers_message BIGINT,
+    -- NULLs are distinct: an OKM without a dedup key never conflicts.
+    CONSTRAINT okms_dedup UNIQUE (cwm_id, origin_id, dedup_key)
+  );
+  CREATE INDEX okms_by_cwm ON okms (cwm_id, id);
+  CREATE INDEX okms_by_origin ON okms (origin_id, id);
+  CREATE INDEX okms_by_origin_time ON okms (origin_id, received_at);
+  CREATE INDEX okms_by_time ON okms (received_at);
+
+  CREATE TABLE messages (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    cwm_id TEXT COLLATE "C" NOT NULL,
+    okm_id INTEGER NOT NULL CHECK (okm_id BETWEEN 1 AND 65535),
+    destination TEXT NOT NULL,
+    target_id TEXT COLLATE "C" NOT NULL,
+    cmd TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    okm TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('queued', 'delivered', 'answered', 'expired', 'cancelled')),
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    lease_until BIGINT,
+    delivery_count INTEGER NOT NULL DEFAULT 0,
+    delivered_at BIGINT,
+    answered_at BIGINT,
+    result TEXT,
+    answer_okm BIGINT,
+    ended_at BIGINT
+  );
+  CREATE INDEX messages_by_cwm_state ON messages (cwm_id, state, id);
+  CREATE INDEX messages_by_answer ON messages (cwm_id, okm_id, state);
+  CREATE INDEX messages_queued_by_expiry ON messages (expires_at) WHERE state = 'queued';
+  -- The allocation rule held by the database too: an outstanding _id is never given to a second message.
+  CREATE UNIQUE INDEX messages_outstanding_okm_id ON messages (cwm_id, okm_id) WHERE state IN ('queued', 'delivered');
+  `,
+  `
+  CREATE TABLE operators (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    is_disabled BOOLEAN NOT NULL DEFAULT false,
+    created_at BIGINT NOT NULL
+  );
+  -- Operator names are case-insensitive: one account per name whatever its case.
+  CREATE UNIQUE INDEX operators_by_name ON operators (lower(name));
+
+  CREATE TABLE sessions (
+    id_hash TEXT PRIMARY KEY,
+    operator_name TEXT NOT NULL,
+    csrf_token TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL
+  );
+  CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+
+  CREATE TABLE api_tokens (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    operator_name TEXT NOT NULL,
+    label TEXT,
+    created_at BIGINT NOT NULL,
+    revoked_at BIGINT
+  );
+
+  CREATE TABLE audit_log (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at BIGINT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT,
+    details TEXT
+  );
+  `,
+  `
+  CREATE TABLE traffic (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    bucket TEXT COLLATE "C" NOT NULL,
+    claimed_device_id TEXT,
+    received_at BIGINT NOT NULL,
+    remote_address TEXT,
+    method TEXT NOT NULL,
+    url TEXT NOT NULL,
+    headers TEXT NOT NULL,
+    body TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    response TEXT NOT NULL,
+    duration_ms DOUBLE PRECISION NOT NULL,
+    signature_verdict TEXT,
+    crc_verdict TEXT,
+    error_code TEXT
+  );
+  CREATE INDEX traffic_by_bucket ON traffic (bucket, id);
+  `,
+];
+
+/** Quotes an identifier for SQL text (schema names cannot be bound as parameters). */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/**
+ * Brings the schema up to date; safe on every open, from several nodes at once: the transaction-scoped
+ * advisory lock makes them migrate one after the other, and the later ones find nothing left to do.
+ * `schema` is created when missing (null: the connection's default schema).
+ */
+export async function migratePostgres(client: pg.ClientBase, schema: string | null, migrations: readonly string[] = POSTGRES_MIGRATIONS): Promise<number> {
+  await client.query('BEGIN');
+  try {
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('opentps schema migrations'))");
+    if (schema !== null) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)',
+    );
+    const current = await client.query<{ version: number }>('SELECT coalesce(max(version), 0)::integer AS version FROM schema_migrations');
+    const applied = current.rows[0]?.version ?? 0;
+    for (let version = applied; version < migrations.length; version++) {
+      await client.query(migrations[version] ?? '');
+      await client.query(
+        'INSERT INTO schema_migrations (version, applied_at) VALUES ($1, (extract(epoch FROM clock_timestamp()) * 1000)::bigint)',
+        [version + 1],
+      );
+    }
+    await client.query('COMMIT');
+    return Math.max(0, migrations.length - applied);
+  } catch (error) {
+    // The migration error is the one to report; a failed ROLLBACK only means the connection is gone.
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,96 @@
+// The shared store: one PostgreSQL database (optionally one schema in it) that several OpenTPS nodes
+// use at once. Migrated at open; every write commits before the caller is answered.
+
+import pg from 'pg';
+import type { Store } from '../../../domain/store.js';
+import { OpenTpsError } from '../../../errors.js';
+import { createPostgresDatabase } from './postgres-database.js';
+import { createPostgresDeviceRepo } from './postgres-device-repo.js';
+import { createPostgresMessageRepo } from './postgres-message-repo.js';
+import { migratePostgres, quoteIdentifier } from './postgres-migrations.js';
+import { createPostgresOperatorRepo } from './postgres-operator-repo.js';
+import { createPostgresTelemetryRepo } from './postgres-telemetry-repo.js';
+import { createPostgresTrafficRepo } from './postgres-traffic-repo.js';
+
+export interface PostgresStoreOptions {
+  /** A libpq URL, e.g. `postgres://opentps@db.internal:5432/opentps`. */
+  readonly connectionString: string;
+  /** The schema holding the tables, created when missing; the server's default search_path when omitted. */
+  readonly schema?: string;
+  /** Connections this node may hold at most. */
+  readonly maxConnections?: number;
+  /** How long to wait for a connection before an operation fails with ERR_STORE_FAILED. */
+  readonly connectTimeoutMs?: number;
+  /** An idle pooled connection broke (the server restarted, the network dropped): the pool replaces it. */
+  readonly onConnectionError?: (error: Error) => void;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+const INT8_OID = pg.types.builtins.INT8;
+
+/**
+ * BIGINT columns (epoch milliseconds, counters, row ids) and count(*) come back as JS numbers, not
+ * strings: they stay far below 2^53. Set on this pool only, so that other pg users in the process keep
+ * the driver's defaults.
+ */
+const BIGINT_AS_NUMBER: pg.CustomTypesConfig = {
+  getTypeParser(oid, format) {
+    return oid === INT8_OID && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format);
+  },
+};
+
+/**
+ * Opens (and migrates) the PostgreSQL store.
+ * @example const store = await openPostgresStore({ connectionString: 'postgres://opentps@127.0.0.1/opentps' });
+ * @throws OpenTpsError ERR_STORE_FAILED when the database cannot be reached or migrated
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const schema = options.schema ?? null;
+  if (schema !== null && !SCHEMA_NAME.test(schema)) {
+    throw new OpenTpsError('ERR_STORE_FAILED', `schema must match ${SCHEMA_NAME.source}, got "${schema}"`);
+  }
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.maxConnections ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    types: BIGINT_AS_NUMBER,
+    application_name: 'opentps',
+    ...(schema === null ? {} : { options: `-c search_path=${quoteIdentifier(schema)}` }),
+  });
+  // Without a listener, an idle client's error would crash the process.
+  pool.on('error', options.onConnectionError ?? ((error) => process.emitWarning(`PostgreSQL connection lost: ${error.message}`)));
+  try {
+    const client = await pool.connect();
+    let isBroken = false;
+    try {
+      await migratePostgres(client, schema);
+    } catch (error) {
+      isBroken = true;
+      throw error;
+    } finally {
+      client.release(isBroken);
+    }
+  } catch (cause) {
+    await pool.end().catch(() => undefined);
+    throw new OpenTpsError('ERR_STORE_FAILED', `cannot open the PostgreSQL store${schema === null ? '' : ` (schema ${schema})`}`, { cause });
+  }
+
+  const db = createPostgresDatabase(pool);
+  const messages = createPostgresMessageRepo(db);
+  let closing: Promise<void> | null = null;
+  return {
+    ...createPostgresDeviceRepo(db),
+    ...messages,
+    ...createPostgresTelemetryRepo(db),
+    ...createPostgresTrafficRepo(db),
+    ...createPostgresOperatorRepo(db),
+    get pendingWriteCount() {
+      return db.pendingWriteCount + messages.countWaitingEnqueues();
+    },
+    close() {
+      closing ??= db.close();
+      return closing;
+    },
+  };
+}
