@@ -2,52 +2,10 @@
 // atomic on its own and safe when several nodes register or touch the same device at once.
 
 import { OpenTpsError } from '../../../errors.js';
-import type { DeviceRecord, DeviceState, DeviceStore, DeviceSummary, NewDevice } from '../../../domain/device-store.js';
+import type { DeviceState, DeviceStore, DeviceSummary, NewDevice } from '../../../domain/device-store.js';
 import type { PostgresDatabase } from './postgres-database.js';
-import { readJsonObject } from './postgres-json.js';
-
-interface DeviceRow {
-  id: string;
-  name: string | null;
-  key: string | null;
-  is_disabled: boolean;
-  time_zone: string | null;
-  created_at: number;
-  last_seen_at: number | null;
-  last_remote_address: string | null;
-  okm_count: number;
-  crc_failure_count: number;
-  typical_interval_ms: number | null;
-}
-
-interface DeviceStateRow {
-  device_id: string;
-  cwm_id: string;
-  first_seen_at: number;
-  last_seen_at: number;
-  last_heartbeat: string | null;
-  last_heartbeat_at: number | null;
-  latest_fields: string;
-}
-
-function toDeviceRecord(row: DeviceRow): DeviceRecord {
-  return {
-    id: row.id,
-    name: row.name,
-    key: row.key,
-    isDisabled: row.is_disabled,
-    timeZone: row.time_zone,
-    createdAtMs: row.created_at,
-    lastSeenAtMs: row.last_seen_at,
-    lastRemoteAddress: row.last_remote_address,
-    okmCount: row.okm_count,
-    crcFailureCount: row.crc_failure_count,
-    typicalIntervalMs: row.typical_interval_ms,
-  };
-}
-
-const DEVICE_COLUMNS =
-  'id, name, key, is_disabled, time_zone, created_at, last_seen_at, last_remote_address, okm_count, crc_failure_count, typical_interval_ms';
+import { readJsonObject } from '../stored-rows/stored-json.js';
+import { DEVICE_COLUMNS, toDeviceRecord, type DeviceRow, type DeviceStateRow } from '../stored-rows/device-row.js';
 
 export function createPostgresDeviceRepo(db: PostgresDatabase): DeviceStore {
   return {

@@ -5,58 +5,17 @@
 // nodes hold (FOR UPDATE SKIP LOCKED), so concurrent /pulls of one CWM never wait on each other.
 
 import { OpenTpsError, isOpenTpsError } from '../../../errors.js';
-import type { MessageRecord, MessageState, MessageStore, NewMessage } from '../../../domain/message-store.js';
+import type { MessageRecord, MessageStore, NewMessage } from '../../../domain/message-store.js';
 import type { PostgresDatabase, SqlRunner } from './postgres-database.js';
 import { createKeyedBatcher, type BatchOutcome } from './postgres-enqueue-batcher.js';
-import { readJsonObject, readStringArray } from './postgres-json.js';
+import { MESSAGE_COLUMNS, toMessageRecord, type MessageRow } from '../stored-rows/message-row.js';
 
 /** OKE firmware receives the message `_id` as a uint16_t (PROTOCOL.md Part B 4, CWPortInboundMsgCB). */
 const MAX_OKM_ID = 65535;
 /** Enqueues to one CWM committed together at most: bounds how long one transaction holds the lock. */
 const ENQUEUE_BATCH_SIZE = 200;
 
-interface MessageRow {
-  id: number;
-  cwm_id: string;
-  okm_id: number;
-  destination: string;
-  cmd: string;
-  payload: string;
-  okm: string;
-  state: string;
-  created_at: number;
-  expires_at: number;
-  delivery_count: number;
-  delivered_at: number | null;
-  answered_at: number | null;
-  result: string | null;
-  ended_at: number | null;
-}
-
-const MESSAGE_COLUMNS =
-  'id, cwm_id, okm_id, destination, cmd, payload, okm, state, created_at, expires_at, delivery_count, delivered_at, answered_at, result, ended_at';
-
 const OUTSTANDING = "state IN ('queued', 'delivered')";
-
-function toMessageRecord(row: MessageRow): MessageRecord {
-  return {
-    id: row.id,
-    cwmId: row.cwm_id,
-    okmId: row.okm_id,
-    destination: readStringArray(row.destination),
-    cmd: row.cmd === 'rd' ? 'rd' : 'wr',
-    payload: readJsonObject(row.payload) ?? {},
-    okmText: row.okm,
-    state: row.state as MessageState,
-    createdAtMs: row.created_at,
-    expiresAtMs: row.expires_at,
-    deliveryCount: row.delivery_count,
-    deliveredAtMs: row.delivered_at,
-    answeredAtMs: row.answered_at,
-    result: readJsonObject(row.result),
-    endedAtMs: row.ended_at,
-  };
-}
 
 /** True while anything unexpired is queued for the CWM; usable inside another transaction. */
 export async function selectHasPending(sql: SqlRunner, cwmId: string, nowMs: number): Promise<boolean> {

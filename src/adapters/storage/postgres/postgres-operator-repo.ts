@@ -3,7 +3,7 @@
 import { OpenTpsError } from '../../../errors.js';
 import type { AuditEntry, OperatorRecord, OperatorStore } from '../../../domain/operator-store.js';
 import type { PostgresDatabase } from './postgres-database.js';
-import { readJsonObject } from './postgres-json.js';
+import { readJsonObject } from '../stored-rows/stored-json.js';
 
 interface OperatorRow {
   id: number;

@@ -1,43 +1,11 @@
 // Upstream OKMs in the PostgreSQL store: one idempotent insert per push (the dedup UNIQUE constraint
 // decides, never a read first), with the device state and answer matching it implies, in one transaction.
 
-import type { AuthVerdict, OkmQuery, PushOutcome, PushRecord, StoredOkm, TelemetryStore } from '../../../domain/telemetry-store.js';
-import type { CrcVerdict } from '../../../protocol/okm-crc.js';
+import type { OkmQuery, PushOutcome, PushRecord, TelemetryStore } from '../../../domain/telemetry-store.js';
 import type { PostgresDatabase, SqlRunner, SqlValue } from './postgres-database.js';
-import { readJsonObject } from './postgres-json.js';
+import { readJsonObject } from '../stored-rows/stored-json.js';
 import { selectHasPending } from './postgres-message-repo.js';
-
-interface OkmRow {
-  id: number;
-  cwm_id: string;
-  origin_id: string;
-  cmd: string | null;
-  okm_id: number | null;
-  ts: string | null;
-  received_at: number;
-  crc_verdict: string;
-  auth: string;
-  raw: string;
-  payload: string | null;
-}
-
-const OKM_COLUMNS = 'id, cwm_id, origin_id, cmd, okm_id, ts, received_at, crc_verdict, auth, raw, payload';
-
-function toStoredOkm(row: OkmRow): StoredOkm {
-  return {
-    id: row.id,
-    cwmId: row.cwm_id,
-    originId: row.origin_id,
-    cmd: row.cmd,
-    okmId: row.okm_id,
-    ts: row.ts,
-    receivedAtMs: row.received_at,
-    crcVerdict: row.crc_verdict as CrcVerdict,
-    auth: row.auth as AuthVerdict,
-    rawOkm: row.raw,
-    payload: readJsonObject(row.payload),
-  };
-}
+import { OKM_COLUMNS, toStoredOkm, type OkmRow } from '../stored-rows/okm-row.js';
 
 /**
  * Counts the OKM on its CWM. This UPDATE also takes the CWM's device row lock first in the transaction,

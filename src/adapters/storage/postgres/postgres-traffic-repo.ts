@@ -1,57 +1,15 @@
 // The traffic recorder's ring buffers in the PostgreSQL store: the last N requests per device, and the
 // last N from unknown senders together (bucket ''), so a flood of junk cannot grow the store.
 
-import type { StoredTrafficEntry, TrafficEntry, TrafficStore } from '../../../domain/traffic-store.js';
+import type { TrafficEntry, TrafficStore } from '../../../domain/traffic-store.js';
 import type { PostgresDatabase } from './postgres-database.js';
+import { TRAFFIC_COLUMNS, UNKNOWN_TRAFFIC_BUCKET as UNKNOWN_BUCKET, toStoredEntry, type TrafficRow } from '../stored-rows/traffic-row.js';
 
-const UNKNOWN_BUCKET = '';
 /**
  * Prune a bucket every this many inserts by this node: bounded to keep + PRUNE_EVERY rows per node
  * writing to it, at 1/PRUNE_EVERY of the cost. Counting per node needs no shared state.
  */
 const PRUNE_EVERY = 16;
-
-interface TrafficRow {
-  id: number;
-  bucket: string;
-  claimed_device_id: string | null;
-  received_at: number;
-  remote_address: string | null;
-  method: string;
-  url: string;
-  headers: string;
-  body: string;
-  status: number;
-  response: string;
-  duration_ms: number;
-  signature_verdict: string | null;
-  crc_verdict: string | null;
-  error_code: string | null;
-}
-
-const TRAFFIC_COLUMNS =
-  'id, bucket, claimed_device_id, received_at, remote_address, method, url, headers, body, status, response, duration_ms, signature_verdict, crc_verdict, error_code';
-
-function toStoredEntry(row: TrafficRow): StoredTrafficEntry {
-  const headers: unknown = JSON.parse(row.headers);
-  return {
-    id: row.id,
-    deviceId: row.bucket === UNKNOWN_BUCKET ? null : row.bucket,
-    claimedDeviceId: row.claimed_device_id,
-    receivedAtMs: row.received_at,
-    remoteAddress: row.remote_address,
-    method: row.method,
-    url: row.url,
-    headers: typeof headers === 'object' && headers !== null ? (headers as Record<string, string>) : {},
-    body: row.body,
-    status: row.status,
-    response: row.response,
-    durationMs: row.duration_ms,
-    signatureVerdict: row.signature_verdict,
-    crcVerdict: row.crc_verdict,
-    errorCode: row.error_code,
-  };
-}
 
 export function createPostgresTrafficRepo(db: PostgresDatabase): TrafficStore {
   const insertsSincePrune = new Map<string, number>();

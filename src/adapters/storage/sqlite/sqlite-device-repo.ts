@@ -2,52 +2,10 @@
 
 import type { Database } from 'better-sqlite3';
 import { OpenTpsError } from '../../../errors.js';
-import type { DeviceCredentials, DeviceRecord, DeviceState, DeviceStore, DeviceSummary, NewDevice } from '../../../domain/device-store.js';
-import { readJsonObject } from './sqlite-json.js';
+import type { DeviceCredentials, DeviceState, DeviceStore, DeviceSummary, NewDevice } from '../../../domain/device-store.js';
+import { readJsonObject } from '../stored-rows/stored-json.js';
 import type { WriteBatcher } from './write-batcher.js';
-
-export interface DeviceRow {
-  id: string;
-  name: string | null;
-  key: string | null;
-  is_disabled: number;
-  time_zone: string | null;
-  created_at: number;
-  last_seen_at: number | null;
-  last_remote_address: string | null;
-  okm_count: number;
-  crc_failure_count: number;
-  typical_interval_ms: number | null;
-}
-
-interface DeviceStateRow {
-  device_id: string;
-  cwm_id: string;
-  first_seen_at: number;
-  last_seen_at: number;
-  last_heartbeat: string | null;
-  last_heartbeat_at: number | null;
-  latest_fields: string;
-}
-
-export function toDeviceRecord(row: DeviceRow): DeviceRecord {
-  return {
-    id: row.id,
-    name: row.name,
-    key: row.key,
-    isDisabled: row.is_disabled !== 0,
-    timeZone: row.time_zone,
-    createdAtMs: row.created_at,
-    lastSeenAtMs: row.last_seen_at,
-    lastRemoteAddress: row.last_remote_address,
-    okmCount: row.okm_count,
-    crcFailureCount: row.crc_failure_count,
-    typicalIntervalMs: row.typical_interval_ms,
-  };
-}
-
-const DEVICE_COLUMNS =
-  'id, name, key, is_disabled, time_zone, created_at, last_seen_at, last_remote_address, okm_count, crc_failure_count, typical_interval_ms';
+import { DEVICE_COLUMNS, toDeviceRecord, type DeviceRow, type DeviceStateRow } from '../stored-rows/device-row.js';
 
 /** Credentials cached at most: past this, the cache starts over (ids are attacker-chosen on the wire). */
 const MAX_CACHED_CREDENTIALS = 200_000;

@@ -2,53 +2,12 @@
 
 import type { Database } from 'better-sqlite3';
 import { OpenTpsError } from '../../../errors.js';
-import type { MessageRecord, MessageState, MessageStore, NewMessage } from '../../../domain/message-store.js';
-import { readJsonObject, readStringArray } from './sqlite-json.js';
+import type { MessageStore, NewMessage } from '../../../domain/message-store.js';
 import type { WriteBatcher } from './write-batcher.js';
+import { MESSAGE_COLUMNS, toMessageRecord, type MessageRow } from '../stored-rows/message-row.js';
 
 /** OKE firmware receives the message `_id` as a uint16_t (PROTOCOL.md Part B 4, CWPortInboundMsgCB). */
 export const MAX_OKM_ID = 65535;
-
-interface MessageRow {
-  id: number;
-  cwm_id: string;
-  okm_id: number;
-  destination: string;
-  cmd: string;
-  payload: string;
-  okm: string;
-  state: string;
-  created_at: number;
-  expires_at: number;
-  delivery_count: number;
-  delivered_at: number | null;
-  answered_at: number | null;
-  result: string | null;
-  ended_at: number | null;
-}
-
-const MESSAGE_COLUMNS =
-  'id, cwm_id, okm_id, destination, cmd, payload, okm, state, created_at, expires_at, delivery_count, delivered_at, answered_at, result, ended_at';
-
-function toMessageRecord(row: MessageRow): MessageRecord {
-  return {
-    id: row.id,
-    cwmId: row.cwm_id,
-    okmId: row.okm_id,
-    destination: readStringArray(row.destination),
-    cmd: row.cmd === 'rd' ? 'rd' : 'wr',
-    payload: readJsonObject(row.payload) ?? {},
-    okmText: row.okm,
-    state: row.state as MessageState,
-    createdAtMs: row.created_at,
-    expiresAtMs: row.expires_at,
-    deliveryCount: row.delivery_count,
-    deliveredAtMs: row.delivered_at,
-    answeredAtMs: row.answered_at,
-    result: readJsonObject(row.result),
-    endedAtMs: row.ended_at,
-  };
-}
 
 export function createSqliteMessageRepo(db: Database, batcher: WriteBatcher): MessageStore & {
   /** Synchronous pending check, for use inside another write of the same batch. */

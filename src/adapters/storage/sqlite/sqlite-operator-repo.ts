@@ -3,7 +3,7 @@
 import type { Database } from 'better-sqlite3';
 import { OpenTpsError } from '../../../errors.js';
 import type { AuditEntry, OperatorRecord, OperatorStore } from '../../../domain/operator-store.js';
-import { readJsonObject } from './sqlite-json.js';
+import { readJsonObject } from '../stored-rows/stored-json.js';
 import type { WriteBatcher } from './write-batcher.js';
 
 interface OperatorRow {

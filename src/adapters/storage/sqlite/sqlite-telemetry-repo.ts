@@ -2,41 +2,10 @@
 // answer matching it implies, in the same transaction.
 
 import type { Database } from 'better-sqlite3';
-import type { PushOutcome, PushRecord, StoredOkm, TelemetryStore } from '../../../domain/telemetry-store.js';
-import type { CrcVerdict } from '../../../protocol/okm-crc.js';
-import type { AuthVerdict } from '../../../domain/telemetry-store.js';
-import { readJsonObject } from './sqlite-json.js';
+import type { PushOutcome, PushRecord, TelemetryStore } from '../../../domain/telemetry-store.js';
+import { readJsonObject } from '../stored-rows/stored-json.js';
 import type { WriteBatcher } from './write-batcher.js';
-
-interface OkmRow {
-  id: number;
-  cwm_id: string;
-  origin_id: string;
-  cmd: string | null;
-  okm_id: number | null;
-  ts: string | null;
-  received_at: number;
-  crc_verdict: string;
-  auth: string;
-  raw: string;
-  payload: string | null;
-}
-
-function toStoredOkm(row: OkmRow): StoredOkm {
-  return {
-    id: row.id,
-    cwmId: row.cwm_id,
-    originId: row.origin_id,
-    cmd: row.cmd,
-    okmId: row.okm_id,
-    ts: row.ts,
-    receivedAtMs: row.received_at,
-    crcVerdict: row.crc_verdict as CrcVerdict,
-    auth: row.auth as AuthVerdict,
-    rawOkm: row.raw,
-    payload: readJsonObject(row.payload),
-  };
-}
+import { OKM_COLUMNS, toStoredOkm, type OkmRow } from '../stored-rows/okm-row.js';
 
 export function createSqliteTelemetryRepo(
   db: Database,
@@ -89,16 +58,16 @@ export function createSqliteTelemetryRepo(
   );
   const linkAnswer = db.prepare('UPDATE okms SET answers_message = ? WHERE id = ?');
   const selectByCwm = db.prepare<[string, number], OkmRow>(
-    'SELECT id, cwm_id, origin_id, cmd, okm_id, ts, received_at, crc_verdict, auth, raw, payload FROM okms WHERE cwm_id = ? ORDER BY id DESC LIMIT ?',
+    `SELECT ${OKM_COLUMNS} FROM okms WHERE cwm_id = ? ORDER BY id DESC LIMIT ?`,
   );
   const selectByOrigin = db.prepare<[string, number], OkmRow>(
-    'SELECT id, cwm_id, origin_id, cmd, okm_id, ts, received_at, crc_verdict, auth, raw, payload FROM okms WHERE origin_id = ? ORDER BY id DESC LIMIT ?',
+    `SELECT ${OKM_COLUMNS} FROM okms WHERE origin_id = ? ORDER BY id DESC LIMIT ?`,
   );
   const selectByCwmAndOrigin = db.prepare<[string, string, number], OkmRow>(
-    'SELECT id, cwm_id, origin_id, cmd, okm_id, ts, received_at, crc_verdict, auth, raw, payload FROM okms WHERE cwm_id = ? AND origin_id = ? ORDER BY id DESC LIMIT ?',
+    `SELECT ${OKM_COLUMNS} FROM okms WHERE cwm_id = ? AND origin_id = ? ORDER BY id DESC LIMIT ?`,
   );
   const selectAll = db.prepare<[number], OkmRow>(
-    'SELECT id, cwm_id, origin_id, cmd, okm_id, ts, received_at, crc_verdict, auth, raw, payload FROM okms ORDER BY id DESC LIMIT ?',
+    `SELECT ${OKM_COLUMNS} FROM okms ORDER BY id DESC LIMIT ?`,
   );
   const selectSeries = db.prepare<{ origin: string; path: string; from: number; to: number; bucket: number }, { b: number; lo: number; hi: number; mean: number; n: number }>(
     // better-sqlite3 binds JS numbers as REAL: CAST keeps the bucket number whole.
@@ -111,7 +80,7 @@ export function createSqliteTelemetryRepo(
     'SELECT received_at / 60000 AS m, count(*) AS n FROM okms WHERE received_at >= ? AND received_at < ? GROUP BY m ORDER BY m',
   );
   const selectRange = db.prepare<[string, number, number, number], OkmRow>(
-    `SELECT id, cwm_id, origin_id, cmd, okm_id, ts, received_at, crc_verdict, auth, raw, payload FROM okms
+    `SELECT ${OKM_COLUMNS} FROM okms
      WHERE cwm_id = ? AND received_at >= ? AND received_at < ? ORDER BY id LIMIT ?`,
   );
   const countByCwm = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM okms WHERE cwm_id = ?');

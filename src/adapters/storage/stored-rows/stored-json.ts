@@ -1,4 +1,4 @@
-// JSON columns of the embedded store: written with JSON.stringify, read back into plain objects.
+// JSON columns of both stores: TEXT written with JSON.stringify, read back into plain objects.
 
 /** Parses a JSON object column; null stays null. */
 export function readJsonObject(text: string | null): Record<string, unknown> | null {
