@@ -8,9 +8,11 @@ import { registerAdminApi } from './adapters/admin-api/admin-api.js';
 import { registerConsoleStatic } from './adapters/console-http/console-static.js';
 import { registerPullformRoute } from './adapters/console-http/pullform-route.js';
 import { buildDeviceApp, type DeviceApp } from './adapters/device-http/device-app.js';
+import { openPostgresStore } from './adapters/storage/postgres/postgres-store.js';
 import { openSqliteStore } from './adapters/storage/sqlite/sqlite-store.js';
 import { ensureSelfSignedIdentity, loadTlsIdentity, type TlsIdentity } from './adapters/tls/self-signed-certificate.js';
 import type { OpenTpsConfig } from './config/config-schema.js';
+import { isOpenTpsError } from './errors.js';
 import { createAuditLog, type AuditLog } from './domain/audit-log.js';
 import { createSystemClock, type Clock } from './domain/clock.js';
 import { createEventBus, type EventBus } from './domain/event-bus.js';
@@ -40,13 +42,19 @@ export interface Services {
 /** How often the server checkpoints the WAL off the event loop. */
 const BACKGROUND_CHECKPOINT_MS = 1000;
 
-export function openServices(config: Readonly<OpenTpsConfig>, clock: Clock = createSystemClock(), isServer = false): Services {
-  const store = openSqliteStore({
+/** The store the configuration names: PostgreSQL with --db, else the embedded SQLite store in --data. */
+async function openStore(config: Readonly<OpenTpsConfig>, isServer: boolean): Promise<Store> {
+  if (config.db !== null) return openPostgresStore({ connectionString: config.db });
+  return openSqliteStore({
     dataDir: config.dataDir,
     durability: config.durability,
     busyTimeoutMs: 10_000,
     backgroundCheckpointMs: isServer ? BACKGROUND_CHECKPOINT_MS : 0,
   });
+}
+
+export async function openServices(config: Readonly<OpenTpsConfig>, clock: Clock = createSystemClock(), isServer = false): Promise<Services> {
+  const store = await openStore(config, isServer);
   const events = createEventBus();
   return {
     config,
@@ -110,7 +118,13 @@ export function buildApp(services: Services, logger: Logger, tls: TlsIdentity | 
 export async function ensureFirstOperator(services: Services, writeOnce: (line: string) => void): Promise<void> {
   if ((await services.store.countOperators()) > 0) return;
   const password = services.config.adminPassword ?? randomBytes(18).toString('base64url');
-  await services.auth.addOperator('admin', password);
+  try {
+    await services.auth.addOperator('admin', password);
+  } catch (error) {
+    // Several nodes starting together on one PostgreSQL: another node created it first.
+    if (isOpenTpsError(error, 'ERR_OPERATOR_EXISTS')) return;
+    throw error;
+  }
   await services.audit.record('system', 'operator.add', 'admin', { generatedPassword: services.config.adminPassword === null });
   if (services.config.adminPassword === null) {
     writeOnce(`OpenTPS created the operator "admin" with the password ${password}
@@ -137,7 +151,7 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
     : config.certFile !== null && config.keyFile !== null
       ? loadTlsIdentity(config.certFile, config.keyFile)
       : await ensureSelfSignedIdentity(config.dataDir, config.certNames);
-  const services = openServices(config, createSystemClock(), true);
+  const services = await openServices(config, createSystemClock(), true);
   await ensureFirstOperator(services, (line) => process.stderr.write(`${line}\n`));
   const deviceApp = buildApp(services, logger, tls);
   const sweeper = setInterval(() => {

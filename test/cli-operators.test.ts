@@ -39,7 +39,7 @@ test('token create prints a token that the admin API accepts, and refuses an unk
   assert.equal(created.code, 0, created.err.join('\n'));
   const token = created.out[0] ?? '';
   assert.match(token, /^otps_/);
-  const services = openServices(loadConfig({ data: dir.path }, {}));
+  const services = await openServices(loadConfig({ data: dir.path }, {}));
   const app = buildApp(services, pino({ level: 'silent' }), null);
   try {
     const response = await app.app.inject({ method: 'GET', url: '/api/v1/fleet', headers: { authorization: `Bearer ${token}` } });

@@ -91,7 +91,7 @@ describe('opentps with a data directory', () => {
       const key = run.out[0] ?? '';
       assert.match(key, /^[0-9a-f]{32}$/);
       assert.ok(!run.err.join('\n').includes(key), 'the key goes to stdout only');
-      const services = openServices(loadConfig({ data: dir.path }, {}));
+      const services = await openServices(loadConfig({ data: dir.path }, {}));
       try {
         assert.equal((await services.store.findDevice(CWM))?.key, key);
       } finally {
@@ -114,7 +114,7 @@ describe('opentps with a data directory', () => {
       assertOneLineError(await withData(['device', 'add', CWM]), 1, 'ERR_DEVICE_EXISTS');
       const listed = await withData(['device', 'list', '--json']);
       assert.equal(listed.out.length, 1);
-      const services = openServices(loadConfig({ data: dir.path }, {}));
+      const services = await openServices(loadConfig({ data: dir.path }, {}));
       try {
         assert.equal((await services.store.findDevice(CWM))?.key, first.out[0]);
       } finally {
@@ -200,7 +200,7 @@ describe('opentps with a data directory', () => {
 
     test('messages lists every message with its state, oldest first', async () => {
       for (let i = 0; i < 3; i++) await send(CWM, `["${OKE}","${CWM}"]`, 'wr', `{"n":${i}}`);
-      const services = openServices(loadConfig({ data: dir.path }, {}));
+      const services = await openServices(loadConfig({ data: dir.path }, {}));
       try {
         const nowMs = services.clock.nowMs();
         const leased = await services.store.leaseNextMessage(CWM, nowMs, nowMs + 30_000);

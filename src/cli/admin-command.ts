@@ -15,7 +15,7 @@ export async function runAdminCommand(args: readonly string[], io: CliIo): Promi
   const [sub, ...rest] = args;
   if (sub !== 'add') throw new OpenTpsError('ERR_CLI_USAGE', `admin takes "add", got ${JSON.stringify(sub ?? '')}`);
   const { positionals, values } = parseCommandArgs(rest, ADMIN_OPTIONS, { min: 1, max: 1 });
-  const services = openServices(loadConfig(configFlags(values, ADMIN_OPTIONS), io.env));
+  const services = await openServices(loadConfig(configFlags(values, ADMIN_OPTIONS), io.env));
   try {
     const name = positionals[0] ?? '';
     const given = typeof values['password'] === 'string' ? values['password'] : io.env['OPENTPS_NEW_PASSWORD'];
@@ -34,7 +34,7 @@ export async function runTokenCommand(args: readonly string[], io: CliIo): Promi
   const [sub, ...rest] = args;
   if (sub !== 'create') throw new OpenTpsError('ERR_CLI_USAGE', `token takes "create", got ${JSON.stringify(sub ?? '')}`);
   const { positionals, values } = parseCommandArgs(rest, TOKEN_OPTIONS, { min: 1, max: 1 });
-  const services = openServices(loadConfig(configFlags(values, TOKEN_OPTIONS), io.env));
+  const services = await openServices(loadConfig(configFlags(values, TOKEN_OPTIONS), io.env));
   try {
     const operator = positionals[0] ?? '';
     const found = await services.store.findOperator(operator);

@@ -18,7 +18,7 @@ async function addDevice(args: readonly string[], io: CliIo): Promise<number> {
   const options: OptionSpec = { key: { type: 'string' }, name: { type: 'string' } };
   const { positionals, values } = parseCommandArgs(args, options, { min: 1, max: 1 });
   const config = loadConfig(configFlags(values, options), io.env);
-  const services = openServices(config);
+  const services = await openServices(config);
   try {
     const key = typeof values['key'] === 'string' ? values['key'] : undefined;
     const name = typeof values['name'] === 'string' ? values['name'] : undefined;
@@ -34,7 +34,7 @@ async function addDevice(args: readonly string[], io: CliIo): Promise<number> {
 async function listDevices(args: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(args, { json: { type: 'boolean' } }, { min: 0, max: 0 });
   const config = loadConfig(configFlags(values), io.env);
-  const services = openServices(config);
+  const services = await openServices(config);
   try {
     const devices = await services.registry.listDevices();
     if (values['json'] === true) {

@@ -9,7 +9,7 @@ import { formatTable, formatTime } from './text-table.js';
 export async function runMessagesCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { positionals, values } = parseCommandArgs(args, { json: { type: 'boolean' } }, { min: 1, max: 1 });
   const config = loadConfig(configFlags(values), io.env);
-  const services = openServices(config);
+  const services = await openServices(config);
   try {
     const messages = await services.queue.listMessages(positionals[0] ?? '');
     if (values['json'] === true) {

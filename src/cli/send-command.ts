@@ -28,7 +28,7 @@ export async function runSendCommand(args: readonly string[], io: CliIo): Promis
   const ttlText = values['ttl'];
   const ttlSeconds = typeof ttlText === 'string' ? (/^\d+$/.test(ttlText) ? Number(ttlText) : ttlText) : undefined;
   const config = loadConfig(configFlags(values), io.env);
-  const services = openServices(config);
+  const services = await openServices(config);
   try {
     const message = await services.queue.queueMessage({ destination, cmd: values['cmd'], payload, ttlSeconds });
     if (values['json'] === true) io.out(JSON.stringify({ id: message.id, okmId: message.okmId, cwmId: message.cwmId, state: message.state }));

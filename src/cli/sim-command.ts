@@ -22,7 +22,7 @@ function wholeNumber(values: Record<string, string | boolean | undefined>, name:
 }
 
 async function registerInStore(plans: readonly PlannedCwm[], values: Record<string, string | boolean | undefined>, io: CliIo): Promise<void> {
-  const services = openServices(loadConfig(configFlags(values), io.env));
+  const services = await openServices(loadConfig(configFlags(values), io.env));
   try {
     let added = 0;
     for (const plan of plans) {

@@ -13,7 +13,7 @@ export async function runTrafficCommand(args: readonly string[], io: CliIo): Pro
   const limitText = typeof values['limit'] === 'string' ? values['limit'] : '100';
   if (!/^\d{1,6}$/.test(limitText) || Number(limitText) < 1) throw new OpenTpsError('ERR_CLI_USAGE', '--limit must be a whole number from 1');
   const config = loadConfig(configFlags(values), io.env);
-  const services = openServices(config);
+  const services = await openServices(config);
   try {
     const device = positionals[0];
     const entries = await services.store.listTraffic({

@@ -6,6 +6,8 @@ import { isKnownTimeZone } from '../protocol/time-answer.js';
 
 export interface OpenTpsConfig {
   readonly dataDir: string;
+  /** PostgreSQL URL for a shared store (several nodes); null for the embedded SQLite store in dataDir. */
+  readonly db: string | null;
   readonly host: string;
   readonly port: number;
   readonly isPlainHttp: boolean;
@@ -81,6 +83,8 @@ const hostNameList: Parser<readonly string[]> = (raw) => {
     ? { ok: true, value: Object.freeze(names) }
     : { ok: false, expected: 'a comma-separated list of DNS names or IP addresses' };
 };
+const postgresUrl: Parser<string | null> = (raw) =>
+  /^postgres(?:ql)?:\/\/\S+$/.test(raw) ? { ok: true, value: raw } : { ok: false, expected: 'a postgres:// or postgresql:// URL' };
 const ADDRESS = /^(?:[\d.]+|[0-9A-Fa-f:]+)(?:\/\d{1,3})?$/;
 const addressList: Parser<readonly string[]> = (raw) => {
   const items = raw.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
@@ -99,6 +103,7 @@ const KIB = 1024;
 /** Every setting; the order is the order of `opentps serve --help`. */
 export const SETTINGS = [
   { key: 'dataDir', flag: 'data', env: 'OPENTPS_DATA', defaultValue: () => './data', parse: nonEmpty, help: 'data directory (store, certificate)' },
+  { key: 'db', flag: 'db', env: 'OPENTPS_DB', defaultValue: () => null, parse: postgresUrl, help: 'postgres://user@host/db to share a PostgreSQL store between nodes (default: SQLite in --data)' },
   { key: 'host', flag: 'host', env: 'OPENTPS_HOST', defaultValue: () => '0.0.0.0', parse: nonEmpty, help: 'address to listen on' },
   { key: 'port', flag: 'port', env: 'OPENTPS_PORT', defaultValue: () => 8443, parse: integer(0, 65535), help: 'port to listen on (0 = any free port)' },
   { key: 'isPlainHttp', flag: 'http', env: 'OPENTPS_HTTP', isBooleanFlag: true, defaultValue: () => false, parse: bool, help: 'plain HTTP, for use behind a TLS-terminating proxy' },

@@ -25,7 +25,7 @@ export async function createFleetHarness(options: {
   maxBackoffMs: number;
   seed: number;
 }): Promise<FleetHarness> {
-  const operator = openServices(loadConfig({ data: options.dataDir, 'max-queued': '1000' }, {}));
+  const operator = await openServices(loadConfig({ data: options.dataDir, 'max-queued': '1000' }, {}));
   const plans = planFleet({ devices: options.devices, okesPerCwm: options.okesPerCwm, seed: options.seed });
   for (const plan of plans) await operator.registry.addDevice({ id: plan.id, key: plan.key, name: `virtual ${plan.index}` });
   const transport = createSimTransport({ baseUrl: options.url, isInsecure: false, ca: options.ca ?? undefined, timeoutMs: 20_000 });
