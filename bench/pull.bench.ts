@@ -14,7 +14,7 @@ const MESSAGES_PER_CWM = 150;
 
 export async function benchPull(settings: BenchSettings): Promise<BenchRow[]> {
   const { dataDir, keys } = await prepareDataDir(settings.devices);
-  const operator = openServices(loadConfig({ data: dataDir, durability: 'normal', 'max-queued': String(MESSAGES_PER_CWM) }, {}));
+  const operator = await openServices(loadConfig({ data: dataDir, durability: 'normal', 'max-queued': String(MESSAGES_PER_CWM) }, {}));
   const ids = [...keys.keys()];
   for (let round = 0; round < MESSAGES_PER_CWM; round++) {
     await Promise.all(ids.map((id, i) => operator.queue.queueMessage({ destination: [`0363${id.slice(4)}`, id], cmd: 'wr', payload: { cmd: { relay: (round + i) % 2 } } })));
@@ -28,7 +28,7 @@ export async function benchPull(settings: BenchSettings): Promise<BenchRow[]> {
     const load = (durationMs: number) => () => runLoad({ url: server.url, connections: settings.connections, durationMs, nextRequest: next });
     const row = await measureServer('OpenTPS /pull with queued messages, HTTP, durable', server, load(settings.durationMs), load(settings.warmUpMs));
     const pulls = cursor;
-    const check = openServices(loadConfig({ data: dataDir }, {}));
+    const check = await openServices(loadConfig({ data: dataDir }, {}));
     let delivered = 0;
     for (const id of ids) delivered += (await check.store.listMessages(id, Date.now())).filter((m) => m.state === 'delivered').length;
     await check.store.close();
