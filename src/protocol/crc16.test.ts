@@ -1,6 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeCrc16, formatCrc16 } from './crc16.js';
+import { createSeededRandom } from '../simulator/seeded-random.js';
 
 const utf8 = new TextEncoder();
 
@@ -14,17 +15,6 @@ function bitwiseCrc16(bytes: Uint8Array): number {
     }
   }
   return crc;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('computeCrc16', () => {
@@ -57,7 +47,7 @@ describe('computeCrc16', () => {
   });
 
   test('agrees with a bitwise implementation on 1000 random byte strings', () => {
-    const random = mulberry32(0x29b1);
+    const random = createSeededRandom(0x29b1).next;
     for (let i = 0; i < 1000; i++) {
       const bytes = new Uint8Array(Math.floor(random() * 300));
       for (let j = 0; j < bytes.length; j++) bytes[j] = Math.floor(random() * 256);
@@ -66,7 +56,7 @@ describe('computeCrc16', () => {
   });
 
   test('always returns an integer from 0 to 0xFFFF', () => {
-    const random = mulberry32(7);
+    const random = createSeededRandom(7).next;
     for (let i = 0; i < 500; i++) {
       const bytes = new Uint8Array(1 + Math.floor(random() * 40));
       for (let j = 0; j < bytes.length; j++) bytes[j] = Math.floor(random() * 256);

@@ -5,18 +5,7 @@ import { computeCrc16, formatCrc16 } from './crc16.js';
 import { verifyOkmCrc } from './okm-crc.js';
 import { formatUtcTimestamp } from './okm-timestamp.js';
 import type { JsonObject } from './upstream-okm.js';
-
-/** Seeded PRNG (mulberry32): the property tests below are deterministic and reproducible. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createSeededRandom } from '../simulator/seeded-random.js';
 
 // Characters that stress the encoder: accents, CJK, astral (surrogate pairs), JSON syntax, escapes,
 // control characters and the separators JavaScript treats specially.
@@ -124,7 +113,7 @@ describe('buildDownstreamOkm', () => {
   });
 
   test('parses back to the same fields for 2000 random payloads, with a valid CRC every time', () => {
-    const random = mulberry32(0x5eed);
+    const random = createSeededRandom(0x5eed).next;
     for (let i = 0; i < 2000; i++) {
       const fields = randomFields(random);
       const text = buildDownstreamOkm(fields);
@@ -146,7 +135,7 @@ describe('buildDownstreamOkm', () => {
   });
 
   test('detects a change of any one payload character in at least 99% of 1500 random cases, and every single-byte change', () => {
-    const random = mulberry32(0xc0ffee);
+    const random = createSeededRandom(0xc0ffee).next;
     const utf8 = new TextEncoder();
     let trials = 0;
     let detected = 0;

@@ -6,6 +6,7 @@ import { decodeFormComponentVariants } from './form-encoding.js';
 import { sealOkmCrc } from './okm-crc.js';
 import { signRequest, verifyRequestSignature } from './request-signature.js';
 import type { JsonObject } from './upstream-okm.js';
+import { createSeededRandom } from '../simulator/seeded-random.js';
 
 const GOLDEN =
   '{"_src":["0102030405060708"],"_cmd":"wr","_id":192,"_ts":"2019-12-26T14:40:00","_crc":"8813","_pld":{"_hbt":{"door":56}}}';
@@ -171,17 +172,6 @@ describe('parseReqJson', () => {
 
 // ---- property test: random OKMs embedded in random req texts ----
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const CHAR_POOL = [
   'a', 'Z', '7', '_', ' ', 'é', 'ñ', '中', '文', '😀', '𝄞', '"', '\\', '/', '\n', '\t', '\u0000', '\u001f',
   '\u2028', '{', '}', '[', ']', ',', ':', '%', '+', '&',
@@ -247,7 +237,7 @@ function objectText(random: () => number, members: Array<[string, string]>): str
 
 describe('decodePushRequest on random input', () => {
   test('returns the embedded OKM text byte for byte, with a valid CRC, for 1000 random OKMs and spacings', () => {
-    const random = mulberry32(0xdecade);
+    const random = createSeededRandom(0xdecade).next;
     for (let i = 0; i < 1000; i++) {
       const payload = randomObject(random, 0);
       const source = random() < 0.5 ? ['036334d0b8df1f05', '0002010203040506'] : ['0102030405060708'];

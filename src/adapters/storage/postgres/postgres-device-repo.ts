@@ -4,8 +4,7 @@
 import { OpenTpsError } from '../../../errors.js';
 import type { DeviceState, DeviceStore, DeviceSummary, NewDevice } from '../../../domain/device-store.js';
 import type { PostgresDatabase } from './postgres-database.js';
-import { readJsonObject } from '../stored-rows/stored-json.js';
-import { DEVICE_COLUMNS, toDeviceRecord, type DeviceRow, type DeviceStateRow } from '../stored-rows/device-row.js';
+import { DEVICE_COLUMNS, toDeviceRecord, toDeviceState, type DeviceRow, type DeviceStateRow } from '../stored-rows/device-row.js';
 
 export function createPostgresDeviceRepo(db: PostgresDatabase): DeviceStore {
   return {
@@ -55,15 +54,7 @@ export function createPostgresDeviceRepo(db: PostgresDatabase): DeviceStore {
          FROM device_state WHERE cwm_id = $1 ORDER BY device_id`,
         [cwmId],
       );
-      return rows.map((row) => ({
-        deviceId: row.device_id,
-        cwmId: row.cwm_id,
-        firstSeenAtMs: row.first_seen_at,
-        lastSeenAtMs: row.last_seen_at,
-        lastHeartbeat: readJsonObject(row.last_heartbeat),
-        lastHeartbeatAtMs: row.last_heartbeat_at,
-        latestFields: readJsonObject(row.latest_fields) ?? {},
-      }));
+      return rows.map(toDeviceState);
     },
     async updateDevice(id, changes) {
       // One statement: each field changes only when given (the flag says so, since null is a value).

@@ -3,9 +3,8 @@
 import type { Database } from 'better-sqlite3';
 import { OpenTpsError } from '../../../errors.js';
 import type { DeviceCredentials, DeviceState, DeviceStore, DeviceSummary, NewDevice } from '../../../domain/device-store.js';
-import { readJsonObject } from '../stored-rows/stored-json.js';
 import type { WriteBatcher } from './write-batcher.js';
-import { DEVICE_COLUMNS, toDeviceRecord, type DeviceRow, type DeviceStateRow } from '../stored-rows/device-row.js';
+import { DEVICE_COLUMNS, toDeviceRecord, toDeviceState, type DeviceRow, type DeviceStateRow } from '../stored-rows/device-row.js';
 
 /** Credentials cached at most: past this, the cache starts over (ids are attacker-chosen on the wire). */
 const MAX_CACHED_CREDENTIALS = 200_000;
@@ -106,15 +105,7 @@ export function createSqliteDeviceRepo(db: Database, batcher: WriteBatcher): Dev
       return selectSummaries.all(nowMs).map((row) => ({ ...toDeviceRecord(row), queuedCount: row.queued_count }));
     },
     async listDeviceStates(cwmId): Promise<DeviceState[]> {
-      return selectStates.all(cwmId).map((row) => ({
-        deviceId: row.device_id,
-        cwmId: row.cwm_id,
-        firstSeenAtMs: row.first_seen_at,
-        lastSeenAtMs: row.last_seen_at,
-        lastHeartbeat: readJsonObject(row.last_heartbeat),
-        lastHeartbeatAtMs: row.last_heartbeat_at,
-        latestFields: readJsonObject(row.latest_fields) ?? {},
-      }));
+      return selectStates.all(cwmId).map(toDeviceState);
     },
     touchDevice(id, atMs, remoteAddress) {
       return batcher.run(() => {

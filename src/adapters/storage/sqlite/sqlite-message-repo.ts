@@ -59,6 +59,10 @@ export function createSqliteMessageRepo(db: Database, batcher: WriteBatcher): Me
   );
   const selectForCwm = db.prepare<[string], MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE cwm_id = ? ORDER BY id`);
 
+  function hasPendingNow(cwmId: string, nowMs: number): boolean {
+    return selectPending.get(cwmId, nowMs) !== undefined;
+  }
+
   function expireOverdue(cwmId: string, nowMs: number): void {
     expireForCwm.run(nowMs, cwmId, nowMs, nowMs);
   }
@@ -156,11 +160,9 @@ export function createSqliteMessageRepo(db: Database, batcher: WriteBatcher): Me
       });
     },
     async hasPendingMessages(cwmId, nowMs) {
-      return selectPending.get(cwmId, nowMs) !== undefined;
+      return hasPendingNow(cwmId, nowMs);
     },
-    hasPendingNow(cwmId, nowMs) {
-      return selectPending.get(cwmId, nowMs) !== undefined;
-    },
+    hasPendingNow,
     expireMessages(nowMs) {
       return batcher.run(() => expireAll.run(nowMs, nowMs, nowMs).changes);
     },

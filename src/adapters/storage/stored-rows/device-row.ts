@@ -1,6 +1,7 @@
 // The device and device-state rows as both backends return them, and their domain records.
 
-import type { DeviceRecord } from '../../../domain/device-store.js';
+import type { DeviceRecord, DeviceState } from '../../../domain/device-store.js';
+import { readJsonObject } from './stored-json.js';
 
 export interface DeviceRow {
   id: string;
@@ -45,3 +46,15 @@ export function toDeviceRecord(row: DeviceRow): DeviceRecord {
 
 export const DEVICE_COLUMNS =
   'id, name, key, is_disabled, time_zone, created_at, last_seen_at, last_remote_address, okm_count, crc_failure_count, typical_interval_ms';
+
+export function toDeviceState(row: DeviceStateRow): DeviceState {
+  return {
+    deviceId: row.device_id,
+    cwmId: row.cwm_id,
+    firstSeenAtMs: row.first_seen_at,
+    lastSeenAtMs: row.last_seen_at,
+    lastHeartbeat: readJsonObject(row.last_heartbeat),
+    lastHeartbeatAtMs: row.last_heartbeat_at,
+    latestFields: readJsonObject(row.latest_fields) ?? {},
+  };
+}
