@@ -9,6 +9,7 @@ import { defineDeviceStoreContract } from './device-store-contract.js';
 import { defineDurabilityContract } from './durability-contract.js';
 import { defineEnqueueContract } from './enqueue-contract.js';
 import { defineMessageStoreContract } from './message-store-contract.js';
+import { definePushBurstContract } from './push-burst-contract.js';
 import type { ContractContext } from './store-fixtures.js';
 import { defineTelemetryStoreContract } from './telemetry-store-contract.js';
 import { defineTrafficStoreContract } from './traffic-store-contract.js';
@@ -58,6 +59,7 @@ export function defineStoreContract(backendName: string, openStore: () => Promis
     defineDeviceStoreContract(context);
     defineDeviceAdminContract(context);
     defineEnqueueContract(context);
+    definePushBurstContract(context);
     defineMessageStoreContract(context);
     defineTelemetryStoreContract(context);
     defineTrafficStoreContract(context);

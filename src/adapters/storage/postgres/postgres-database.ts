@@ -5,7 +5,9 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { OpenTpsError, isOpenTpsError } from '../../../errors.js';
 
-export type SqlValue = string | number | boolean | null;
+export type SqlScalar = string | number | boolean | null;
+/** A statement parameter; an array is sent as a PostgreSQL array (for `unnest` in multi-row statements). */
+export type SqlValue = SqlScalar | readonly SqlScalar[];
 
 /** Where a statement runs: the pool (autocommit) or the client of an open transaction. */
 export interface SqlRunner {

@@ -4,10 +4,12 @@
 // the suite is reported as skipped, with the reason.
 
 import { randomBytes } from 'node:crypto';
-import { after, describe } from 'node:test';
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
 import pg from 'pg';
 import type { Store } from '../../../domain/store.js';
 import { defineStoreContract } from '../../../../test/contract/store-contract.js';
+import { CWM_A, pushRecord, registerDevice } from '../../../../test/contract/store-fixtures.js';
 import { openPostgresStore } from './postgres-store.js';
 
 const adminUrl = process.env['OPENTPS_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -69,5 +71,27 @@ if ('skipReason' in database) {
         }
       },
     };
+  });
+
+  describe('PostgreSQL push batches', () => {
+    test('a push PostgreSQL refuses (NUL in text) fails alone; the rest of its batch is stored', async () => {
+      const store = await openPostgresStore({ connectionString: database.url, schema: 'nul_batch', maxConnections: 4 });
+      try {
+        await registerDevice(store, CWM_A);
+        const bad = pushRecord(CWM_A, { okmId: 2, rawOkm: 'text with \u0000 inside' });
+        const results = await Promise.allSettled([
+          store.recordPush(pushRecord(CWM_A, { okmId: 1 })),
+          store.recordPush(bad),
+          store.recordPush(pushRecord(CWM_A, { okmId: 3 })),
+        ]);
+        assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+        const rejected = results[1];
+        assert.equal(rejected?.status === 'rejected' && (rejected.reason as { code?: string }).code, 'ERR_STORE_FAILED');
+        assert.deepEqual((await store.listOkms({ cwmId: CWM_A, limit: 10 })).map((okm) => okm.okmId), [1, 3]);
+        assert.equal((await store.findDevice(CWM_A))?.okmCount, 2);
+      } finally {
+        await store.close();
+      }
+    });
   });
 }

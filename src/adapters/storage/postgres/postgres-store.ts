@@ -78,18 +78,20 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
   const db = createPostgresDatabase(pool);
   const messages = createPostgresMessageRepo(db);
+  const telemetry = createPostgresTelemetryRepo(db);
+  const traffic = createPostgresTrafficRepo(db);
   let closing: Promise<void> | null = null;
   return {
     ...createPostgresDeviceRepo(db),
     ...messages,
-    ...createPostgresTelemetryRepo(db),
-    ...createPostgresTrafficRepo(db),
+    ...telemetry,
+    ...traffic,
     ...createPostgresOperatorRepo(db),
     get pendingWriteCount() {
-      return db.pendingWriteCount + messages.countWaitingEnqueues();
+      return db.pendingWriteCount + messages.countWaitingEnqueues() + telemetry.pendingPushCount;
     },
     close() {
-      closing ??= db.close();
+      closing ??= Promise.all([telemetry.drained(), traffic.drained()]).then(() => db.close());
       return closing;
     },
   };

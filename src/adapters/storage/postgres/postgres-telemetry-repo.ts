@@ -6,6 +6,9 @@ import type { PostgresDatabase, SqlRunner, SqlValue } from './postgres-database.
 import { readJsonObject } from '../stored-rows/stored-json.js';
 import { selectHasPending } from './postgres-message-repo.js';
 import { OKM_COLUMNS, toStoredOkm, type OkmRow } from '../stored-rows/okm-row.js';
+import { ANSWER_MESSAGE, applyPushBatch } from './postgres-push-batch.js';
+import { createGroupCommitQueue } from './group-commit-queue.js';
+import type { BatchOutcome } from './postgres-enqueue-batcher.js';
 
 /**
  * Counts the OKM on its CWM. This UPDATE also takes the CWM's device row lock first in the transaction,
@@ -26,25 +29,7 @@ const COUNT_ON_CWM = `
     last_cwm_heartbeat_at = CASE WHEN $6 THEN $2 ELSE last_cwm_heartbeat_at END
   WHERE id = $1`;
 
-/**
- * A message still `queued` but already handed to a /pull response (delivery_count > 0) counts too: the
- * device can answer before the server has seen that response's 'finish', and an answer proves delivery.
- * The state test is repeated on the outer UPDATE so that it is re-checked on the row as locked.
- */
-const ANSWER_MESSAGE = `
-  WITH answered AS (
-    UPDATE messages SET state = 'answered', answered_at = $1, result = $2, answer_okm = $3, ended_at = $1,
-      lease_until = NULL, delivered_at = coalesce(delivered_at, $1)
-    WHERE id = (SELECT id FROM messages WHERE cwm_id = $4 AND okm_id = $5::bigint AND target_id = $6
-                  AND (state = 'delivered' OR (state = 'queued' AND delivery_count > 0))
-                ORDER BY id DESC LIMIT 1)
-      AND (state = 'delivered' OR (state = 'queued' AND delivery_count > 0))
-    RETURNING id
-  ), linked AS (
-    UPDATE okms SET answers_message = answered.id FROM answered WHERE okms.id = $3
-  )
-  SELECT id FROM answered`;
-
+/** One push alone in its transaction: the path a batch falls back to when it fails as a whole. */
 async function applyPush(tx: SqlRunner, record: PushRecord): Promise<PushOutcome> {
   const payloadJson = record.payload === null ? null : JSON.stringify(record.payload);
   const inserted = await tx.query<{ id: number }>(
@@ -114,11 +99,53 @@ async function recordDeviceState(tx: SqlRunner, record: PushRecord, okmRowId: nu
   );
 }
 
-export function createPostgresTelemetryRepo(db: PostgresDatabase): TelemetryStore {
+/** Pushes in one transaction at most; batches committing at once on one node. */
+const MAX_PUSH_BATCH = 256;
+const MAX_CONCURRENT_PUSH_BATCHES = 3;
+
+export interface PostgresTelemetryRepo extends TelemetryStore {
+  /** Pushes waiting for their batch or in a batch not yet committed. */
+  readonly pendingPushCount: number;
+  /** Resolves when every push handed in has committed or failed. */
+  drained(): Promise<void>;
+}
+
+/**
+ * A batch that fails as a whole (a value PostgreSQL refuses in one push, say) is retried push by push,
+ * so that one bad push fails alone.
+ */
+async function runPushBatch(db: PostgresDatabase, records: readonly PushRecord[]): Promise<Array<BatchOutcome<PushOutcome>>> {
+  try {
+    const outcomes = await db.transaction((tx) => applyPushBatch(tx, records));
+    return outcomes.map((value) => ({ ok: true, value }));
+  } catch (error) {
+    if (records.length === 1) return [{ ok: false, error }];
+    const outcomes: Array<BatchOutcome<PushOutcome>> = [];
+    for (const record of records) {
+      try {
+        outcomes.push({ ok: true, value: await db.transaction((tx) => applyPush(tx, record)) });
+      } catch (alone) {
+        outcomes.push({ ok: false, error: alone });
+      }
+    }
+    return outcomes;
+  }
+}
+
+export function createPostgresTelemetryRepo(db: PostgresDatabase): PostgresTelemetryRepo {
+  const pushes = createGroupCommitQueue<PushRecord, PushOutcome>({
+    maxBatchSize: MAX_PUSH_BATCH,
+    maxConcurrentBatches: MAX_CONCURRENT_PUSH_BATCHES,
+    runBatch: (records) => runPushBatch(db, records),
+  });
   return {
     recordPush(record) {
-      return db.transaction((tx) => applyPush(tx, record));
+      return pushes.run(record);
     },
+    get pendingPushCount() {
+      return pushes.pendingCount;
+    },
+    drained: () => pushes.drained(),
     async listOkms(query: OkmQuery) {
       const filters: string[] = [];
       const values: SqlValue[] = [];

@@ -3,6 +3,7 @@
 
 import type { TrafficEntry, TrafficStore } from '../../../domain/traffic-store.js';
 import type { PostgresDatabase } from './postgres-database.js';
+import { createGroupCommitQueue } from './group-commit-queue.js';
 import { TRAFFIC_COLUMNS, UNKNOWN_TRAFFIC_BUCKET as UNKNOWN_BUCKET, toStoredEntry, type TrafficRow } from '../stored-rows/traffic-row.js';
 
 /**
@@ -11,38 +12,81 @@ import { TRAFFIC_COLUMNS, UNKNOWN_TRAFFIC_BUCKET as UNKNOWN_BUCKET, toStoredEntr
  */
 const PRUNE_EVERY = 16;
 
-export function createPostgresTrafficRepo(db: PostgresDatabase): TrafficStore {
+const INSERT_TRAFFIC = `
+  INSERT INTO traffic (bucket, claimed_device_id, received_at, remote_address, method, url, headers, body, status,
+    response, duration_ms, signature_verdict, crc_verdict, error_code)
+  SELECT bucket, claimed_device_id, received_at, remote_address, method, url, headers, body, status,
+    response, duration_ms, signature_verdict, crc_verdict, error_code
+  FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::integer[],
+              $10::text[], $11::float8[], $12::text[], $13::text[], $14::text[]) WITH ORDINALITY
+    AS v(bucket, claimed_device_id, received_at, remote_address, method, url, headers, body, status,
+         response, duration_ms, signature_verdict, crc_verdict, error_code, ord)
+  ORDER BY ord`;
+
+const PRUNE_BUCKET =
+  'DELETE FROM traffic WHERE bucket = $1 AND id <= (SELECT id FROM traffic WHERE bucket = $1 ORDER BY id DESC LIMIT 1 OFFSET $2)';
+
+interface TrafficWrite {
+  readonly bucket: string;
+  readonly entry: TrafficEntry;
+  readonly keepPerBucket: number;
+}
+
+/** Traffic entries written at once at most; one batch at a time per node (they are diagnostics). */
+const MAX_TRAFFIC_BATCH = 500;
+
+export interface PostgresTrafficRepo extends TrafficStore {
+  /** Resolves when every entry handed in has been written or failed. */
+  drained(): Promise<void>;
+}
+
+export function createPostgresTrafficRepo(db: PostgresDatabase): PostgresTrafficRepo {
   const insertsSincePrune = new Map<string, number>();
 
-  return {
-    async recordTraffic(entry: TrafficEntry, keepPerBucket: number) {
-      const bucket = entry.deviceId ?? UNKNOWN_BUCKET;
+  /** The buckets this batch brings to PRUNE_EVERY inserts by this node, with how many rows each keeps. */
+  function bucketsToPrune(writes: readonly TrafficWrite[]): Map<string, number> {
+    const due = new Map<string, number>();
+    for (const write of writes) {
+      const count = (insertsSincePrune.get(write.bucket) ?? 0) + 1;
+      if (count < PRUNE_EVERY) {
+        insertsSincePrune.set(write.bucket, count);
+      } else {
+        insertsSincePrune.delete(write.bucket);
+        due.set(write.bucket, write.keepPerBucket);
+      }
+    }
+    return due;
+  }
+
+  // Many requests' entries in one multi-row insert and one commit, which does not wait for the WAL flush:
+  // traffic is diagnostics, and a crash may lose the last recorded requests (as the embedded store's
+  // traffic file may), never an OKM or a message.
+  const writes = createGroupCommitQueue<TrafficWrite, void>({
+    maxBatchSize: MAX_TRAFFIC_BATCH,
+    maxConcurrentBatches: 1,
+    async runBatch(batch) {
+      const due = bucketsToPrune(batch);
+      const entries = batch.map((write) => write.entry);
       await db.transaction(async (tx) => {
-        // Traffic is diagnostics: its commit does not wait for the WAL flush. A crash may lose the last
-        // recorded requests (as the embedded store's traffic file may), never an OKM or a message.
         await tx.query('SET LOCAL synchronous_commit TO off');
-        await tx.query(
-          `INSERT INTO traffic (bucket, claimed_device_id, received_at, remote_address, method, url, headers, body, status,
-             response, duration_ms, signature_verdict, crc_verdict, error_code)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-          [
-            bucket, entry.claimedDeviceId, entry.receivedAtMs, entry.remoteAddress, entry.method, entry.url,
-            JSON.stringify(entry.headers), entry.body, entry.status, entry.response, entry.durationMs,
-            entry.signatureVerdict, entry.crcVerdict, entry.errorCode,
-          ],
-        );
-        const count = (insertsSincePrune.get(bucket) ?? 0) + 1;
-        if (count < PRUNE_EVERY) {
-          insertsSincePrune.set(bucket, count);
-          return;
-        }
-        insertsSincePrune.delete(bucket);
-        await tx.query(
-          'DELETE FROM traffic WHERE bucket = $1 AND id <= (SELECT id FROM traffic WHERE bucket = $1 ORDER BY id DESC LIMIT 1 OFFSET $2)',
-          [bucket, keepPerBucket],
-        );
+        await tx.query(INSERT_TRAFFIC, [
+          batch.map((write) => write.bucket), entries.map((e) => e.claimedDeviceId), entries.map((e) => e.receivedAtMs),
+          entries.map((e) => e.remoteAddress), entries.map((e) => e.method), entries.map((e) => e.url),
+          entries.map((e) => JSON.stringify(e.headers)), entries.map((e) => e.body), entries.map((e) => e.status),
+          entries.map((e) => e.response), entries.map((e) => e.durationMs), entries.map((e) => e.signatureVerdict),
+          entries.map((e) => e.crcVerdict), entries.map((e) => e.errorCode),
+        ]);
+        for (const [bucket, keep] of due) await tx.query(PRUNE_BUCKET, [bucket, keep]);
       });
+      return batch.map(() => ({ ok: true, value: undefined }));
     },
+  });
+
+  return {
+    recordTraffic(entry: TrafficEntry, keepPerBucket: number) {
+      return writes.run({ bucket: entry.deviceId ?? UNKNOWN_BUCKET, entry, keepPerBucket });
+    },
+    drained: () => writes.drained(),
     async listTraffic(query) {
       const { rows } =
         query.deviceId === undefined

@@ -1,0 +1,109 @@
+// Scenario: /push on the PostgreSQL store, one node and two nodes sharing one database, each request a
+// new signed heartbeat OKM (committed before the answer, as on SQLite). With two nodes the load client
+// splits its connections between them, as nginx would. Also runs the SQLite single node in the same
+// conditions, so that the ratio between the backends is measured, not remembered.
+
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openPostgresStore } from '../src/adapters/storage/postgres/postgres-store.js';
+import type { BenchSettings } from './bench-settings.js';
+import type { BenchRow } from './support/bench-report.js';
+import { createBenchDataDir, prepareDataDir, startOpenTps, type BenchServer } from './support/bench-server.js';
+import { runLoad, type LoadResult } from './support/load-client.js';
+import { readCpuSeconds, readPeakRssMb } from './support/process-usage.js';
+import { createPushSource } from './support/signed-requests.js';
+
+const ADMIN_URL = process.env['OPENTPS_BENCH_PG_URL'] ?? process.env['OPENTPS_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+async function createDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `opentps_bench_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: ADMIN_URL });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+async function registerInPostgres(url: string, keys: ReadonlyMap<string, string>): Promise<void> {
+  const store = await openPostgresStore({ connectionString: url, maxConnections: 8 });
+  const entries = [...keys];
+  for (let i = 0; i < entries.length; i += 500) {
+    await Promise.all(entries.slice(i, i + 500).map(([id, key]) => store.addDevice({ id, key, name: null, createdAtMs: Date.now() })));
+  }
+  await store.close();
+}
+
+/** Splits the connections over the nodes and sums what they answered; latencies are the worse node's. */
+async function loadNodes(nodes: readonly BenchServer[], settings: BenchSettings, durationMs: number, next: () => { method: 'POST'; path: string }): Promise<LoadResult> {
+  const share = Math.max(1, Math.floor(settings.connections / nodes.length));
+  const results = await Promise.all(nodes.map((node) => runLoad({ url: node.url, ca: null, connections: share, durationMs, nextRequest: next })));
+  const durationS = Math.max(...results.map((r) => r.durationS));
+  const requests = results.reduce((sum, r) => sum + r.requests, 0);
+  return {
+    requests,
+    errors: results.reduce((sum, r) => sum + r.errors, 0),
+    non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
+    durationS,
+    requestsPerS: requests / durationS,
+    p50Ms: Math.max(...results.map((r) => r.p50Ms)),
+    p99Ms: Math.max(...results.map((r) => r.p99Ms)),
+  };
+}
+
+async function measureNodes(scenario: string, nodes: readonly BenchServer[], settings: BenchSettings, next: () => { method: 'POST'; path: string }): Promise<BenchRow> {
+  await loadNodes(nodes, settings, settings.warmUpMs, next);
+  const pids = nodes.map((node) => node.child.pid ?? 0);
+  const cpuBefore = pids.map(readCpuSeconds);
+  const result = await loadNodes(nodes, settings, settings.durationMs, next);
+  const cpuPercent = pids.reduce((sum, pid, i) => sum + (readCpuSeconds(pid) - (cpuBefore[i] ?? 0)), 0) / result.durationS * 100;
+  return {
+    scenario,
+    requestsPerS: result.requestsPerS,
+    p50Ms: result.p50Ms,
+    p99Ms: result.p99Ms,
+    errors: result.errors,
+    non2xx: result.non2xx,
+    cpuPercent,
+    peakRssMb: Math.max(...pids.map(readPeakRssMb)),
+    ratioToCeiling: null,
+    note: nodes.length > 1 ? `CPU and RSS: sum and max over ${nodes.length} nodes; PostgreSQL's own CPU not counted` : "PostgreSQL's own CPU not counted",
+  };
+}
+
+export async function benchPostgres(settings: BenchSettings): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const { dataDir, keys } = await prepareDataDir(settings.devices);
+  const sqliteNode = await startOpenTps(dataDir, ['--http']);
+  try {
+    const next = createPushSource(keys, 30 * (settings.durationMs + settings.warmUpMs), 1);
+    rows.push(await measureNodes('OpenTPS /push, HTTP, SQLite, 1 node (same run)', [sqliteNode], settings, next));
+  } finally {
+    await sqliteNode.stop();
+  }
+
+  for (const nodeCount of [1, 2]) {
+    const database = await createDatabase();
+    const nodes: BenchServer[] = [];
+    try {
+      await registerInPostgres(database.url, keys);
+      for (let i = 0; i < nodeCount; i++) nodes.push(await startOpenTps(createBenchDataDir(), ['--http', '--db', database.url]));
+      const next = createPushSource(keys, 30 * (settings.durationMs + settings.warmUpMs), 1);
+      rows.push(await measureNodes(`OpenTPS /push, HTTP, PostgreSQL, ${nodeCount} node${nodeCount > 1 ? 's' : ''}`, nodes, settings, next));
+    } finally {
+      await Promise.all(nodes.map((node) => node.stop()));
+      await database.drop();
+    }
+  }
+  const sqlite = rows[0]?.requestsPerS ?? Number.NaN;
+  return rows.map((row, i) => (i === 0 ? row : { ...row, note: `${row.note ?? ''}; ${(row.requestsPerS / sqlite).toFixed(2)} x SQLite 1 node` }));
+}

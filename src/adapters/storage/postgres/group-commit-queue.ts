@@ -1,0 +1,93 @@
+// Group commit for independent writes: calls wait in a queue, and up to `maxConcurrentBatches`
+// transactions each take everything waiting (up to `maxBatchSize`). While they commit, new calls queue
+// up for the next batch, so the batch size follows the load: one call alone goes at once, a burst
+// goes in a few multi-row transactions instead of one transaction (and one WAL flush) per call.
+
+import { OpenTpsError } from '../../../errors.js';
+import type { BatchOutcome } from './postgres-enqueue-batcher.js';
+
+interface Waiting<I, O> {
+  readonly item: I;
+  readonly resolve: (value: O) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export interface GroupCommitQueue<I, O> {
+  /** Runs `item` in the next batch; resolves with its own outcome once that batch committed. */
+  run(item: I): Promise<O>;
+  /** Items waiting for a batch, plus items in batches not yet committed. */
+  readonly pendingCount: number;
+  /** Resolves when nothing is waiting or running. */
+  drained(): Promise<void>;
+}
+
+export interface GroupCommitQueueOptions<I, O> {
+  readonly maxBatchSize: number;
+  readonly maxConcurrentBatches: number;
+  /** One outcome per item, in order; throwing fails every item of the batch with that error. */
+  readonly runBatch: (items: readonly I[]) => Promise<Array<BatchOutcome<O>>>;
+}
+
+export function createGroupCommitQueue<I, O>(options: GroupCommitQueueOptions<I, O>): GroupCommitQueue<I, O> {
+  const waiting: Array<Waiting<I, O>> = [];
+  let running = 0;
+  let runningItems = 0;
+  let isScheduled = false;
+  let idleWaiters: Array<() => void> = [];
+
+  function settleIdle(): void {
+    if (waiting.length > 0 || running > 0) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  async function runOne(batch: Array<Waiting<I, O>>): Promise<void> {
+    try {
+      const outcomes = await options.runBatch(batch.map((entry) => entry.item));
+      batch.forEach((entry, i) => {
+        const outcome = outcomes[i];
+        if (outcome?.ok) entry.resolve(outcome.value);
+        else entry.reject(outcome ? outcome.error : new OpenTpsError('ERR_STORE_FAILED', 'batch returned no outcome'));
+      });
+    } catch (error) {
+      for (const entry of batch) entry.reject(error);
+    } finally {
+      running--;
+      runningItems -= batch.length;
+      startBatches();
+      settleIdle();
+    }
+  }
+
+  function startBatches(): void {
+    while (running < options.maxConcurrentBatches && waiting.length > 0) {
+      const batch = waiting.splice(0, options.maxBatchSize);
+      running++;
+      runningItems += batch.length;
+      void runOne(batch);
+    }
+  }
+
+  return {
+    run(item) {
+      return new Promise<O>((resolve, reject) => {
+        waiting.push({ item, resolve, reject });
+        if (isScheduled) return;
+        // Let the calls of this event-loop turn join the first batch.
+        isScheduled = true;
+        queueMicrotask(() => {
+          isScheduled = false;
+          startBatches();
+        });
+      });
+    },
+    get pendingCount() {
+      return waiting.length + runningItems;
+    },
+    drained() {
+      if (waiting.length === 0 && running === 0) return Promise.resolve();
+      return new Promise((resolve) => idleWaiters.push(resolve));
+    },
+  };
+}
