@@ -3,40 +3,21 @@
 // Skipped (with the reason) where PostgreSQL is not reachable; .ci/run makes sure it is.
 
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import pg from 'pg';
 import { openPostgresStore } from '../src/adapters/storage/postgres/postgres-store.js';
 import { verifyOkmCrc } from '../src/protocol/okm-crc.js';
 import { createDeviceHttpClient } from './support/device-http-client.js';
 import { buildUpstreamOkm, pullReqText, pushReqText, signedPath } from './support/device-requests.js';
 import { runCliProcess, startServerProcess } from './support/server-process.js';
 import { createTempDataDir } from './support/temp-data-dir.js';
+import { createTestDatabase, postgresSkipReason } from './support/postgres-test-database.js';
 
-const BASE_URL = process.env['OPENTPS_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CWM = '0002d00d00000001';
 const OKE = '0363d00d00000001';
 
-async function reachability(): Promise<string | false> {
-  const client = new pg.Client({ connectionString: BASE_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return false;
-  } catch (error) {
-    return `PostgreSQL not reachable at ${BASE_URL}: ${error instanceof Error ? error.message : String(error)}`;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-test('two nodes on one PostgreSQL serve one CWM: queue, pull and answer across nodes, a duplicate stored once', { skip: await reachability() }, async () => {
-  const database = `opentps_e2e_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: BASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  const url = new URL(BASE_URL);
-  url.pathname = `/${database}`;
-  const db = url.toString();
+test('two nodes on one PostgreSQL serve one CWM: queue, pull and answer across nodes, a duplicate stored once', { skip: await postgresSkipReason() }, async () => {
+  const database = await createTestDatabase('opentps_e2e');
+  const db = database.url;
   const dirA = createTempDataDir();
   const dirB = createTempDataDir();
   try {
@@ -81,7 +62,6 @@ test('two nodes on one PostgreSQL serve one CWM: queue, pull and answer across n
   } finally {
     dirA.remove();
     dirB.remove();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
 });

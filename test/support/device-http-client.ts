@@ -11,7 +11,7 @@ export interface DeviceResponse {
 }
 
 export interface DeviceHttpClient {
-  send(method: string, path: string, options?: { body?: string; contentType?: string }): Promise<DeviceResponse>;
+  send(method: string, path: string, options?: { body?: string; contentType?: string; headers?: Record<string, string> }): Promise<DeviceResponse>;
   close(): void;
 }
 
@@ -22,7 +22,7 @@ export function createDeviceHttpClient(baseUrl: string, ca: string | null): Devi
   return {
     send(method, path, options = {}) {
       return new Promise((resolve, reject) => {
-        const headers: Record<string, string> = {};
+        const headers: Record<string, string> = { ...options.headers };
         if (options.body !== undefined) {
           headers['content-type'] = options.contentType ?? 'application/x-www-form-urlencoded';
           headers['content-length'] = String(Buffer.byteLength(options.body));
