@@ -24,8 +24,10 @@ export async function createFleetHarness(options: {
   intervalMs: number;
   maxBackoffMs: number;
   seed: number;
+  /** The PostgreSQL URL the server uses (--db); the data directory's SQLite store when absent. */
+  db?: string;
 }): Promise<FleetHarness> {
-  const operator = await openServices(loadConfig({ data: options.dataDir, 'max-queued': '1000' }, {}));
+  const operator = await openServices(loadConfig({ data: options.dataDir, 'max-queued': '1000', ...(options.db === undefined ? {} : { db: options.db }) }, {}));
   const plans = planFleet({ devices: options.devices, okesPerCwm: options.okesPerCwm, seed: options.seed });
   for (const plan of plans) await operator.registry.addDevice({ id: plan.id, key: plan.key, name: `virtual ${plan.index}` });
   const transport = createSimTransport({ baseUrl: options.url, isInsecure: false, ca: options.ca ?? undefined, timeoutMs: 20_000 });
