@@ -4,9 +4,10 @@
 import { OpenTpsError } from '../../../errors.js';
 import type { DeviceState, DeviceStore, DeviceSummary, NewDevice } from '../../../domain/device-store.js';
 import type { PostgresDatabase } from './postgres-database.js';
+import type { CredentialsCache } from './postgres-credentials-cache.js';
 import { DEVICE_COLUMNS, toDeviceRecord, toDeviceState, type DeviceRow, type DeviceStateRow } from '../stored-rows/device-row.js';
 
-export function createPostgresDeviceRepo(db: PostgresDatabase): DeviceStore {
+export function createPostgresDeviceRepo(db: PostgresDatabase, credentials: CredentialsCache): DeviceStore {
   return {
     async addDevice(device: NewDevice) {
       // Insert, or upgrade a discovered (key-less) device in the same statement; a registered one is left
@@ -18,6 +19,7 @@ export function createPostgresDeviceRepo(db: PostgresDatabase): DeviceStore {
          RETURNING ${DEVICE_COLUMNS}`,
         [device.id, device.name, device.key, device.createdAtMs],
       );
+      credentials.forget(device.id);
       const row = rows[0];
       if (!row) throw new OpenTpsError('ERR_DEVICE_EXISTS', device.id);
       return toDeviceRecord(row);
@@ -30,14 +32,16 @@ export function createPostgresDeviceRepo(db: PostgresDatabase): DeviceStore {
       const row = rows[0];
       return row ? toDeviceRecord(row) : null;
     },
-    async findDeviceCredentials(id) {
-      // Read on every device request; one primary-key lookup, current with every node's commits.
-      const { rows } = await db.read.query<{ id: string; key: string | null; is_disabled: boolean; time_zone: string | null }>(
-        'SELECT id, key, is_disabled, time_zone FROM devices WHERE id = $1',
-        [id],
-      );
-      const row = rows[0];
-      return row ? { id: row.id, key: row.key, isDisabled: row.is_disabled, timeZone: row.time_zone } : null;
+    findDeviceCredentials(id) {
+      // Read on every device request: from this node's cache, kept current by the database's announcements.
+      return credentials.read(id, async () => {
+        const { rows } = await db.read.query<{ id: string; key: string | null; is_disabled: boolean; time_zone: string | null }>(
+          'SELECT id, key, is_disabled, time_zone FROM devices WHERE id = $1',
+          [id],
+        );
+        const row = rows[0];
+        return row ? { id: row.id, key: row.key, isDisabled: row.is_disabled, timeZone: row.time_zone } : null;
+      });
     },
     async listDevices(nowMs): Promise<DeviceSummary[]> {
       const { rows } = await db.read.query<DeviceRow & { queued_count: number }>(
@@ -72,12 +76,14 @@ export function createPostgresDeviceRepo(db: PostgresDatabase): DeviceStore {
           changes.timeZone !== undefined, changes.timeZone ?? null,
         ],
       );
+      credentials.forget(id);
       const row = rows[0];
       if (!row) throw new OpenTpsError('ERR_DEVICE_NOT_FOUND', id);
       return toDeviceRecord(row);
     },
     async setDeviceKey(id, key) {
       const { rowCount } = await db.write('UPDATE devices SET key = $2 WHERE id = $1', [id, key]);
+      credentials.forget(id);
       if (rowCount === 0) throw new OpenTpsError('ERR_DEVICE_NOT_FOUND', id);
     },
     async touchDevice(id, atMs, remoteAddress) {

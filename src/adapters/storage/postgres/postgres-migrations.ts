@@ -10,6 +10,9 @@ import type pg from 'pg';
  * - JSON is kept as the TEXT JSON.stringify wrote. jsonb would reorder keys and refuses "\u0000" in
  *   strings, which a device may send: a push that cannot be stored is retried by the CWM forever.
  */
+/** The notification channel on which the database announces a changed or deleted device (payload: its id). */
+export const DEVICE_CHANGE_CHANNEL = 'opentps_device_changed';
+
 export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE devices (
@@ -152,6 +155,18 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     error_code TEXT
   );
   CREATE INDEX traffic_by_bucket ON traffic (bucket, id);
+  `,
+  // 2: every node caches device credentials; a change to them (or a deletion) is announced to all nodes
+  // at commit, so that a rotated key or a disabled device takes effect everywhere at once.
+  `
+  CREATE FUNCTION opentps_announce_device_change() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    PERFORM pg_notify('${DEVICE_CHANGE_CHANNEL}', OLD.id);
+    RETURN NULL;
+  END
+  $$;
+  CREATE TRIGGER devices_credentials_changed AFTER UPDATE OF key, is_disabled, time_zone OR DELETE ON devices
+    FOR EACH ROW EXECUTE FUNCTION opentps_announce_device_change();
   `,
 ];
 

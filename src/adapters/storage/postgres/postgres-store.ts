@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { Store } from '../../../domain/store.js';
 import { OpenTpsError } from '../../../errors.js';
 import { createPostgresDatabase } from './postgres-database.js';
+import { createCredentialsCache } from './postgres-credentials-cache.js';
 import { createPostgresDeviceRepo } from './postgres-device-repo.js';
 import { createPostgresMessageRepo } from './postgres-message-repo.js';
 import { migratePostgres, quoteIdentifier } from './postgres-migrations.js';
@@ -80,9 +81,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const messages = createPostgresMessageRepo(db);
   const telemetry = createPostgresTelemetryRepo(db);
   const traffic = createPostgresTrafficRepo(db);
+  const credentials = createCredentialsCache(options.connectionString);
   let closing: Promise<void> | null = null;
   return {
-    ...createPostgresDeviceRepo(db),
+    ...createPostgresDeviceRepo(db, credentials),
     ...messages,
     ...telemetry,
     ...traffic,
@@ -91,7 +93,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       return db.pendingWriteCount + messages.countWaitingEnqueues() + telemetry.pendingPushCount;
     },
     close() {
-      closing ??= Promise.all([telemetry.drained(), traffic.drained()]).then(() => db.close());
+      closing ??= Promise.all([telemetry.drained(), traffic.drained()]).then(() => Promise.all([credentials.close(), db.close()])).then(() => undefined);
       return closing;
     },
   };
