@@ -8,6 +8,7 @@ import { registerAdminApi } from './adapters/admin-api/admin-api.js';
 import { registerConsoleStatic } from './adapters/console-http/console-static.js';
 import { registerPullformRoute } from './adapters/console-http/pullform-route.js';
 import { buildDeviceApp, type DeviceApp } from './adapters/device-http/device-app.js';
+import { startPostgresEventRelay } from './adapters/storage/postgres/postgres-event-relay.js';
 import { openPostgresStore } from './adapters/storage/postgres/postgres-store.js';
 import { openSqliteStore } from './adapters/storage/sqlite/sqlite-store.js';
 import { ensureSelfSignedIdentity, loadTlsIdentity, type TlsIdentity } from './adapters/tls/self-signed-certificate.js';
@@ -34,6 +35,8 @@ export interface Services {
   readonly delivery: MessageDelivery;
   readonly traffic: TrafficRecorder;
   readonly events: EventBus;
+  /** Stops relaying live events (cluster nodes), then commits and closes the store. */
+  close(): Promise<void>;
   readonly auth: OperatorAuth;
   readonly audit: AuditLog;
 }
@@ -54,8 +57,11 @@ async function openStore(config: Readonly<OpenTpsConfig>, isServer: boolean): Pr
 }
 
 export async function openServices(config: Readonly<OpenTpsConfig>, clock: Clock = createSystemClock(), isServer = false): Promise<Services> {
-  const store = await openStore(config, isServer);
-  const events = createEventBus();
+  const opened = await openStore(config, isServer);
+  // A server on PostgreSQL is one node of a cluster: its live events go to the other nodes and theirs come here.
+  const relayed = config.db !== null && isServer ? startPostgresEventRelay({ connectionString: config.db, bus: createEventBus() }) : null;
+  const events = relayed?.bus ?? createEventBus();
+  const store = opened;
   return {
     config,
     store,
@@ -73,6 +79,10 @@ export async function openServices(config: Readonly<OpenTpsConfig>, clock: Clock
     delivery: createMessageDelivery({ store, clock, authMode: config.authMode, deliveryLeaseMs: config.deliveryLeaseMs, events }),
     traffic: createTrafficRecorder({ store, keepPerDevice: config.trafficPerDevice }),
     events,
+    async close() {
+      await relayed?.relay.close();
+      await store.close();
+    },
     auth: createOperatorAuth({ store, clock }),
     audit: createAuditLog({ store, clock }),
   };
@@ -167,7 +177,7 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
     });
   } catch (error) {
     clearInterval(sweeper);
-    await services.store.close();
+    await services.close();
     throw error;
   }
   const address = deviceApp.app.server.address();
@@ -188,7 +198,7 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
           logger.warn({ inflight: deviceApp.inflightCount() }, 'shutdown timeout: closing remaining connections');
           deviceApp.app.server.closeAllConnections();
         }
-        await services.store.close();
+        await services.close();
       })();
       return stopping;
     },

@@ -3,6 +3,8 @@
 // Skipped (with the reason) where PostgreSQL is not reachable; .ci/run makes sure it is.
 
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { test } from 'node:test';
 import { openPostgresStore } from '../src/adapters/storage/postgres/postgres-store.js';
 import { verifyOkmCrc } from '../src/protocol/okm-crc.js';
@@ -62,6 +64,70 @@ test('two nodes on one PostgreSQL serve one CWM: queue, pull and answer across n
   } finally {
     dirA.remove();
     dirB.remove();
+    await database.drop();
+  }
+});
+
+/** Opens the SSE stream of /api/v1/events and collects each event's type and data. */
+function openEventStream(baseUrl: string, ca: string | null, authorization: string): { events: Array<{ type: string; data: unknown }>; close: () => void } {
+  const events: Array<{ type: string; data: unknown }> = [];
+  const url = new URL('/api/v1/events', baseUrl);
+  const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { headers: { authorization }, ca: ca ?? undefined, servername: 'localhost' });
+  let buffer = '';
+  request.on('response', (response) => {
+    response.setEncoding('utf8');
+    response.on('data', (chunk: string) => {
+      buffer += chunk;
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const type = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (type !== undefined && data !== undefined) events.push({ type, data: JSON.parse(data) });
+      }
+    });
+  });
+  request.on('error', () => undefined);
+  request.end();
+  return { events, close: () => request.destroy() };
+}
+
+test('live events cross nodes: a console on node A sees pushes and message states handled by node B', { skip: await postgresSkipReason() }, async () => {
+  const database = await createTestDatabase('opentps_events');
+  const dirs = [createTempDataDir(), createTempDataDir()];
+  try {
+    const added = await runCliProcess(['device', 'add', CWM, '--db', database.url, '--data', dirs[0]?.path ?? '']);
+    assert.equal(added.code, 0, added.stderr);
+    const key = added.stdout.trim();
+    const env = { OPENTPS_ADMIN_PASSWORD: 'events test password' };
+    const [nodeA, nodeB] = await Promise.all(dirs.map((dir) => startServerProcess(dir.path, ['--db', database.url], env)));
+    assert.ok(nodeA && nodeB);
+    const token = await runCliProcess(['token', 'create', 'admin', '--db', database.url, '--data', dirs[0]?.path ?? '']);
+    const stream = openEventStream(nodeA.url, nodeA.ca, `Bearer ${token.stdout.trim()}`);
+    const streamB = openEventStream(nodeB.url, nodeB.ca, `Bearer ${token.stdout.trim()}`);
+    const clientB = createDeviceHttpClient(nodeB.url, nodeB.ca);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const pushed = await clientB.send('POST', signedPath('/push', pushReqText(buildUpstreamOkm({ cwmId: CWM, okeId: OKE, id: 9, payload: { _hbt: { temp: 182 } } })), key));
+      assert.equal(pushed.status, 200);
+      const deadline = Date.now() + 5000;
+      while (!stream.events.some((e) => e.type === 'telemetry') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      const telemetry = stream.events.find((e) => e.type === 'telemetry');
+      assert.deepEqual(telemetry?.data, { cwmId: CWM, originId: OKE, at: (telemetry?.data as { at: string } | undefined)?.at, fields: { temp: 182 } });
+      assert.ok(stream.events.some((e) => e.type === 'device-seen'), 'device-seen relayed too');
+      const fromA = stream.events.filter((e) => e.type === 'telemetry').length;
+      assert.equal(fromA, 1, 'each event arrives once');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(streamB.events.filter((e) => e.type === 'telemetry').length, 1, 'the handling node does not republish its own events');
+    } finally {
+      stream.close();
+      streamB.close();
+      clientB.close();
+      await Promise.all([nodeA.stop(), nodeB.stop()]);
+    }
+  } finally {
+    for (const dir of dirs) dir.remove();
     await database.drop();
   }
 });
