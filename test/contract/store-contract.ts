@@ -11,6 +11,7 @@ import { defineEnqueueContract } from './enqueue-contract.js';
 import { defineMessageStoreContract } from './message-store-contract.js';
 import { definePushBurstContract } from './push-burst-contract.js';
 import type { ContractContext } from './store-fixtures.js';
+import { defineTelemetryQueryContract } from './telemetry-query-contract.js';
 import { defineTelemetryStoreContract } from './telemetry-store-contract.js';
 import { defineTrafficStoreContract } from './traffic-store-contract.js';
 
@@ -60,6 +61,7 @@ export function defineStoreContract(backendName: string, openStore: () => Promis
     defineDeviceAdminContract(context);
     defineEnqueueContract(context);
     definePushBurstContract(context);
+    defineTelemetryQueryContract(context);
     defineMessageStoreContract(context);
     defineTelemetryStoreContract(context);
     defineTrafficStoreContract(context);

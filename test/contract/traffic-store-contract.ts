@@ -32,6 +32,18 @@ export function defineTrafficStoreContract(context: ContractContext): void {
       assert.deepEqual({ ...stored, id: 0 }, { ...entry, id: 0 });
     });
 
+    test('a request with NUL characters is recorded (NUL may become U+FFFD), and so are the others sent with it', async () => {
+      const entries = [
+        trafficEntry(CWM_A, { body: 'before' }),
+        trafficEntry(CWM_A, { body: 'nul\u0000here', url: '/push?req=%00', headers: { 'x-odd': 'a\u0000b' } }),
+        trafficEntry(CWM_A, { body: 'after' }),
+      ];
+      await Promise.all(entries.map((entry) => context.store.recordTraffic(entry, 100)));
+      const listed = await context.store.listTraffic({ deviceId: CWM_A, limit: 10 });
+      assert.deepEqual(listed.map((entry) => entry.body.replace('\ufffd', '\u0000')), ['before', 'nul\u0000here', 'after']);
+      assert.equal(listed[1]?.headers['x-odd']?.toString().replace('\ufffd', '\u0000'), 'a\u0000b');
+    });
+
     test('lists newest last, limited to the newest entries', async () => {
       for (let i = 1; i <= 5; i++) await context.store.recordTraffic(trafficEntry(CWM_A, { receivedAtMs: T0 + i, body: `#${i}` }), 100);
       const newestThree = await context.store.listTraffic({ deviceId: CWM_A, limit: 3 });

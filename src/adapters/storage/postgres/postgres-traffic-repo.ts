@@ -26,6 +26,11 @@ const INSERT_TRAFFIC = `
 const PRUNE_BUCKET =
   'DELETE FROM traffic WHERE bucket = $1 AND id <= (SELECT id FROM traffic WHERE bucket = $1 ORDER BY id DESC LIMIT 1 OFFSET $2)';
 
+/** PostgreSQL text cannot hold NUL, which a request may carry: it is recorded as U+FFFD instead. */
+function pgText<T extends string | null>(value: T): T {
+  return (value !== null && value.includes('\u0000') ? value.replaceAll('\u0000', '\ufffd') : value) as T;
+}
+
 interface TrafficWrite {
   readonly bucket: string;
   readonly entry: TrafficEntry;
@@ -70,10 +75,10 @@ export function createPostgresTrafficRepo(db: PostgresDatabase): PostgresTraffic
       await db.transaction(async (tx) => {
         await tx.query('SET LOCAL synchronous_commit TO off');
         await tx.query(INSERT_TRAFFIC, [
-          batch.map((write) => write.bucket), entries.map((e) => e.claimedDeviceId), entries.map((e) => e.receivedAtMs),
-          entries.map((e) => e.remoteAddress), entries.map((e) => e.method), entries.map((e) => e.url),
-          entries.map((e) => JSON.stringify(e.headers)), entries.map((e) => e.body), entries.map((e) => e.status),
-          entries.map((e) => e.response), entries.map((e) => e.durationMs), entries.map((e) => e.signatureVerdict),
+          batch.map((write) => pgText(write.bucket)), entries.map((e) => pgText(e.claimedDeviceId)), entries.map((e) => e.receivedAtMs),
+          entries.map((e) => pgText(e.remoteAddress)), entries.map((e) => pgText(e.method)), entries.map((e) => pgText(e.url)),
+          entries.map((e) => JSON.stringify(e.headers)), entries.map((e) => pgText(e.body)), entries.map((e) => e.status),
+          entries.map((e) => pgText(e.response)), entries.map((e) => e.durationMs), entries.map((e) => e.signatureVerdict),
           entries.map((e) => e.crcVerdict), entries.map((e) => e.errorCode),
         ]);
         for (const [bucket, keep] of due) await tx.query(PRUNE_BUCKET, [bucket, keep]);
