@@ -47,7 +47,7 @@ const BACKGROUND_CHECKPOINT_MS = 1000;
 
 /** The store the configuration names: PostgreSQL with --db, else the embedded SQLite store in --data. */
 async function openStore(config: Readonly<OpenTpsConfig>, isServer: boolean): Promise<Store> {
-  if (config.db !== null) return openPostgresStore({ connectionString: config.db });
+  if (config.db !== null) return openPostgresStore({ connectionString: config.db, maxConnections: config.dbPoolSize });
   return openSqliteStore({
     dataDir: config.dataDir,
     durability: config.durability,

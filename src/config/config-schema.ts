@@ -8,6 +8,7 @@ export interface OpenTpsConfig {
   readonly dataDir: string;
   /** PostgreSQL URL for a shared store (several nodes); null for the embedded SQLite store in dataDir. */
   readonly db: string | null;
+  readonly dbPoolSize: number;
   readonly host: string;
   readonly port: number;
   readonly isPlainHttp: boolean;
@@ -104,6 +105,7 @@ const KIB = 1024;
 export const SETTINGS = [
   { key: 'dataDir', flag: 'data', env: 'OPENTPS_DATA', defaultValue: () => './data', parse: nonEmpty, help: 'data directory (store, certificate)' },
   { key: 'db', flag: 'db', env: 'OPENTPS_DB', defaultValue: () => null, parse: postgresUrl, help: 'postgres://user@host/db to share a PostgreSQL store between nodes (default: SQLite in --data)' },
+  { key: 'dbPoolSize', flag: 'db-pool-size', env: 'OPENTPS_DB_POOL_SIZE', defaultValue: () => 10, parse: integer(2, 500), help: 'PostgreSQL connections per node at most (with --db)' },
   { key: 'host', flag: 'host', env: 'OPENTPS_HOST', defaultValue: () => '0.0.0.0', parse: nonEmpty, help: 'address to listen on' },
   { key: 'port', flag: 'port', env: 'OPENTPS_PORT', defaultValue: () => 8443, parse: integer(0, 65535), help: 'port to listen on (0 = any free port)' },
   { key: 'isPlainHttp', flag: 'http', env: 'OPENTPS_HTTP', isBooleanFlag: true, defaultValue: () => false, parse: bool, help: 'plain HTTP, for use behind a TLS-terminating proxy' },
