@@ -12,6 +12,7 @@ import { createDeviceHttpClient } from './support/device-http-client.js';
 import { buildUpstreamOkm, pullReqText, pushReqText, signedPath } from './support/device-requests.js';
 import { runCliProcess, startServerProcess } from './support/server-process.js';
 import { createTempDataDir } from './support/temp-data-dir.js';
+import pg from 'pg';
 import { createTestDatabase, postgresSkipReason } from './support/postgres-test-database.js';
 
 const CWM = '0002d00d00000001';
@@ -128,6 +129,50 @@ test('live events cross nodes: a console on node A sees pushes and message state
     }
   } finally {
     for (const dir of dirs) dir.remove();
+    await database.drop();
+  }
+});
+
+test('the database drops every connection of a node: devices get 503 + Retry-After at worst, then the node serves again; nothing is lost', { skip: await postgresSkipReason() }, async () => {
+  const database = await createTestDatabase('opentps_reconnect');
+  const dir = createTempDataDir();
+  try {
+    const added = await runCliProcess(['device', 'add', CWM, '--db', database.url, '--data', dir.path]);
+    const key = added.stdout.trim();
+    const node = await startServerProcess(dir.path, ['--db', database.url, '--http', '--retry-after', '2'], { OPENTPS_ADMIN_PASSWORD: 'reconnect test password' });
+    const client = createDeviceHttpClient(node.url, node.ca);
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    try {
+      const push = (id: number) => client.send('POST', signedPath('/push', pushReqText(buildUpstreamOkm({ cwmId: CWM, okeId: OKE, id })), key));
+      assert.equal((await push(1)).status, 200);
+      const { rows } = await admin.query<{ n: string }>(
+        'SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      );
+      assert.ok(Number(rows[0]?.n) >= 2, 'the node had its pool and its listener connected');
+      const statuses: number[] = [];
+      for (let id = 2; id <= 6; id++) {
+        for (let attempt = 0; attempt < 5; attempt++) {
+          const response = await push(id);
+          statuses.push(response.status);
+          if (response.status === 200) break;
+          assert.equal(response.status, 503, response.body);
+          assert.equal(response.headers['retry-after'], '2');
+          assert.match(response.body, /ERR_STORE_UNAVAILABLE/);
+        }
+      }
+      assert.equal(statuses.filter((status) => status === 200).length, 5, `every push stored in the end (${statuses.join(',')})`);
+      const { rows: stored } = await admin.query<{ okm_id: string }>('SELECT okm_id FROM okms ORDER BY okm_id');
+      assert.deepEqual(stored.map((row) => Number(row.okm_id)), [1, 2, 3, 4, 5, 6]);
+    } catch (error) {
+      throw new Error(`${String(error)}; node stderr: ${node.stderr().slice(-3000)}`, { cause: error });
+    } finally {
+      await admin.end();
+      client.close();
+      await node.stop();
+    }
+  } finally {
+    dir.remove();
     await database.drop();
   }
 });

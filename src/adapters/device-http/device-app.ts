@@ -174,9 +174,9 @@ export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
 
   app.setErrorHandler(async (error, request, reply) => {
     const code = errorCodeOf(error);
-    if (code === 'ERR_INTERNAL') request.log.error({ err: error, url: redactUrl(request.raw.url ?? '') }, 'device request failed');
+    if (code === 'ERR_INTERNAL' || code === 'ERR_STORE_UNAVAILABLE') request.log.error({ err: error, url: redactUrl(request.raw.url ?? '') }, 'device request failed');
     else if (!(error instanceof OpenTpsError)) request.log.debug({ err: error }, 'device request refused');
-    const headers: Record<string, string> = code === 'ERR_OVERLOADED' ? { 'retry-after': String(limits.retryAfterSeconds) } : {};
+    const headers: Record<string, string> = ERROR_CATALOGUE[code].status === 503 ? { 'retry-after': String(limits.retryAfterSeconds) } : {};
     return sendDeviceError(request, reply, code, headers);
   });
 

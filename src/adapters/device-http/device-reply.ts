@@ -22,7 +22,8 @@ export function sendDeviceError(
 
 /** Maps anything thrown while handling a device request to a catalogue code. */
 export function errorCodeOf(error: unknown): ErrorCode {
-  if (error instanceof OpenTpsError) return error.code === 'ERR_STORE_FAILED' ? 'ERR_INTERNAL' : error.code;
+  // A store failure is retryable for the device (it was not acknowledged) and its details stay in the log.
+  if (error instanceof OpenTpsError) return error.code === 'ERR_STORE_FAILED' ? 'ERR_STORE_UNAVAILABLE' : error.code;
   const status = typeof error === 'object' && error !== null && 'statusCode' in error ? Number(error.statusCode) : 500;
   if (status === 413) return 'ERR_REQUEST_TOO_LARGE';
   if (status === 503) return 'ERR_OVERLOADED';

@@ -96,6 +96,13 @@ export function createPostgresDatabase(pool: pg.Pool): PostgresDatabase {
     }
     // A client whose ROLLBACK failed is in an unknown state: it is destroyed instead of returned to the pool.
     let isBroken = false;
+    // The pool listens for errors of idle clients only. A connection that dies while this transaction holds
+    // it, between two statements, emits 'error' with nobody listening, which would end the process: the
+    // failure is noted here, and the next statement (or COMMIT) fails and rolls the unit back.
+    const onConnectionError = (): void => {
+      isBroken = true;
+    };
+    client.on('error', onConnectionError);
     try {
       await client.query('BEGIN');
       const result = await work(runnerOf(client, statementNames));
@@ -109,6 +116,7 @@ export function createPostgresDatabase(pool: pg.Pool): PostgresDatabase {
       }
       throw toStoreError(error, 'transaction failed');
     } finally {
+      client.off('error', onConnectionError);
       client.release(isBroken);
     }
   }

@@ -64,12 +64,18 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   try {
     const client = await pool.connect();
     let isBroken = false;
+    // A connection lost mid-migration must fail the open, not crash the process (see postgres-database.ts).
+    const onConnectionError = (): void => {
+      isBroken = true;
+    };
+    client.on('error', onConnectionError);
     try {
       await migratePostgres(client, schema);
     } catch (error) {
       isBroken = true;
       throw error;
     } finally {
+      client.off('error', onConnectionError);
       client.release(isBroken);
     }
   } catch (cause) {
