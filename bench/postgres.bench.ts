@@ -3,36 +3,14 @@
 // splits its connections between them, as nginx would. Also runs the SQLite single node in the same
 // conditions, so that the ratio between the backends is measured, not remembered.
 
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { openPostgresStore } from '../src/adapters/storage/postgres/postgres-store.js';
+import { createTestDatabase } from '../test/support/postgres-test-database.js';
 import type { BenchSettings } from './bench-settings.js';
 import type { BenchRow } from './support/bench-report.js';
 import { createBenchDataDir, prepareDataDir, startOpenTps, type BenchServer } from './support/bench-server.js';
 import { runLoad, type LoadResult } from './support/load-client.js';
 import { readCpuSeconds, readPeakRssMb } from './support/process-usage.js';
 import { createPushSource } from './support/signed-requests.js';
-
-const ADMIN_URL = process.env['OPENTPS_BENCH_PG_URL'] ?? process.env['OPENTPS_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-async function createDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `opentps_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: ADMIN_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
 
 async function registerInPostgres(url: string, keys: ReadonlyMap<string, string>): Promise<void> {
   const store = await openPostgresStore({ connectionString: url, maxConnections: 8 });
@@ -92,7 +70,7 @@ export async function benchPostgres(settings: BenchSettings): Promise<BenchRow[]
   }
 
   for (const nodeCount of [1, 2]) {
-    const database = await createDatabase();
+    const database = await createTestDatabase('opentps_bench');
     const nodes: BenchServer[] = [];
     try {
       await registerInPostgres(database.url, keys);

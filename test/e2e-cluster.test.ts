@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { createFleetHarness, storedOkmKeys, waitUntil, type FleetHarness } from './support/fleet-harness.js';
+import { allAnswered, createFleetHarness, queuePingToEveryCwm, storedOkmKeys, waitUntil, type FleetHarness } from './support/fleet-harness.js';
 import { findFreePort } from './support/free-port.js';
 import { nginxSkipReason, startNginxBalancer } from './support/nginx-balancer.js';
 import { createTestDatabase, postgresSkipReason } from './support/postgres-test-database.js';
@@ -26,21 +26,6 @@ function establishedConnectionsTo(port: number): number {
       const fields = line.trim().split(/\s+/);
       return fields[1]?.endsWith(`:${hexPort}`) && fields[3] === '01';
     }).length;
-}
-
-async function queuePingToEveryCwm(harness: FleetHarness): Promise<number[]> {
-  const ids: number[] = [];
-  for (const plan of harness.plans) {
-    const oke = plan.okes[0];
-    const message = await harness.operator.queue.queueMessage({ destination: [oke?.id ?? plan.id, plan.id], cmd: 'rd', payload: { _ping: true } });
-    ids.push(message.id);
-  }
-  return ids;
-}
-
-async function allAnswered(harness: FleetHarness, ids: readonly number[]): Promise<boolean> {
-  for (const id of ids) if ((await harness.operator.store.findMessage(id))?.state !== 'answered') return false;
-  return true;
 }
 
 const skip = (await postgresSkipReason()) || nginxSkipReason();

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createFleetHarness, storedOkmKeys, waitUntil, type FleetHarness } from './support/fleet-harness.js';
+import { allAnswered, createFleetHarness, queuePingToEveryCwm, storedOkmKeys, waitUntil, type FleetHarness } from './support/fleet-harness.js';
 import { findFreePort } from './support/free-port.js';
 import { startServerProcess } from './support/server-process.js';
 import { createTempDataDir } from './support/temp-data-dir.js';
@@ -18,21 +18,6 @@ async function assertStoredEqualsAcked(harness: FleetHarness): Promise<void> {
   const missing = [...acked].filter((key) => !storedSet.has(key));
   assert.deepEqual(missing, [], 'every acknowledged OKM is stored');
   assert.equal(stored.length, acked.size, 'nothing stored that the fleet did not see acknowledged');
-}
-
-async function queuePingToEveryCwm(harness: FleetHarness): Promise<number[]> {
-  const ids: number[] = [];
-  for (const plan of harness.plans) {
-    const oke = plan.okes[0];
-    const message = await harness.operator.queue.queueMessage({ destination: [oke?.id ?? plan.id, plan.id], cmd: 'rd', payload: { _ping: true } });
-    ids.push(message.id);
-  }
-  return ids;
-}
-
-async function allAnswered(harness: FleetHarness, ids: readonly number[]): Promise<boolean> {
-  for (const id of ids) if ((await harness.operator.store.findMessage(id))?.state !== 'answered') return false;
-  return true;
 }
 
 test('50 virtual CWMs over HTTPS: every acknowledged heartbeat stored once, pings answered, port and relay commands take effect', async () => {

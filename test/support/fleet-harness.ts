@@ -69,3 +69,19 @@ export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+/** Queues a `_ping` to the first OKE of every CWM (to the CWM itself when it has none); the message ids. */
+export async function queuePingToEveryCwm(harness: FleetHarness): Promise<number[]> {
+  const ids: number[] = [];
+  for (const plan of harness.plans) {
+    const oke = plan.okes[0];
+    const message = await harness.operator.queue.queueMessage({ destination: [oke?.id ?? plan.id, plan.id], cmd: 'rd', payload: { _ping: true } });
+    ids.push(message.id);
+  }
+  return ids;
+}
+
+export async function allAnswered(harness: FleetHarness, ids: readonly number[]): Promise<boolean> {
+  for (const id of ids) if ((await harness.operator.store.findMessage(id))?.state !== 'answered') return false;
+  return true;
+}

@@ -3,14 +3,9 @@
 // up for the next batch, so the batch size follows the load: one call alone goes at once, a burst
 // goes in a few multi-row transactions instead of one transaction (and one WAL flush) per call.
 
-import { OpenTpsError } from '../../../errors.js';
-import type { BatchOutcome } from './postgres-enqueue-batcher.js';
+import { runAndSettle, type BatchOutcome, type BatchWaiter } from './batch-outcome.js';
 
-interface Waiting<I, O> {
-  readonly item: I;
-  readonly resolve: (value: O) => void;
-  readonly reject: (error: unknown) => void;
-}
+type Waiting<I, O> = BatchWaiter<I, O>;
 
 export interface GroupCommitQueue<I, O> {
   /** Runs `item` in the next batch; resolves with its own outcome once that batch committed. */
@@ -44,14 +39,7 @@ export function createGroupCommitQueue<I, O>(options: GroupCommitQueueOptions<I,
 
   async function runOne(batch: Array<Waiting<I, O>>): Promise<void> {
     try {
-      const outcomes = await options.runBatch(batch.map((entry) => entry.item));
-      batch.forEach((entry, i) => {
-        const outcome = outcomes[i];
-        if (outcome?.ok) entry.resolve(outcome.value);
-        else entry.reject(outcome ? outcome.error : new OpenTpsError('ERR_STORE_FAILED', 'batch returned no outcome'));
-      });
-    } catch (error) {
-      for (const entry of batch) entry.reject(error);
+      await runAndSettle(batch, options.runBatch);
     } finally {
       running--;
       runningItems -= batch.length;

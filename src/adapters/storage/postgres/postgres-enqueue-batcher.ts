@@ -2,15 +2,9 @@
 // so enqueues to one CWM commit one after another; calls made meanwhile on this node wait and go
 // together in the next transaction: one lock, one commit (one WAL flush) for all of them.
 
-import { OpenTpsError } from '../../../errors.js';
+import { runAndSettle, type BatchOutcome, type BatchWaiter } from './batch-outcome.js';
 
-export type BatchOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
-
-interface Waiting<I, O> {
-  readonly item: I;
-  readonly resolve: (value: O) => void;
-  readonly reject: (error: unknown) => void;
-}
+type Waiting<I, O> = BatchWaiter<I, O>;
 
 export interface KeyedBatcher<I, O> {
   /** Runs `item` in the next batch for `key`; resolves with its own outcome once that batch committed. */
@@ -40,16 +34,7 @@ export function createKeyedBatcher<I, O>(options: KeyedBatcherOptions<I, O>): Ke
       }
       const batch = queue.splice(0, options.maxBatchSize);
       waitingCount -= batch.length;
-      try {
-        const outcomes = await options.runBatch(key, batch.map((entry) => entry.item));
-        batch.forEach((entry, i) => {
-          const outcome = outcomes[i];
-          if (outcome?.ok) entry.resolve(outcome.value);
-          else entry.reject(outcome ? outcome.error : new OpenTpsError('ERR_STORE_FAILED', 'batch returned no outcome'));
-        });
-      } catch (error) {
-        for (const entry of batch) entry.reject(error);
-      }
+      await runAndSettle(batch, (items) => options.runBatch(key, items));
     }
   }
 

@@ -7,7 +7,8 @@
 import { OpenTpsError, isOpenTpsError } from '../../../errors.js';
 import type { MessageRecord, MessageStore, NewMessage } from '../../../domain/message-store.js';
 import type { PostgresDatabase, SqlRunner } from './postgres-database.js';
-import { createKeyedBatcher, type BatchOutcome } from './postgres-enqueue-batcher.js';
+import type { BatchOutcome } from './batch-outcome.js';
+import { createKeyedBatcher } from './postgres-enqueue-batcher.js';
 import { MESSAGE_COLUMNS, toMessageRecord, type MessageRow } from '../stored-rows/message-row.js';
 
 /** OKE firmware receives the message `_id` as a uint16_t (PROTOCOL.md Part B 4, CWPortInboundMsgCB). */

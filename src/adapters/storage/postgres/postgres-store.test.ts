@@ -3,7 +3,6 @@
 // Without a reachable server (OPENTPS_TEST_PG_URL, default postgres://postgres@127.0.0.1:5432/test)
 // the suite is reported as skipped, with the reason.
 
-import { randomBytes } from 'node:crypto';
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
@@ -11,42 +10,15 @@ import type { Store } from '../../../domain/store.js';
 import { defineStoreContract } from '../../../../test/contract/store-contract.js';
 import { CWM_A, pushRecord, registerDevice } from '../../../../test/contract/store-fixtures.js';
 import { openPostgresStore } from './postgres-store.js';
+import { createTestDatabase, postgresSkipReason } from '../../../../test/support/postgres-test-database.js';
 
-const adminUrl = process.env['OPENTPS_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-const databaseName = `opentps_test_${randomBytes(6).toString('hex')}`;
-
-/** Creates this run's database; the reason to skip when the server cannot be reached or refuses. */
-async function createTestDatabase(): Promise<{ url: string } | { skipReason: string }> {
-  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
-  try {
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${databaseName}`);
-  } catch (error) {
-    return { skipReason: `PostgreSQL not usable at ${adminUrl}: ${error instanceof Error ? error.message : String(error)}` };
-  } finally {
-    await admin.end().catch(() => undefined);
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${databaseName}`;
-  return { url: url.toString() };
-}
-
-async function dropTestDatabase(): Promise<void> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
-}
-
-const database = await createTestDatabase();
+const skipReason = await postgresSkipReason();
+const database = skipReason === false ? await createTestDatabase('opentps_test') : { skipReason };
 
 if ('skipReason' in database) {
   describe('Store contract: PostgreSQL', { skip: database.skipReason }, () => {});
 } else {
-  after(dropTestDatabase);
+  after(() => database.drop());
   let schemaCount = 0;
 
   defineStoreContract('PostgreSQL', async () => {

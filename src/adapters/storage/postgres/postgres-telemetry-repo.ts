@@ -8,7 +8,7 @@ import { selectHasPending } from './postgres-message-repo.js';
 import { OKM_COLUMNS, toStoredOkm, type OkmRow } from '../stored-rows/okm-row.js';
 import { ANSWER_MESSAGE, applyPushBatch } from './postgres-push-batch.js';
 import { createGroupCommitQueue } from './group-commit-queue.js';
-import type { BatchOutcome } from './postgres-enqueue-batcher.js';
+import type { BatchOutcome } from './batch-outcome.js';
 
 /**
  * Counts the OKM on its CWM. This UPDATE also takes the CWM's device row lock first in the transaction,
