@@ -11,6 +11,9 @@ import { buildDeviceApp, type DeviceApp } from './adapters/device-http/device-ap
 import { openPostgresStore } from './adapters/storage/postgres/postgres-store.js';
 import { openSqliteStore } from './adapters/storage/sqlite/sqlite-store.js';
 import { ensureSelfSignedIdentity, loadTlsIdentity, type TlsIdentity } from './adapters/tls/self-signed-certificate.js';
+import { openCaDirectory } from './adapters/tls/ca-directory.js';
+import { createX509Minter } from './adapters/tls/x509-minter.js';
+import { createCertificateAuthority, type CertificateAuthority } from './domain/certificate-authority.js';
 import type { OpenTpsConfig } from './config/config-schema.js';
 import { isOpenTpsError } from './errors.js';
 import { createAuditLog, type AuditLog } from './domain/audit-log.js';
@@ -36,6 +39,8 @@ export interface Services {
   readonly events: EventBus;
   readonly auth: OperatorAuth;
   readonly audit: AuditLog;
+  /** The private CA of the custom-endpoint kit (files in DATA/ca/, whatever the store). */
+  readonly ca: CertificateAuthority;
 }
 
 /** Opens the store and builds every domain service on it (used by the server and the CLI alike). */
@@ -75,7 +80,22 @@ export async function openServices(config: Readonly<OpenTpsConfig>, clock: Clock
     events,
     auth: createOperatorAuth({ store, clock }),
     audit: createAuditLog({ store, clock }),
+    ca: openCertificateAuthority(config.dataDir, clock),
   };
+}
+
+/** The CA in DATA/ca/; serials are 127 random bits, positive, never starting with a zero byte. */
+export function openCertificateAuthority(dataDir: string, clock: Clock): CertificateAuthority {
+  return createCertificateAuthority({
+    vault: openCaDirectory(join(dataDir, 'ca')),
+    minter: createX509Minter(),
+    clock,
+    newSerial: () => {
+      const bytes = randomBytes(16);
+      bytes[0] = 0x10 + ((bytes[0] ?? 0) % 0x70);
+      return bytes.toString('hex').toUpperCase();
+    },
+  });
 }
 
 export function createLogger(config: Readonly<OpenTpsConfig>): Logger {
