@@ -7,10 +7,11 @@ import { pino, type Logger } from 'pino';
 import { registerAdminApi } from './adapters/admin-api/admin-api.js';
 import { registerConsoleStatic } from './adapters/console-http/console-static.js';
 import { registerPullformRoute } from './adapters/console-http/pullform-route.js';
-import { buildDeviceApp, type DeviceApp } from './adapters/device-http/device-app.js';
+import { buildDeviceApp, type ClientAuthGate, type DeviceApp } from './adapters/device-http/device-app.js';
 import { openPostgresStore } from './adapters/storage/postgres/postgres-store.js';
 import { openSqliteStore } from './adapters/storage/sqlite/sqlite-store.js';
-import { ensureSelfSignedIdentity, loadTlsIdentity, type TlsIdentity } from './adapters/tls/self-signed-certificate.js';
+import { describe as describeTlsIdentity, ensureSelfSignedIdentity, loadTlsIdentity, type TlsIdentity } from './adapters/tls/self-signed-certificate.js';
+import { effectiveClientAuthMode, type ClientAuthMode } from './domain/client-auth-mode.js';
 import { openCaDirectory } from './adapters/tls/ca-directory.js';
 import { createX509Minter } from './adapters/tls/x509-minter.js';
 import { createCertificateAuthority, type CertificateAuthority } from './domain/certificate-authority.js';
@@ -113,6 +114,7 @@ export function buildApp(services: Services, logger: Logger, tls: TlsIdentity | 
     traffic: services.traffic,
     logger,
     tls: tls ?? undefined,
+    clientAuth: createClientAuthGate(services, tls),
     limits: {
       maxBodyBytes: config.maxBodyBytes,
       maxQueryBytes: config.maxQueryBytes,
@@ -130,6 +132,32 @@ export function buildApp(services: Services, logger: Logger, tls: TlsIdentity | 
   registerConsoleStatic(deviceApp.app, CONSOLE_DIST_DIR);
   return deviceApp;
 }
+
+/** Mutual TLS as configured (--client-auth), following the CA as it is created or changed while running. */
+export function createClientAuthGate(services: Services, tls: TlsIdentity | null): ClientAuthGate {
+  const { config, ca } = services;
+  return {
+    isRequestingCertificates: tls !== null && config.clientAuth !== 'none',
+    rootCertificatePem: () => ca.rootCertificatePem(),
+    mode: () => effectiveClientAuthMode(config.clientAuth, ca.exists()),
+    isRevoked: (serial) => ca.isRevoked(serial),
+  };
+}
+
+/** The certificate to serve: --cert/--key, else the CA's server certificate, else the self-signed one. */
+async function resolveTlsIdentity(config: Readonly<OpenTpsConfig>, services: Services): Promise<TlsIdentity | null> {
+  if (config.isPlainHttp) return null;
+  if (config.certFile !== null && config.keyFile !== null) return loadTlsIdentity(config.certFile, config.keyFile);
+  const fromCa = services.ca.serverIdentity();
+  if (fromCa !== null) {
+    const serial = services.ca.status().serverCertificate?.serial ?? '';
+    return describeTlsIdentity(fromCa.certPem, fromCa.keyPem, `${join(config.dataDir, 'ca', 'issued', `${serial}-cert.pem`)} (our CA's server certificate)`);
+  }
+  return ensureSelfSignedIdentity(config.dataDir, config.certNames);
+}
+
+/** How often a running server looks for CA changes (a new server certificate, a new CA) made by the CLI or console. */
+const CA_RELOAD_CHECK_MS = 1000;
 
 /**
  * On first start (no operator yet) creates the operator `admin`: with OPENTPS_ADMIN_PASSWORD, or with a
@@ -158,6 +186,8 @@ export const CONSOLE_DIST_DIR = join(import.meta.dirname, '..', 'web', 'dist');
 export interface RunningServer {
   readonly url: string;
   readonly tls: TlsIdentity | null;
+  /** The client-certificate mode in force now (it follows the CA when --client-auth is auto). */
+  readonly clientAuthMode: () => ClientAuthMode;
   /** Graceful stop: refuse new requests, finish in-flight ones, commit, close the store. */
   stop(): Promise<void>;
 }
@@ -166,18 +196,21 @@ const EXPIRY_SWEEP_MS = 60_000;
 
 /** Opens everything and listens. */
 export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logger = createLogger(config)): Promise<RunningServer> {
-  const tls = config.isPlainHttp
-    ? null
-    : config.certFile !== null && config.keyFile !== null
-      ? loadTlsIdentity(config.certFile, config.keyFile)
-      : await ensureSelfSignedIdentity(config.dataDir, config.certNames);
   const services = await openServices(config, createSystemClock(), true);
+  let tls: TlsIdentity | null;
+  try {
+    tls = await resolveTlsIdentity(config, services);
+  } catch (error) {
+    await services.store.close();
+    throw error;
+  }
   await ensureFirstOperator(services, (line) => process.stderr.write(`${line}\n`));
   const deviceApp = buildApp(services, logger, tls);
   const sweeper = setInterval(() => {
     services.store.expireMessages(services.clock.nowMs()).catch((error: unknown) => logger.error({ err: error }, 'expiring messages failed'));
   }, EXPIRY_SWEEP_MS);
   sweeper.unref();
+  const caWatcher = watchCertificateAuthority(services, deviceApp, tls, logger);
   try {
     await deviceApp.app.listen({
       host: config.host,
@@ -187,6 +220,7 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
     });
   } catch (error) {
     clearInterval(sweeper);
+    clearInterval(caWatcher);
     await services.store.close();
     throw error;
   }
@@ -198,9 +232,11 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
   return {
     url,
     tls,
+    clientAuthMode: () => effectiveClientAuthMode(config.clientAuth, services.ca.exists()),
     stop() {
       stopping ??= (async () => {
         clearInterval(sweeper);
+        clearInterval(caWatcher);
         deviceApp.beginShutdown();
         const closing = deviceApp.app.close();
         const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs).unref());
@@ -213,4 +249,32 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
       return stopping;
     },
   };
+}
+
+/**
+ * Follows the CA files: when `opentps ca ...` (or the console) creates the CA or a server certificate,
+ * new TLS connections get it within CA_RELOAD_CHECK_MS, without a restart. --cert/--key are never replaced.
+ */
+function watchCertificateAuthority(services: Services, deviceApp: DeviceApp, tls: TlsIdentity | null, logger: Logger): NodeJS.Timeout {
+  const { config, ca } = services;
+  let lastStamp = ca.changeStamp();
+  const timer = setInterval(() => {
+    const stamp = ca.changeStamp();
+    if (stamp === lastStamp || tls === null) return;
+    lastStamp = stamp;
+    try {
+      const isOperatorIdentity = config.certFile !== null;
+      const fromCa = isOperatorIdentity ? null : ca.serverIdentity();
+      const identity = fromCa ?? { certPem: tls.certPem, keyPem: tls.keyPem };
+      deviceApp.updateTlsContext({ ...identity, clientCaPem: ca.rootCertificatePem() });
+      logger.info(
+        { certificate: fromCa !== null ? 'our CA server certificate' : tls.source, clientAuth: effectiveClientAuthMode(config.clientAuth, ca.exists()) },
+        'certificate authority changed: TLS settings reloaded for new connections',
+      );
+    } catch (error) {
+      logger.error({ err: error }, 'reloading the TLS settings after a CA change failed; keeping the previous ones');
+    }
+  }, CA_RELOAD_CHECK_MS);
+  timer.unref();
+  return timer;
 }

@@ -46,6 +46,8 @@ export interface CertificateAuthorityDeps {
 }
 
 export interface CertificateAuthority {
+  /** True once `init` ran (cheap: checked on every device request). */
+  exists(): boolean;
   status(): CaStatus;
   init(options?: { name?: string | undefined; algorithm?: KeyAlgorithm | undefined }): Promise<CaRootRecord>;
   issueServerCertificate(names: readonly string[]): Promise<IssuedCertificate>;
@@ -113,6 +115,10 @@ export function createCertificateAuthority(deps: CertificateAuthorityDeps): Cert
   };
 
   const authority: CertificateAuthority = {
+    exists() {
+      return currentIndex() !== null;
+    },
+
     status() {
       const index = currentIndex();
       if (index === null) return { root: null, serverCertificate: null, clientCertificates: [] };

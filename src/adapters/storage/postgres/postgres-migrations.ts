@@ -153,6 +153,11 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX traffic_by_bucket ON traffic (bucket, id);
   `,
+  // Custom-endpoint kit (issue 6): the client certificate each request presented over mutual TLS.
+  `
+  ALTER TABLE traffic ADD COLUMN client_cert_subject TEXT;
+  ALTER TABLE traffic ADD COLUMN client_cert_serial TEXT;
+  `,
 ];
 
 /** Quotes an identifier for SQL text (schema names cannot be bound as parameters). */

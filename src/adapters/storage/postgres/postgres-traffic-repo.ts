@@ -23,12 +23,12 @@ export function createPostgresTrafficRepo(db: PostgresDatabase): TrafficStore {
         await tx.query('SET LOCAL synchronous_commit TO off');
         await tx.query(
           `INSERT INTO traffic (bucket, claimed_device_id, received_at, remote_address, method, url, headers, body, status,
-             response, duration_ms, signature_verdict, crc_verdict, error_code)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+             response, duration_ms, signature_verdict, crc_verdict, error_code, client_cert_subject, client_cert_serial)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
           [
             bucket, entry.claimedDeviceId, entry.receivedAtMs, entry.remoteAddress, entry.method, entry.url,
             JSON.stringify(entry.headers), entry.body, entry.status, entry.response, entry.durationMs,
-            entry.signatureVerdict, entry.crcVerdict, entry.errorCode,
+            entry.signatureVerdict, entry.crcVerdict, entry.errorCode, entry.clientCertSubject, entry.clientCertSerial,
           ],
         );
         const count = (insertsSincePrune.get(bucket) ?? 0) + 1;
