@@ -16,4 +16,6 @@ export interface CaVault {
   addIssued(serial: string, issued: PemPair, index: CaIndex): void;
   readIssued(serial: string): PemPair;
   writeIndex(index: CaIndex): void;
+  /** Keeps a copy of the newest server certificate and key at a fixed path, for nginx's ssl_certificate. */
+  publishServerIdentity(identity: PemPair): void;
 }

@@ -158,7 +158,9 @@ export function createCertificateAuthority(deps: CertificateAuthorityDeps): Cert
       });
       requireIndex();
       const first = subjectNames[0]?.value ?? 'server';
-      return (await issueLeaf('server', first, subjectNames, SERVER_VALIDITY_DAYS)).certificate;
+      const issued = await issueLeaf('server', first, subjectNames, SERVER_VALIDITY_DAYS);
+      vault.publishServerIdentity(issued);
+      return issued.certificate;
     },
 
     async issueClientCertificate(rawLabel) {

@@ -1,5 +1,6 @@
 // The certificate authority's files in DATA/ca/: root-cert.pem, root-key.pem (0600), issued/<serial>-cert.pem
-// and -key.pem (0600), index.json. Every write goes to a temporary file, is fsync'd, then renamed, so a
+// and -key.pem (0600), index.json, and server-cert.pem/server-key.pem (the newest server certificate, at a
+// fixed path for nginx). Every write goes to a temporary file, is fsync'd, then renamed, so a
 // crash leaves the old file or the new one, never half of one. Files (not the store) so that the CA
 // works alike with SQLite and PostgreSQL: in a cluster, every node needs the same DATA/ca/ (or nginx
 // terminates mutual TLS, see deploy/nginx/).
@@ -130,6 +131,15 @@ export function openCaDirectory(dir: string): CaVault {
 
     readIssued(serial) {
       return { certPem: read(issuedPath(serial, 'cert')), keyPem: read(issuedPath(serial, 'key')) };
+    },
+
+    publishServerIdentity(identity) {
+      try {
+        writeFileAtomic(join(dir, 'server-key.pem'), identity.keyPem, SECRET_MODE);
+        writeFileAtomic(join(dir, 'server-cert.pem'), identity.certPem, PUBLIC_MODE);
+      } catch (cause) {
+        throw caFailure('cannot write server-cert.pem', cause);
+      }
     },
 
     writeIndex(index) {
