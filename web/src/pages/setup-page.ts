@@ -50,9 +50,11 @@ export function createSetupPage(context: PageContext): Page {
   const portHelper = createPortCommandHelper(api);
   const waitingStep = createSetupStep(9, 'Waiting for the first request from your CWM', 'setup-waiting');
   waitingStep.setState('waiting');
-  const waiting = createWaitingPanel(api, (entry) => {
-    waitingStep.setState(entry.status !== null && entry.status < 300 ? 'done' : 'todo');
-    if (entry.claimedDeviceId !== null) portHelper.suggestCwmId(entry.claimedDeviceId);
+  const waiting = createWaitingPanel(api, (entries) => {
+    // Done once a device got a real answer; refusals alone keep the step open (their reasons are listed).
+    waitingStep.setState(entries.some((entry) => entry.status !== null && entry.status < 300) ? 'done' : 'todo');
+    const cwmId = entries.find((entry) => entry.claimedDeviceId !== null)?.claimedDeviceId;
+    if (cwmId !== undefined && cwmId !== null) portHelper.suggestCwmId(cwmId);
   });
   disposables.add(waiting.dispose);
   waitingStep.element.appendChild(waiting.element);
@@ -85,7 +87,7 @@ export function createSetupPage(context: PageContext): Page {
     replaceChildren(
       browserArea,
       el('p', {}, 'Open ', pullUrl === null ? el('span', { class: 'mono' }, 'https://<endpoint value>/pull') : el('a', { href: pullUrl, target: '_blank', rel: 'noopener', class: 'mono' }, pullUrl), ' from a computer on the CWM\'s network. It must answer ', el('code', {}, '{"pull":false}'), '. A certificate warning there is expected unless that computer trusts 1-server-root-ca.pem; the CWM trusts it because you entered it.'),
-      el('p', { class: 'muted' }, 'This server itself: ', el('a', { href: '/pull', target: '_blank', rel: 'noopener', class: 'mono' }, `${window.location.origin}/pull`), value !== null && LOOPBACK.has(value) ? ' - but "localhost" only reaches this machine, never a CWM.' : ''),
+      el('p', { class: 'muted' }, 'This server itself: ', el('a', { href: '/pull', target: '_blank', rel: 'noopener', class: 'mono' }, `${window.location.origin}/pull`), value !== null && LOOPBACK.has(value) ? ` - note that ${value} only reaches this machine, never a CWM.` : ''),
     );
     if (status !== null) renderServerStep(status);
   }

@@ -22,7 +22,7 @@ export function createSetupStep(number: number, title: string, id: string, ...ch
   const element = el(
     'section',
     { class: 'card setup-step', id, 'aria-labelledby': titleId },
-    el('div', { class: 'card-header' }, el('span', { class: 'step-number', 'aria-hidden': 'true' }, number), el('h2', { id: titleId }, `${number}. ${title}`), stateArea),
+    el('div', { class: 'card-header' }, el('h2', { id: titleId }, `${number}. ${title}`), stateArea),
     ...children,
   );
   return {

@@ -34,7 +34,8 @@ export interface WaitingPanel {
   readonly dispose: () => void;
 }
 
-export function createWaitingPanel(api: ApiClient, onDeviceRequest: (entry: TrafficEntry) => void): WaitingPanel {
+/** `onDeviceRequests` gets the recent requests that came from devices, newest first, whenever there are any. */
+export function createWaitingPanel(api: ApiClient, onDeviceRequests: (entries: readonly TrafficEntry[]) => void): WaitingPanel {
   const disposables = new Disposables();
   const list = el('ol', { class: 'arrivals', reversed: true });
   const status = el('p', { class: 'waiting-status', role: 'status', 'aria-live': 'polite' });
@@ -61,10 +62,10 @@ export function createWaitingPanel(api: ApiClient, onDeviceRequest: (entry: Traf
       const entries = (await api.listRecentTraffic(SHOWN_REQUESTS)).reverse();
       replaceChildren(errorArea);
       replaceChildren(list, ...entries.map(renderEntry));
-      const fromDevice = entries.find(isFromDevice);
-      if (fromDevice !== undefined) {
+      const fromDevices = entries.filter(isFromDevice);
+      if (fromDevices.length > 0) {
         status.textContent = `${entries.length} recent request${entries.length === 1 ? '' : 's'}; the newest is shown first.`;
-        onDeviceRequest(fromDevice);
+        onDeviceRequests(fromDevices);
       } else {
         status.textContent = entries.length === 0 ? 'Waiting for the first request from your CWM…' : 'Waiting for the first request from your CWM… (only browser checks so far)';
       }
