@@ -96,6 +96,7 @@ test('the setup page takes an operator from a fresh server to the files a CWM ne
     // Step 9: both arrive in the waiting panel, the refusal with its reason.
     const panel = page.locator('#setup-waiting');
     await panel.getByText('no client certificate was presented').waitFor({ timeout: 10_000 });
+    assert.ok(((await panel.locator('.arrival-refused').first().textContent()) ?? '').includes(CWM), 'the refused request names the CWM it claimed');
     await panel.getByText('CN=cwm-1').first().waitFor();
     await panel.getByText('answered').first().waitFor();
     await page.locator('#setup-waiting [data-step-state="done"]').waitFor();

@@ -18,7 +18,7 @@ import { redactUrl } from './log-redaction.js';
 import { createProxyMatcher, readClientCertificate } from './client-certificate.js';
 import { isClientCertificateRequired, type ClientAuthMode } from '../../domain/client-auth-mode.js';
 import { judgeClientCertificate, REFUSAL_CODES } from '../../domain/client-certificate-verdict.js';
-import { registerProvisionRoute } from './provision-route.js';
+import { claimedDevid, registerProvisionRoute } from './provision-route.js';
 import { registerPullRoute } from './pull-route.js';
 import { registerPushRoute } from './push-route.js';
 import { registerTimeRoute } from './time-route.js';
@@ -180,7 +180,11 @@ export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
     const path = (request.raw.url ?? '').split('?', 1)[0] ?? '';
     if (clientAuth !== undefined && isClientCertificateRequired(clientAuth.mode(), path)) {
       const verdict = judgeClientCertificate(presented, (serial) => clientAuth.isRevoked(serial));
-      if (verdict !== 'verified') return sendDeviceError(request, reply, REFUSAL_CODES[verdict]);
+      if (verdict !== 'verified') {
+        // Name the refused device in the traffic when it said who it is, so the operator can tell CWMs apart.
+        request.observation.claimedDeviceId = claimedDevid(request);
+        return sendDeviceError(request, reply, REFUSAL_CODES[verdict]);
+      }
     }
     return undefined;
   });
