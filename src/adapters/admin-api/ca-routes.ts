@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { OpenTpsConfig } from '../../config/config-schema.js';
 import type { AuditLog } from '../../domain/audit-log.js';
+import type { Clock } from '../../domain/clock.js';
 import { KEY_ALGORITHMS, type IssuedCertificate, type KeyAlgorithm } from '../../domain/ca-records.js';
 import type { CertificateAuthority } from '../../domain/certificate-authority.js';
 import { effectiveClientAuthMode } from '../../domain/client-auth-mode.js';
@@ -17,6 +18,7 @@ export interface CaRouteDeps {
   readonly ca: CertificateAuthority;
   readonly audit: AuditLog;
   readonly config: Readonly<OpenTpsConfig>;
+  readonly clock: Clock;
 }
 
 function certificateView(certificate: IssuedCertificate, nowMs: number): Record<string, unknown> {
@@ -38,7 +40,7 @@ export function registerCaRoutes(api: FastifyInstance, deps: CaRouteDeps): void 
 
   api.get('/ca', async () => {
     const status = ca.status();
-    const nowMs = Date.now();
+    const nowMs = deps.clock.nowMs();
     return {
       exists: status.root !== null,
       root: status.root === null ? null : { ...status.root, createdAt: isoOrNull(status.root.createdAtMs), notAfter: isoOrNull(status.root.notAfterMs), createdAtMs: undefined, notAfterMs: undefined },
@@ -64,7 +66,7 @@ export function registerCaRoutes(api: FastifyInstance, deps: CaRouteDeps): void 
     if (!Array.isArray(names) || !names.every((name): name is string => typeof name === 'string')) throw invalid('"names" must be an array of strings');
     const issued = await ca.issueServerCertificate(names);
     await deps.audit.record(request.operatorName ?? '-', 'ca.server-cert', issued.serial, { names: issued.names });
-    return reply.code(201).send(certificateView(issued, Date.now()));
+    return reply.code(201).send(certificateView(issued, deps.clock.nowMs()));
   });
 
   api.post('/ca/client-certificates', async (request, reply) => {
@@ -73,11 +75,11 @@ export function registerCaRoutes(api: FastifyInstance, deps: CaRouteDeps): void 
     const issued = await ca.issueClientCertificate(label);
     await deps.audit.record(request.operatorName ?? '-', 'ca.client-cert', issued.certificate.serial, { label: issued.certificate.label });
     // The key stays in DATA/ca/issued/ (0600) so that the export can hand it to the next CWM too.
-    return reply.code(201).send({ certificate: certificateView(issued.certificate, Date.now()), certPem: issued.certPem });
+    return reply.code(201).send({ certificate: certificateView(issued.certificate, deps.clock.nowMs()), certPem: issued.certPem });
   });
 
   api.get('/ca/certificates', async () => {
-    const nowMs = Date.now();
+    const nowMs = deps.clock.nowMs();
     return { items: ca.list().map((c) => certificateView(c, nowMs)) };
   });
 
@@ -85,7 +87,7 @@ export function registerCaRoutes(api: FastifyInstance, deps: CaRouteDeps): void 
     const { serial } = request.params as { serial: string };
     const revoked = ca.revoke(serial);
     await deps.audit.record(request.operatorName ?? '-', 'ca.revoke', revoked.serial, { kind: revoked.kind, label: revoked.label });
-    return certificateView(revoked, Date.now());
+    return certificateView(revoked, deps.clock.nowMs());
   });
 
   api.get('/ca/export', async (request) => {
