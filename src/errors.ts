@@ -63,6 +63,23 @@ export const ERROR_CATALOGUE = {
   ERR_CLI_USAGE: { status: 400, message: 'invalid command-line arguments' },
   ERR_TLS_FILES: { status: 500, message: 'the TLS certificate or key cannot be used' },
   ERR_STORE_FAILED: { status: 500, message: 'the store failed' },
+
+  // Custom-endpoint kit: certificate authority, mutual TLS, endpoint values (issue 6)
+  ERR_ENDPOINT_INVALID: { status: 400, message: 'not a valid CWM endpoint: enter a bare DNS name (at most 64 characters) or IP address' },
+  ERR_CA_EXISTS: { status: 409, message: 'a certificate authority already exists in this data directory' },
+  ERR_CA_MISSING: { status: 409, message: 'no certificate authority yet: run `opentps ca init` (or create it on the console setup page)' },
+  ERR_CA_FILES: { status: 500, message: 'the certificate authority files cannot be read or written' },
+  ERR_CA_NAME_INVALID: { status: 400, message: 'a CA name must be 1 to 64 printable characters without quotes, backslashes, "=" or ","' },
+  ERR_CERT_LABEL_INVALID: { status: 400, message: 'a certificate label must be 1 to 64 letters, digits, spaces, ".", "_" or "-"' },
+  ERR_CERT_NAMES_INVALID: { status: 400, message: 'a server certificate needs one to 20 bare DNS names or IP addresses' },
+  ERR_CERT_NOT_FOUND: { status: 404, message: 'no certificate with this serial number (or label) was issued by this CA' },
+  ERR_CERT_ALREADY_REVOKED: { status: 409, message: 'this certificate is already revoked' },
+  ERR_PEM_TOO_LARGE: { status: 500, message: 'a PEM file is 4096 bytes or larger, which a CWM cannot hold' },
+  ERR_EXPORT_TARGET: { status: 409, message: 'the export directory already holds files of another export' },
+  ERR_CLIENT_CERT_MISSING: { status: 403, message: 'this path needs a client certificate from our CA, and none was presented' },
+  ERR_CLIENT_CERT_UNTRUSTED: { status: 403, message: 'the client certificate was not issued by our CA' },
+  ERR_CLIENT_CERT_REVOKED: { status: 403, message: 'the client certificate was revoked' },
+  ERR_CLIENT_CERT_EXPIRED: { status: 403, message: 'the client certificate has expired or is not valid yet' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 /** Codes that were used once and must never be given a new meaning. */

@@ -7,11 +7,15 @@ import { pino, type Logger } from 'pino';
 import { registerAdminApi } from './adapters/admin-api/admin-api.js';
 import { registerConsoleStatic } from './adapters/console-http/console-static.js';
 import { registerPullformRoute } from './adapters/console-http/pullform-route.js';
-import { buildDeviceApp, type DeviceApp } from './adapters/device-http/device-app.js';
+import { buildDeviceApp, type ClientAuthGate, type DeviceApp } from './adapters/device-http/device-app.js';
 import { startPostgresEventRelay } from './adapters/storage/postgres/postgres-event-relay.js';
 import { openPostgresStore } from './adapters/storage/postgres/postgres-store.js';
 import { openSqliteStore } from './adapters/storage/sqlite/sqlite-store.js';
-import { ensureSelfSignedIdentity, loadTlsIdentity, type TlsIdentity } from './adapters/tls/self-signed-certificate.js';
+import { describe as describeTlsIdentity, ensureSelfSignedIdentity, loadTlsIdentity, type TlsIdentity } from './adapters/tls/self-signed-certificate.js';
+import { effectiveClientAuthMode, type ClientAuthMode } from './domain/client-auth-mode.js';
+import { openCaDirectory } from './adapters/tls/ca-directory.js';
+import { createX509Minter } from './adapters/tls/x509-minter.js';
+import { createCertificateAuthority, type CertificateAuthority } from './domain/certificate-authority.js';
 import type { OpenTpsConfig } from './config/config-schema.js';
 import { isOpenTpsError } from './errors.js';
 import { createAuditLog, type AuditLog } from './domain/audit-log.js';
@@ -39,6 +43,8 @@ export interface Services {
   close(): Promise<void>;
   readonly auth: OperatorAuth;
   readonly audit: AuditLog;
+  /** The private CA of the custom-endpoint kit (files in DATA/ca/, whatever the store). */
+  readonly ca: CertificateAuthority;
 }
 
 /** Opens the store and builds every domain service on it (used by the server and the CLI alike). */
@@ -85,7 +91,22 @@ export async function openServices(config: Readonly<OpenTpsConfig>, clock: Clock
     },
     auth: createOperatorAuth({ store, clock }),
     audit: createAuditLog({ store, clock }),
+    ca: openCertificateAuthority(config.dataDir, clock),
   };
+}
+
+/** The CA in DATA/ca/; serials are 127 random bits, positive, never starting with a zero byte. */
+export function openCertificateAuthority(dataDir: string, clock: Clock): CertificateAuthority {
+  return createCertificateAuthority({
+    vault: openCaDirectory(join(dataDir, 'ca')),
+    minter: createX509Minter(),
+    clock,
+    newSerial: () => {
+      const bytes = randomBytes(16);
+      bytes[0] = 0x10 + ((bytes[0] ?? 0) % 0x70);
+      return bytes.toString('hex').toUpperCase();
+    },
+  });
 }
 
 export function createLogger(config: Readonly<OpenTpsConfig>): Logger {
@@ -103,6 +124,7 @@ export function buildApp(services: Services, logger: Logger, tls: TlsIdentity | 
     traffic: services.traffic,
     logger,
     tls: tls ?? undefined,
+    clientAuth: createClientAuthGate(services, tls),
     limits: {
       maxBodyBytes: config.maxBodyBytes,
       maxQueryBytes: config.maxQueryBytes,
@@ -120,6 +142,32 @@ export function buildApp(services: Services, logger: Logger, tls: TlsIdentity | 
   registerConsoleStatic(deviceApp.app, CONSOLE_DIST_DIR);
   return deviceApp;
 }
+
+/** Mutual TLS as configured (--client-auth), following the CA as it is created or changed while running. */
+export function createClientAuthGate(services: Services, tls: TlsIdentity | null): ClientAuthGate {
+  const { config, ca } = services;
+  return {
+    isRequestingCertificates: tls !== null && config.clientAuth !== 'none',
+    rootCertificatePem: () => ca.rootCertificatePem(),
+    mode: () => effectiveClientAuthMode(config.clientAuth, ca.exists()),
+    isRevoked: (serial) => ca.isRevoked(serial),
+  };
+}
+
+/** The certificate to serve: --cert/--key, else the CA's server certificate, else the self-signed one. */
+async function resolveTlsIdentity(config: Readonly<OpenTpsConfig>, services: Services): Promise<TlsIdentity | null> {
+  if (config.isPlainHttp) return null;
+  if (config.certFile !== null && config.keyFile !== null) return loadTlsIdentity(config.certFile, config.keyFile);
+  const fromCa = services.ca.serverIdentity();
+  if (fromCa !== null) {
+    const serial = services.ca.status().serverCertificate?.serial ?? '';
+    return describeTlsIdentity(fromCa.certPem, fromCa.keyPem, `${join(config.dataDir, 'ca', 'issued', `${serial}-cert.pem`)} (our CA's server certificate)`);
+  }
+  return ensureSelfSignedIdentity(config.dataDir, config.certNames);
+}
+
+/** How often a running server looks for CA changes (a new server certificate, a new CA) made by the CLI or console. */
+const CA_RELOAD_CHECK_MS = 1000;
 
 /**
  * On first start (no operator yet) creates the operator `admin`: with OPENTPS_ADMIN_PASSWORD, or with a
@@ -148,6 +196,8 @@ export const CONSOLE_DIST_DIR = join(import.meta.dirname, '..', 'web', 'dist');
 export interface RunningServer {
   readonly url: string;
   readonly tls: TlsIdentity | null;
+  /** The client-certificate mode in force now (it follows the CA when --client-auth is auto). */
+  readonly clientAuthMode: () => ClientAuthMode;
   /** Graceful stop: refuse new requests, finish in-flight ones, commit, close the store. */
   stop(): Promise<void>;
 }
@@ -156,18 +206,21 @@ const EXPIRY_SWEEP_MS = 60_000;
 
 /** Opens everything and listens. */
 export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logger = createLogger(config)): Promise<RunningServer> {
-  const tls = config.isPlainHttp
-    ? null
-    : config.certFile !== null && config.keyFile !== null
-      ? loadTlsIdentity(config.certFile, config.keyFile)
-      : await ensureSelfSignedIdentity(config.dataDir, config.certNames);
   const services = await openServices(config, createSystemClock(), true);
+  let tls: TlsIdentity | null;
+  try {
+    tls = await resolveTlsIdentity(config, services);
+  } catch (error) {
+    await services.close();
+    throw error;
+  }
   await ensureFirstOperator(services, (line) => process.stderr.write(`${line}\n`));
   const deviceApp = buildApp(services, logger, tls);
   const sweeper = setInterval(() => {
     services.store.expireMessages(services.clock.nowMs()).catch((error: unknown) => logger.error({ err: error }, 'expiring messages failed'));
   }, EXPIRY_SWEEP_MS);
   sweeper.unref();
+  const caWatcher = watchCertificateAuthority(services, deviceApp, tls, logger);
   try {
     await deviceApp.app.listen({
       host: config.host,
@@ -177,6 +230,7 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
     });
   } catch (error) {
     clearInterval(sweeper);
+    clearInterval(caWatcher);
     await services.close();
     throw error;
   }
@@ -188,9 +242,11 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
   return {
     url,
     tls,
+    clientAuthMode: () => effectiveClientAuthMode(config.clientAuth, services.ca.exists()),
     stop() {
       stopping ??= (async () => {
         clearInterval(sweeper);
+        clearInterval(caWatcher);
         deviceApp.beginShutdown();
         const closing = deviceApp.app.close();
         const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs).unref());
@@ -203,4 +259,32 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
       return stopping;
     },
   };
+}
+
+/**
+ * Follows the CA files: when `opentps ca ...` (or the console) creates the CA or a server certificate,
+ * new TLS connections get it within CA_RELOAD_CHECK_MS, without a restart. --cert/--key are never replaced.
+ */
+function watchCertificateAuthority(services: Services, deviceApp: DeviceApp, tls: TlsIdentity | null, logger: Logger): NodeJS.Timeout {
+  const { config, ca } = services;
+  let lastStamp = ca.changeStamp();
+  const timer = setInterval(() => {
+    const stamp = ca.changeStamp();
+    if (stamp === lastStamp || tls === null) return;
+    lastStamp = stamp;
+    try {
+      const isOperatorIdentity = config.certFile !== null;
+      const fromCa = isOperatorIdentity ? null : ca.serverIdentity();
+      const identity = fromCa ?? { certPem: tls.certPem, keyPem: tls.keyPem };
+      deviceApp.updateTlsContext({ ...identity, clientCaPem: ca.rootCertificatePem() });
+      logger.info(
+        { certificate: fromCa !== null ? 'our CA server certificate' : tls.source, clientAuth: effectiveClientAuthMode(config.clientAuth, ca.exists()) },
+        'certificate authority changed: TLS settings reloaded for new connections',
+      );
+    } catch (error) {
+      logger.error({ err: error }, 'reloading the TLS settings after a CA change failed; keeping the previous ones');
+    }
+  }, CA_RELOAD_CHECK_MS);
+  timer.unref();
+  return timer;
 }

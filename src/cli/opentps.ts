@@ -11,6 +11,8 @@ import { runSendCommand } from './send-command.js';
 import { runServeCommand } from './serve-command.js';
 import { runSimCommand } from './sim-command.js';
 import { runTrafficCommand } from './traffic-command.js';
+import { runCaCommand } from './ca-command.js';
+import { runEndpointCommand } from './endpoint-command.js';
 
 export const USAGE = `usage: opentps <command> [options]   (every command takes --data DIR, default ./data)
   serve [--host H] [--port N] [--http] [--cert F --key F] [--auth hmac|open]
@@ -23,7 +25,13 @@ export const USAGE = `usage: opentps <command> [options]   (every command takes 
   admin add <name> [--password P]        (generated and printed when absent)
   token create <operator> [--label L]     (prints an API token for Authorization: Bearer)
   sim --url <https://host:port> [--devices N] [--okes-per-cwm K] [--interval S] [--duration S]
-      [--insecure | --ca FILE] [--register --data D | --keys FILE] [--seed S] [--max-backoff S] [--json]`;
+      [--insecure | --ca FILE] [--register --data D | --keys FILE] [--seed S] [--max-backoff S] [--json]
+  ca init [--name "ACME kitchens"] [--algorithm rsa-2048|ecdsa-p256]
+  ca server-cert <dns-or-ip>...           (the endpoint names the CWMs use; serve picks it up)
+  ca client-cert <label>                  (a client provisioning certificate and key for CWMs)
+  ca list [--json] | ca revoke <serial>
+  ca export --dir OUT [--label L]         (every PEM a CWM needs, with README.txt)
+  endpoint check <value>                  (is this a valid CWM endpoint value?)`;
 
 const COMMANDS: Record<string, (args: readonly string[], io: CliIo) => Promise<number>> = {
   serve: runServeCommand,
@@ -35,6 +43,8 @@ const COMMANDS: Record<string, (args: readonly string[], io: CliIo) => Promise<n
   sim: runSimCommand,
   admin: runAdminCommand,
   token: runTokenCommand,
+  ca: runCaCommand,
+  endpoint: runEndpointCommand,
 };
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {

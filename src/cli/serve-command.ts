@@ -11,8 +11,11 @@ export async function runServeCommand(args: readonly string[], io: CliIo): Promi
   const logger = createLogger(config);
   const server = await startServer(config, logger);
   logger.info(
-    { url: server.url, dataDir: config.dataDir, auth: config.authMode, tls: server.tls?.source ?? 'none (plain HTTP)', fingerprint: server.tls?.sha256Fingerprint },
-    `OpenTPS listening on ${server.url}; try ${server.url}/pull`,
+    {
+      url: server.url, dataDir: config.dataDir, auth: config.authMode, tls: server.tls?.source ?? 'none (plain HTTP)', fingerprint: server.tls?.sha256Fingerprint,
+      clientAuth: server.clientAuthMode(),
+    },
+    `OpenTPS listening on ${server.url}; try ${server.url}/pull; certificate: ${server.tls?.source ?? 'none (plain HTTP)'}; client certificates: ${server.clientAuthMode()}`,
   );
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals): void => {

@@ -30,6 +30,7 @@ export async function runTrafficCommand(args: readonly string[], io: CliIo): Pro
         `${new Date(entry.receivedAtMs).toISOString()} ${entry.remoteAddress ?? '-'} ${entry.deviceId ?? `unknown(${entry.claimedDeviceId ?? '-'})`} ` +
           `${entry.method} ${safe.url} -> ${entry.status} ${entry.response}` +
           ` [hmac ${entry.signatureVerdict ?? '-'}, crc ${entry.crcVerdict ?? '-'}${entry.errorCode ? `, ${entry.errorCode}` : ''}, ${entry.durationMs.toFixed(1)} ms]` +
+          (entry.clientCertSubject ? `\n    client certificate: ${entry.clientCertSubject} (serial ${entry.clientCertSerial ?? '-'})` : '') +
           (safe.body ? `\n    body: ${safe.body}` : ''),
       );
     }

@@ -2,6 +2,7 @@
 // parser. Flags win over the environment, the environment over defaults (see load-config.ts).
 
 import { AUTH_MODES, type AuthMode } from '../domain/auth-mode.js';
+import { CLIENT_AUTH_SETTINGS, type ClientAuthSetting } from '../domain/client-auth-mode.js';
 import { isKnownTimeZone } from '../protocol/time-answer.js';
 
 export interface OpenTpsConfig {
@@ -37,6 +38,8 @@ export interface OpenTpsConfig {
   readonly trustedProxies: readonly string[];
   /** Password of the first operator `admin`, created on first start; generated and printed once when absent. */
   readonly adminPassword: string | null;
+  /** Mutual TLS on device paths: none, provision (/provision only), all; auto = provision once a CA exists. */
+  readonly clientAuth: ClientAuthSetting;
 }
 
 /** A parser turns the raw text into a value or returns the expectation it failed. */
@@ -131,6 +134,7 @@ export const SETTINGS = [
   { key: 'timeZone', flag: 'time-zone', env: 'OPENTPS_TIME_ZONE', defaultValue: () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC', parse: timeZone, help: 'default time zone for /time answers' },
   { key: 'trustedProxies', flag: 'trusted-proxies', env: 'OPENTPS_TRUSTED_PROXIES', defaultValue: () => Object.freeze([] as string[]), parse: addressList, help: 'comma-separated proxy IPs/CIDRs whose X-Forwarded-For is trusted (e.g. 127.0.0.1 behind nginx)' },
   { key: 'adminPassword', flag: 'admin-password', env: 'OPENTPS_ADMIN_PASSWORD', defaultValue: () => null, parse: password, help: 'password of the first operator, admin (first start only; prefer the environment variable)' },
+  { key: 'clientAuth', flag: 'client-auth', env: 'OPENTPS_CLIENT_AUTH', defaultValue: () => 'auto', parse: oneOf(CLIENT_AUTH_SETTINGS), help: 'client certificates from our CA: none, provision (/provision only), all (every device path); auto = provision once `opentps ca init` ran' },
 ] as const satisfies ReadonlyArray<SettingSpec<keyof OpenTpsConfig>>;
 
 /** Compile-time proof that SETTINGS covers every configuration key. */

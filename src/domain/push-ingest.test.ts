@@ -66,7 +66,7 @@ describe('push ingest', () => {
       assert.equal(stored?.auth, 'hmac');
       assert.equal(stored?.crcVerdict, 'valid');
       assert.equal(stored?.receivedAtMs, fixture.clock.nowMs());
-      assert.deepEqual(observation, { deviceId: CWM, claimedDeviceId: CWM, signatureVerdict: 'valid', crcVerdict: 'valid' });
+      assert.deepEqual(observation, { deviceId: CWM, claimedDeviceId: CWM, signatureVerdict: 'valid', crcVerdict: 'valid', clientCertSubject: null, clientCertSerial: null });
       const device = await fixture.store.findDevice(CWM);
       assert.equal(device?.okmCount, 1);
       assert.equal(device?.lastRemoteAddress, '192.0.2.44');

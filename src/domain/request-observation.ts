@@ -12,8 +12,11 @@ export interface RequestObservation {
   claimedDeviceId: string | null;
   signatureVerdict: SignatureVerdict | null;
   crcVerdict: CrcVerdict | null;
+  /** The client certificate presented over mutual TLS (or named by a trusted proxy). */
+  clientCertSubject: string | null;
+  clientCertSerial: string | null;
 }
 
 export function createRequestObservation(): RequestObservation {
-  return { deviceId: null, claimedDeviceId: null, signatureVerdict: null, crcVerdict: null };
+  return { deviceId: null, claimedDeviceId: null, signatureVerdict: null, crcVerdict: null, clientCertSubject: null, clientCertSerial: null };
 }

@@ -17,6 +17,9 @@ export interface TrafficEntry {
   readonly signatureVerdict: string | null;
   readonly crcVerdict: string | null;
   readonly errorCode: string | null;
+  /** The client certificate presented (mutual TLS, or a trusted proxy's X-Client-Subject), if any. */
+  readonly clientCertSubject: string | null;
+  readonly clientCertSerial: string | null;
 }
 
 export interface StoredTrafficEntry extends TrafficEntry {

@@ -96,6 +96,8 @@ export function trafficEntry(deviceId: string | null, overrides: Partial<Traffic
     signatureVerdict: 'valid',
     crcVerdict: 'valid',
     errorCode: null,
+    clientCertSubject: null,
+    clientCertSerial: null,
     ...overrides,
   };
 }

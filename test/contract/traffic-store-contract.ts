@@ -22,6 +22,8 @@ export function defineTrafficStoreContract(context: ContractContext): void {
         signatureVerdict: null,
         crcVerdict: null,
         errorCode: 'ERR_ROUTE_NOT_FOUND',
+        clientCertSubject: 'CN=kitchen-1, O=ACME kitchens',
+        clientCertSerial: '7AC59E8D0460B1AF9A7D1618261F74BB',
       });
       await context.store.recordTraffic(entry, 100);
       const listed = await context.store.listTraffic({ deviceId: CWM_A, limit: 10 });

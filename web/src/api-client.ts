@@ -25,6 +25,7 @@ import type {
   TrafficEntry,
 } from './api-model.js';
 import { isJsonObject } from './json-reader.js';
+import { parseCaStatus, parseCertificate, parseExportFiles, type CaStatus, type Certificate, type ExportFileInfo } from './setup/setup-model.js';
 
 const API_BASE = '/api/v1';
 
@@ -179,6 +180,42 @@ export class ApiClient {
   async listTraffic(deviceId: string, limit: number): Promise<TrafficEntry[]> {
     const params = new URLSearchParams({ device: deviceId, limit: String(limit) });
     return parseTrafficList(await this.request('GET', `/traffic?${params.toString()}`));
+  }
+
+  /** Every device's recent requests together (the setup page's "waiting for the first request" panel). */
+  async listRecentTraffic(limit: number): Promise<TrafficEntry[]> {
+    return parseTrafficList(await this.request('GET', `/traffic?limit=${limit}`));
+  }
+
+  // The custom-endpoint kit: certificate authority and CWM files (docs/api.md).
+  async getCaStatus(): Promise<CaStatus> {
+    return parseCaStatus(await this.request('GET', '/ca'));
+  }
+
+  async createCa(name: string): Promise<void> {
+    await this.request('POST', '/ca', name === '' ? {} : { name });
+  }
+
+  async issueServerCertificate(names: readonly string[]): Promise<Certificate> {
+    return parseCertificate(await this.request('POST', '/ca/server-certificates', { names }));
+  }
+
+  async issueClientCertificate(label: string): Promise<Certificate> {
+    const created = await this.request('POST', '/ca/client-certificates', { label });
+    return parseCertificate(isJsonObject(created) ? created['certificate'] : created);
+  }
+
+  async revokeCertificate(serial: string): Promise<Certificate> {
+    return parseCertificate(await this.request('POST', `/ca/certificates/${encodeURIComponent(serial)}/revoke`));
+  }
+
+  async listExportFiles(): Promise<ExportFileInfo[]> {
+    return parseExportFiles(await this.request('GET', '/ca/export'));
+  }
+
+  /** A same-origin download link; the session cookie authorizes it. */
+  exportFileUrl(name: string): string {
+    return `${API_BASE}/ca/export/${encodeURIComponent(name)}`;
   }
 
   private async request(

@@ -148,6 +148,8 @@ export interface TrafficEntry {
   readonly signatureVerdict: string | null;
   readonly crcVerdict: string | null;
   readonly errorCode: string | null;
+  /** The client certificate presented over mutual TLS, if any. */
+  readonly clientCertSubject: string | null;
 }
 
 export interface DeviceSeenEvent {

@@ -229,6 +229,7 @@ export function parseTrafficList(value: unknown): TrafficEntry[] {
       signatureVerdict: readOptionalString(entry, 'signatureVerdict', path),
       crcVerdict: readOptionalString(entry, 'crcVerdict', path),
       errorCode: readOptionalString(entry, 'errorCode', path),
+      clientCertSubject: readOptionalString(entry, 'clientCertSubject', path),
     };
   });
 }

@@ -12,6 +12,7 @@ import { createDevicePage } from './pages/device-page.js';
 import { createDevicesPage } from './pages/devices-page.js';
 import { createFleetPage } from './pages/fleet-page.js';
 import { createLoginPage } from './pages/login-page.js';
+import { createSetupPage } from './pages/setup-page.js';
 
 const EVENTS_URL = '/api/v1/events';
 
@@ -104,6 +105,9 @@ function startConsole(root: HTMLElement): void {
         break;
       case 'device':
         showPage(createDevicePage(context, route.deviceId), route);
+        break;
+      case 'setup':
+        showPage(createSetupPage(context), route);
         break;
     }
   };

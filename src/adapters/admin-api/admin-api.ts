@@ -20,6 +20,8 @@ import { OPENAPI_DOCUMENT } from './openapi.js';
 import { registerSessionRoutes } from './session-routes.js';
 import { registerTelemetryRoutes } from './telemetry-routes.js';
 import { registerTrafficRoutes } from './traffic-routes.js';
+import { registerCaRoutes, type CaRouteDeps } from './ca-routes.js';
+import { registerEndpointRoutes } from './endpoint-routes.js';
 
 export const ADMIN_API_PREFIX = '/api/v1';
 
@@ -30,7 +32,7 @@ declare module 'fastify' {
   }
 }
 
-export interface AdminApiDeps {
+export interface AdminApiDeps extends CaRouteDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly registry: DeviceRegistry;
@@ -74,6 +76,8 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
       registerMessageRoutes(api, deps);
       registerTrafficRoutes(api, deps);
       registerEventRoutes(api, deps);
+      registerCaRoutes(api, deps);
+      registerEndpointRoutes(api);
     },
     { prefix: ADMIN_API_PREFIX },
   );

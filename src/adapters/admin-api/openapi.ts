@@ -54,6 +54,17 @@ export const OPENAPI_DOCUMENT = {
     },
     '/traffic': { get: { summary: 'Recorded device requests', parameters: ['device', 'limit'].map((name) => ({ name, in: 'query', schema: { type: 'string' } })), responses: { 200: ok('{items}') } } },
     '/events': { get: { summary: 'Server-Sent Events: device-seen, telemetry, message-state', responses: { 200: { description: 'text/event-stream' } } } },
+    '/ca': {
+      get: { summary: 'The private CA: root, server certificate in use, client certificates, client-auth mode', responses: { 200: ok('CA status') } },
+      post: { summary: 'Create the CA (name, algorithm rsa-2048|ecdsa-p256)', responses: { 201: ok('Root'), 400: error, 409: error } },
+    },
+    '/ca/server-certificates': { post: { summary: 'Issue the server certificate for {names}', responses: { 201: ok('Certificate'), 400: error, 409: error } } },
+    '/ca/client-certificates': { post: { summary: 'Issue a client provisioning certificate for {label}', responses: { 201: ok('{certificate, certPem}'), 400: error, 409: error } } },
+    '/ca/certificates': { get: { summary: 'Every issued certificate, newest first', responses: { 200: ok('{items}'), 409: error } } },
+    '/ca/certificates/{serial}/revoke': { post: { summary: 'Revoke a certificate (refused from the next request)', parameters: [{ name: 'serial', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: ok('Certificate'), 404: error, 409: error } } },
+    '/ca/export': { get: { summary: 'The files a CWM needs, with their sizes', parameters: [{ name: 'label', in: 'query', schema: { type: 'string' } }], responses: { 200: ok('{files}'), 404: error, 409: error } } },
+    '/ca/export/{name}': { get: { summary: 'Download one export file (PEM or README.txt)', parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }, { name: 'label', in: 'query', schema: { type: 'string' } }], responses: { 200: { description: 'application/x-pem-file' }, 404: error } } },
+    '/endpoint-check': { get: { summary: 'Check a CWM endpoint value', parameters: [{ name: 'value', in: 'query', schema: { type: 'string' } }], responses: { 200: ok('{isValid, kind | problem, reason, suggestion}') } } },
     '/openapi.json': { get: { summary: 'This document', responses: { 200: ok('OpenAPI 3.1') } } },
   },
 } as const;

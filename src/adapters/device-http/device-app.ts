@@ -15,7 +15,10 @@ import { encodeDeviceError } from '../../protocol/device-answers.js';
 import { errorCodeOf, sendDeviceError, sendJson } from './device-reply.js';
 import './fastify-augmentation.js';
 import { redactUrl } from './log-redaction.js';
-import { registerProvisionRoute } from './provision-route.js';
+import { createProxyMatcher, readClientCertificate } from './client-certificate.js';
+import { isClientCertificateRequired, type ClientAuthMode } from '../../domain/client-auth-mode.js';
+import { judgeClientCertificate, REFUSAL_CODES } from '../../domain/client-certificate-verdict.js';
+import { claimedDevid, registerProvisionRoute } from './provision-route.js';
 import { registerPullRoute } from './pull-route.js';
 import { registerPushRoute } from './push-route.js';
 import { registerTimeRoute } from './time-route.js';
@@ -50,6 +53,25 @@ export interface DeviceAppDeps {
   readonly limits: DeviceAppLimits;
   /** TLS identity; absent for plain HTTP behind a TLS-terminating proxy. */
   readonly tls?: { readonly certPem: string; readonly keyPem: string } | undefined;
+  /** Mutual TLS on device paths (absent: none). */
+  readonly clientAuth?: ClientAuthGate | undefined;
+}
+
+/** What the device transport asks about client certificates, answered afresh on every request. */
+export interface ClientAuthGate {
+  /** Whether the TLS server asks clients for a certificate at all (fixed when the server is built). */
+  readonly isRequestingCertificates: boolean;
+  /** Our root, which client certificates must chain to (null until a CA exists). */
+  rootCertificatePem(): string | null;
+  mode(): ClientAuthMode;
+  isRevoked(serial: string): boolean;
+}
+
+/** A new certificate (and client CA) for the running TLS server, without dropping a connection. */
+export interface TlsContextUpdate {
+  readonly certPem: string;
+  readonly keyPem: string;
+  readonly clientCaPem: string | null;
 }
 
 export interface DeviceApp {
@@ -58,6 +80,8 @@ export interface DeviceApp {
   readonly inflightCount: () => number;
   /** From now on answer 503 to new requests (graceful shutdown). */
   readonly beginShutdown: () => void;
+  /** Swaps the TLS certificate and client CA for new connections (no-op over plain HTTP). */
+  readonly updateTlsContext: (update: TlsContextUpdate) => void;
 }
 
 export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
@@ -66,6 +90,13 @@ export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
   // query limit so an oversized query gets our JSON 413 instead.
   const maxHeaderSize = limits.maxQueryBytes + 16 * 1024;
   const tls = deps.tls;
+  const clientAuth = deps.clientAuth;
+  const isTrustedProxy = createProxyMatcher(limits.trustedProxies);
+  // Client certificates are asked for but not enforced by the TLS layer: the verdict (missing, other CA,
+  // revoked, expired) is decided per request and path, answered in the protocol's format and recorded.
+  // Until a CA exists the server's own certificate stands in as the CA list, so no client matches it.
+  const clientTlsOptions = (clientCaPem: string | null, certPem: string) =>
+    clientAuth?.isRequestingCertificates === true ? { requestCert: true, rejectUnauthorized: false, ca: [clientCaPem ?? certPem] } : {};
   const app = Fastify({
     loggerInstance: deps.logger,
     // Fastify's per-request lines would log raw URLs (signatures included); onResponse logs a redacted line.
@@ -89,6 +120,7 @@ export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
             deviceId: null, claimedDeviceId: null, receivedAtMs, remoteAddress: request.ip ?? null, method: request.method,
             url: request.raw.url ?? '', headers: recordableHeaders(request.headers), body: '', status, response: body,
             durationMs: deps.clock.nowMs() - receivedAtMs, signatureVerdict: null, crcVerdict: null, errorCode: code,
+            clientCertSubject: null, clientCertSerial: null,
           })
           .catch((recordError: unknown) => request.log.error({ err: recordError }, 'recording traffic failed'));
       });
@@ -96,7 +128,10 @@ export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
     },
     serverFactory: (handler) => {
       const server: Server = tls
-        ? createHttpsServer({ maxHeaderSize, cert: tls.certPem, key: tls.keyPem, minVersion: 'TLSv1.2' }, handler)
+        ? createHttpsServer(
+            { maxHeaderSize, cert: tls.certPem, key: tls.keyPem, minVersion: 'TLSv1.2', ...clientTlsOptions(clientAuth?.rootCertificatePem() ?? null, tls.certPem) },
+            handler,
+          )
         : createHttpServer({ maxHeaderSize }, handler);
       // CWMs keep their TLS sessions open between requests (PROTOCOL.md A1): keep idle connections long.
       server.keepAliveTimeout = limits.keepAliveTimeoutMs;
@@ -139,6 +174,18 @@ export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
       return sendDeviceError(request, reply, 'ERR_OVERLOADED', { 'retry-after': String(limits.retryAfterSeconds) });
     }
     if ((request.raw.url ?? '').length > limits.maxQueryBytes) return sendDeviceError(request, reply, 'ERR_REQUEST_TOO_LARGE');
+    const presented = readClientCertificate(request, isTrustedProxy);
+    request.observation.clientCertSubject = presented.subject;
+    request.observation.clientCertSerial = presented.serial;
+    const path = (request.raw.url ?? '').split('?', 1)[0] ?? '';
+    if (clientAuth !== undefined && isClientCertificateRequired(clientAuth.mode(), path)) {
+      const verdict = judgeClientCertificate(presented, (serial) => clientAuth.isRevoked(serial));
+      if (verdict !== 'verified') {
+        // Name the refused device in the traffic when it said who it is, so the operator can tell CWMs apart.
+        request.observation.claimedDeviceId = claimedDevid(request);
+        return sendDeviceError(request, reply, REFUSAL_CODES[verdict]);
+      }
+    }
     return undefined;
   });
 
@@ -165,6 +212,8 @@ export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
       signatureVerdict: observation.signatureVerdict,
       crcVerdict: observation.crcVerdict,
       errorCode: request.answeredErrorCode,
+      clientCertSubject: observation.clientCertSubject,
+      clientCertSerial: observation.clientCertSerial,
     };
     // Overload answers are not recorded: recording them would add the very writes that caused the overload.
     if (request.answeredErrorCode === 'ERR_OVERLOADED') return;
@@ -192,6 +241,12 @@ export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
     inflightCount: () => inflight,
     beginShutdown: () => {
       isShuttingDown = true;
+    },
+    updateTlsContext: (update) => {
+      if (!tls || !('setSecureContext' in app.server) || typeof app.server.setSecureContext !== 'function') return;
+      app.server.setSecureContext({
+        cert: update.certPem, key: update.keyPem, minVersion: 'TLSv1.2', ...clientTlsOptions(update.clientCaPem, update.certPem),
+      });
     },
   };
 }

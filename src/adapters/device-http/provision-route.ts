@@ -1,6 +1,6 @@
 // /provision and every path under it (PROTOCOL.md A6). The vendor's provisioning format is not
-// public, so we record exactly what arrives and answer a neutral 200; handing out keys waits for
-// mutual TLS (the custom-endpoint kit issue).
+// public, so we record exactly what arrives and answer a neutral 200. Mutual TLS (the client
+// certificate from our CA) is enforced before this route, in device-app.ts.
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendJson } from './device-reply.js';
@@ -8,17 +8,23 @@ import { extractProtocolParams } from './protocol-params.js';
 import { decodeFormComponent } from '../../protocol/form-encoding.js';
 import { isJsonObject } from '../../protocol/upstream-okm.js';
 
+/** The `devid` a request names in `req`, if it names one (recorded as the claimed device, never trusted). */
+export function claimedDevid(request: FastifyRequest): string | null {
+  try {
+    const params = extractProtocolParams(request);
+    if (params.encodedReq === undefined) return null;
+    const req: unknown = JSON.parse(decodeFormComponent(params.encodedReq, true));
+    return isJsonObject(req) && typeof req['devid'] === 'string' ? req['devid'] : null;
+  } catch {
+    // Recorded raw by the traffic recorder either way; nothing to decide from it here.
+    return null;
+  }
+}
+
 export function registerProvisionRoute(app: FastifyInstance): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-    const params = extractProtocolParams(request);
-    if (params.encodedReq !== undefined) {
-      try {
-        const req: unknown = JSON.parse(decodeFormComponent(params.encodedReq, true));
-        if (isJsonObject(req) && typeof req['devid'] === 'string') request.observation.claimedDeviceId = req['devid'];
-      } catch {
-        // Recorded raw by the traffic recorder either way; nothing to decide from it here.
-      }
-    }
+    const devid = claimedDevid(request);
+    if (devid !== null) request.observation.claimedDeviceId = devid;
     return sendJson(reply, 200, '{"provision":true}');
   };
   app.all('/provision', handler);

@@ -47,7 +47,8 @@ export async function generateSelfSignedCertificate(names: readonly string[]): P
   return { certPem: cert.toString('pem') + '\n', keyPem };
 }
 
-function describe(certPem: string, keyPem: string, source: string): TlsIdentity {
+/** Checks that the key belongs to the certificate, and describes the pair for the start-up log. */
+export function describe(certPem: string, keyPem: string, source: string): TlsIdentity {
   try {
     const cert = new X509Certificate(certPem);
     const key = createPrivateKey(keyPem);

@@ -168,6 +168,11 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE TRIGGER devices_credentials_changed AFTER UPDATE OF key, is_disabled, time_zone OR DELETE ON devices
     FOR EACH ROW EXECUTE FUNCTION opentps_announce_device_change();
   `,
+  // 3: custom-endpoint kit (issue 6): the client certificate each request presented over mutual TLS.
+  `
+  ALTER TABLE traffic ADD COLUMN client_cert_subject TEXT;
+  ALTER TABLE traffic ADD COLUMN client_cert_serial TEXT;
+  `,
 ];
 
 /** Quotes an identifier for SQL text (schema names cannot be bound as parameters). */

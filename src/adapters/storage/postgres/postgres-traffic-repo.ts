@@ -14,13 +14,13 @@ const PRUNE_EVERY = 16;
 
 const INSERT_TRAFFIC = `
   INSERT INTO traffic (bucket, claimed_device_id, received_at, remote_address, method, url, headers, body, status,
-    response, duration_ms, signature_verdict, crc_verdict, error_code)
+    response, duration_ms, signature_verdict, crc_verdict, error_code, client_cert_subject, client_cert_serial)
   SELECT bucket, claimed_device_id, received_at, remote_address, method, url, headers, body, status,
-    response, duration_ms, signature_verdict, crc_verdict, error_code
+    response, duration_ms, signature_verdict, crc_verdict, error_code, client_cert_subject, client_cert_serial
   FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::integer[],
-              $10::text[], $11::float8[], $12::text[], $13::text[], $14::text[]) WITH ORDINALITY
+              $10::text[], $11::float8[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[]) WITH ORDINALITY
     AS v(bucket, claimed_device_id, received_at, remote_address, method, url, headers, body, status,
-         response, duration_ms, signature_verdict, crc_verdict, error_code, ord)
+         response, duration_ms, signature_verdict, crc_verdict, error_code, client_cert_subject, client_cert_serial, ord)
   ORDER BY ord`;
 
 const PRUNE_BUCKET =
@@ -80,6 +80,7 @@ export function createPostgresTrafficRepo(db: PostgresDatabase): PostgresTraffic
           entries.map((e) => JSON.stringify(e.headers)), entries.map((e) => pgText(e.body)), entries.map((e) => e.status),
           entries.map((e) => pgText(e.response)), entries.map((e) => e.durationMs), entries.map((e) => e.signatureVerdict),
           entries.map((e) => e.crcVerdict), entries.map((e) => e.errorCode),
+          entries.map((e) => pgText(e.clientCertSubject)), entries.map((e) => pgText(e.clientCertSerial)),
         ]);
         for (const [bucket, keep] of due) await tx.query(PRUNE_BUCKET, [bucket, keep]);
       });

@@ -148,6 +148,11 @@ export const TRAFFIC_MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX traffic_by_bucket ON traffic(bucket, id);
   `,
+  // Custom-endpoint kit (issue 6): the client certificate each request presented over mutual TLS.
+  `
+  ALTER TABLE traffic ADD COLUMN client_cert_subject TEXT;
+  ALTER TABLE traffic ADD COLUMN client_cert_serial TEXT;
+  `,
 ];
 
 /** Brings a schema up to date; safe to call on every open, from several processes. */

@@ -12,8 +12,8 @@ const PRUNE_EVERY = 16;
 export function createSqliteTrafficRepo(db: Database, batcher: WriteBatcher): TrafficStore {
   const insert = db.prepare(
     `INSERT INTO traffic (bucket, claimed_device_id, received_at, remote_address, method, url, headers, body, status,
-       response, duration_ms, signature_verdict, crc_verdict, error_code)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       response, duration_ms, signature_verdict, crc_verdict, error_code, client_cert_subject, client_cert_serial)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const prune = db.prepare(
     `DELETE FROM traffic WHERE bucket = @bucket AND id <= (SELECT id FROM traffic WHERE bucket = @bucket ORDER BY id DESC LIMIT 1 OFFSET @keep)`,
@@ -29,7 +29,7 @@ export function createSqliteTrafficRepo(db: Database, batcher: WriteBatcher): Tr
         insert.run(
           bucket, entry.claimedDeviceId, entry.receivedAtMs, entry.remoteAddress, entry.method, entry.url,
           JSON.stringify(entry.headers), entry.body, entry.status, entry.response, entry.durationMs,
-          entry.signatureVerdict, entry.crcVerdict, entry.errorCode,
+          entry.signatureVerdict, entry.crcVerdict, entry.errorCode, entry.clientCertSubject, entry.clientCertSerial,
         );
         const count = (insertsSincePrune.get(bucket) ?? 0) + 1;
         if (count >= PRUNE_EVERY) {

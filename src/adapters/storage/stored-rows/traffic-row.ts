@@ -6,7 +6,7 @@ import type { StoredTrafficEntry } from '../../../domain/traffic-store.js';
 export const UNKNOWN_TRAFFIC_BUCKET = '';
 
 export const TRAFFIC_COLUMNS =
-  'id, bucket, claimed_device_id, received_at, remote_address, method, url, headers, body, status, response, duration_ms, signature_verdict, crc_verdict, error_code';
+  'id, bucket, claimed_device_id, received_at, remote_address, method, url, headers, body, status, response, duration_ms, signature_verdict, crc_verdict, error_code, client_cert_subject, client_cert_serial';
 
 export interface TrafficRow {
   id: number;
@@ -24,6 +24,8 @@ export interface TrafficRow {
   signature_verdict: string | null;
   crc_verdict: string | null;
   error_code: string | null;
+  client_cert_subject: string | null;
+  client_cert_serial: string | null;
 }
 
 export function toStoredEntry(row: TrafficRow): StoredTrafficEntry {
@@ -44,5 +46,7 @@ export function toStoredEntry(row: TrafficRow): StoredTrafficEntry {
     signatureVerdict: row.signature_verdict,
     crcVerdict: row.crc_verdict,
     errorCode: row.error_code,
+    clientCertSubject: row.client_cert_subject,
+    clientCertSerial: row.client_cert_serial,
   };
 }
