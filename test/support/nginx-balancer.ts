@@ -1,6 +1,7 @@
 // Runs the real nginx (Debian's package) with the site file we ship, deploy/nginx/opentps.conf, rewritten
 // only where a test must differ from production: loopback port instead of 443, a test certificate, the
-// test's nodes as upstream servers, and every nginx path inside a temporary prefix.
+// test's nodes as upstream servers (and the test certificate as the client-certificate root), and every nginx
+// path inside a temporary prefix.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -35,7 +36,9 @@ export function rewriteSiteFile(site: string, options: { port: number; certFile:
     .replace(/^\s*listen 443 ssl;$/m, `    listen 127.0.0.1:${options.port} ssl;`)
     .replace(/^\s*listen \[::\]:443 ssl;$/m, '')
     .replace(/ssl_certificate\s+\S+;/, `ssl_certificate ${options.certFile};`)
-    .replace(/ssl_certificate_key\s+\S+;/, `ssl_certificate_key ${options.keyFile};`);
+    .replace(/ssl_certificate_key\s+\S+;/, `ssl_certificate_key ${options.keyFile};`)
+    // The root that client certificates are asked against: the test's own certificate stands in for it.
+    .replace(/ssl_client_certificate\s+\S+;/, `ssl_client_certificate ${options.certFile};`);
   for (const expected of [`listen 127.0.0.1:${options.port} ssl;`, options.certFile, options.keyFile]) {
     if (!replaced.includes(expected)) throw new Error(`${SITE_FILE} no longer has the line the test rewrites for ${expected}`);
   }
