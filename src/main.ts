@@ -10,6 +10,7 @@ import { registerPullformRoute } from './adapters/console-http/pullform-route.js
 import { buildDeviceApp, type DeviceApp } from './adapters/device-http/device-app.js';
 import { openPostgresStore } from './adapters/storage/postgres/postgres-store.js';
 import { openSqliteStore } from './adapters/storage/sqlite/sqlite-store.js';
+import { createDiskFileContent } from './adapters/storage/files/disk-file-content.js';
 import { ensureSelfSignedIdentity, loadTlsIdentity, type TlsIdentity } from './adapters/tls/self-signed-certificate.js';
 import type { OpenTpsConfig } from './config/config-schema.js';
 import { isOpenTpsError } from './errors.js';
@@ -23,6 +24,10 @@ import { createMessageQueue, type MessageQueue } from './domain/message-queue.js
 import { createPushIngest, type PushIngest } from './domain/push-ingest.js';
 import type { Store } from './domain/store.js';
 import { createTrafficRecorder, type TrafficRecorder } from './domain/traffic-recorder.js';
+import { createDownloadRateLimiter } from './domain/download-rate-limiter.js';
+import type { FileContentStore } from './domain/file-content.js';
+import { createFileDownloads, type FileDownloads } from './domain/file-downloads.js';
+import { createFileLibrary, type FileLibrary } from './domain/file-library.js';
 
 export interface Services {
   readonly config: Readonly<OpenTpsConfig>;
@@ -36,6 +41,15 @@ export interface Services {
   readonly events: EventBus;
   readonly auth: OperatorAuth;
   readonly audit: AuditLog;
+  /** Files (PROTOCOL.md A7): the managed store, its bytes, and device downloads. */
+  readonly files: FileLibrary;
+  readonly fileContent: FileContentStore;
+  readonly downloads: FileDownloads;
+}
+
+/** Where stored files' bytes live: --files-dir, else <data>/files. */
+export function filesDirOf(config: Readonly<OpenTpsConfig>): string {
+  return config.filesDir ?? join(config.dataDir, 'files');
 }
 
 /** Opens the store and builds every domain service on it (used by the server and the CLI alike). */
@@ -56,6 +70,7 @@ async function openStore(config: Readonly<OpenTpsConfig>, isServer: boolean): Pr
 export async function openServices(config: Readonly<OpenTpsConfig>, clock: Clock = createSystemClock(), isServer = false): Promise<Services> {
   const store = await openStore(config, isServer);
   const events = createEventBus();
+  const fileContent = createDiskFileContent(filesDirOf(config));
   return {
     config,
     store,
@@ -75,6 +90,14 @@ export async function openServices(config: Readonly<OpenTpsConfig>, clock: Clock
     events,
     auth: createOperatorAuth({ store, clock }),
     audit: createAuditLog({ store, clock }),
+    files: createFileLibrary({ store, content: fileContent, clock, maxFileBytes: config.maxFileBytes }),
+    fileContent,
+    downloads: createFileDownloads({
+      store,
+      authMode: config.authMode,
+      requireSignature: config.filesRequireSignature,
+      limiter: createDownloadRateLimiter({ clock, requestsPerMinute: config.fileRequestsPerMinute }),
+    }),
   };
 }
 
@@ -104,6 +127,7 @@ export function buildApp(services: Services, logger: Logger, tls: TlsIdentity | 
       defaultTimeZone: config.timeZone,
       trustedProxies: config.trustedProxies,
     },
+    files: { downloads: services.downloads, content: services.fileContent, clock: services.clock },
   });
   registerAdminApi(deviceApp.app, services);
   registerPullformRoute(deviceApp.app, services);

@@ -14,6 +14,8 @@ import { createAdminAuthHook } from './admin-auth.js';
 import { apiErrorOf, sendApiError } from './api-errors.js';
 import { registerDeviceRoutes } from './device-routes.js';
 import { registerEventRoutes } from './event-routes.js';
+import { registerFileApiRoutes } from './file-routes.js';
+import type { FileLibrary } from '../../domain/file-library.js';
 import { registerFleetRoutes } from './fleet-routes.js';
 import { registerMessageRoutes } from './message-routes.js';
 import { OPENAPI_DOCUMENT } from './openapi.js';
@@ -38,6 +40,8 @@ export interface AdminApiDeps {
   readonly auth: OperatorAuth;
   readonly audit: AuditLog;
   readonly events: EventBus;
+  readonly files: FileLibrary;
+  readonly config: { readonly transferStallAfterS: number };
 }
 
 export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void {
@@ -74,6 +78,7 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
       registerMessageRoutes(api, deps);
       registerTrafficRoutes(api, deps);
       registerEventRoutes(api, deps);
+      registerFileApiRoutes(api, deps);
     },
     { prefix: ADMIN_API_PREFIX },
   );

@@ -15,6 +15,7 @@ import { encodeDeviceError } from '../../protocol/device-answers.js';
 import { errorCodeOf, sendDeviceError, sendJson } from './device-reply.js';
 import './fastify-augmentation.js';
 import { redactUrl } from './log-redaction.js';
+import { registerFileRoutes, type FileRouteDeps } from './file-route.js';
 import { registerProvisionRoute } from './provision-route.js';
 import { registerPullRoute } from './pull-route.js';
 import { registerPushRoute } from './push-route.js';
@@ -50,6 +51,8 @@ export interface DeviceAppDeps {
   readonly limits: DeviceAppLimits;
   /** TLS identity; absent for plain HTTP behind a TLS-terminating proxy. */
   readonly tls?: { readonly certPem: string; readonly keyPem: string } | undefined;
+  /** Stored files for device downloads (/files/<name> and /<name>); absent: no file routes. */
+  readonly files?: FileRouteDeps | undefined;
 }
 
 export interface DeviceApp {
@@ -180,7 +183,12 @@ export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
     return sendDeviceError(request, reply, code, headers);
   });
 
-  app.setNotFoundHandler(async (request, reply) => sendDeviceError(request, reply, 'ERR_ROUTE_NOT_FOUND'));
+  // Stored files: /files/<name>, and /<name> only where no other route matched (never shadowing one).
+  const fileRoutes = deps.files ? registerFileRoutes(app, deps.files) : null;
+  app.setNotFoundHandler(async (request, reply) => {
+    if (fileRoutes !== null && !request.isOperatorRequest && (await fileRoutes.serveRootFile(request, reply))) return reply;
+    return sendDeviceError(request, reply, 'ERR_ROUTE_NOT_FOUND');
+  });
 
   registerPushRoute(app, deps.pushIngest);
   registerPullRoute(app, deps.delivery);

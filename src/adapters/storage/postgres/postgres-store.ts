@@ -6,6 +6,7 @@ import type { Store } from '../../../domain/store.js';
 import { OpenTpsError } from '../../../errors.js';
 import { createPostgresDatabase } from './postgres-database.js';
 import { createPostgresDeviceRepo } from './postgres-device-repo.js';
+import { createPostgresFileRepo } from './postgres-file-repo.js';
 import { createPostgresMessageRepo } from './postgres-message-repo.js';
 import { migratePostgres, quoteIdentifier } from './postgres-migrations.js';
 import { createPostgresOperatorRepo } from './postgres-operator-repo.js';
@@ -85,6 +86,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     ...createPostgresTelemetryRepo(db),
     ...createPostgresTrafficRepo(db),
     ...createPostgresOperatorRepo(db),
+    ...createPostgresFileRepo(db),
     get pendingWriteCount() {
       return db.pendingWriteCount + messages.countWaitingEnqueues();
     },
