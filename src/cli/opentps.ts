@@ -5,6 +5,7 @@ import { OpenTpsError } from '../errors.js';
 import type { CliIo } from './cli-io.js';
 import { runAdminCommand, runTokenCommand } from './admin-command.js';
 import { runDeviceCommand } from './device-command.js';
+import { runFileCommand } from './file-command.js';
 import { runMessagesCommand } from './messages-command.js';
 import { runOkmCommand } from './okm-command.js';
 import { runSendCommand } from './send-command.js';
@@ -23,7 +24,10 @@ export const USAGE = `usage: opentps <command> [options]   (every command takes 
   admin add <name> [--password P]        (generated and printed when absent)
   token create <operator> [--label L]     (prints an API token for Authorization: Bearer)
   sim --url <https://host:port> [--devices N] [--okes-per-cwm K] [--interval S] [--duration S]
-      [--insecure | --ca FILE] [--register --data D | --keys FILE] [--seed S] [--max-backoff S] [--json]`;
+      [--insecure | --ca FILE] [--register --data D | --keys FILE] [--seed S] [--max-backoff S] [--json]
+  file add <path> [--name N] [--replace]  (served to devices at /files/<name> and /<name>)
+  file list [--json]
+  file rm <name>`;
 
 const COMMANDS: Record<string, (args: readonly string[], io: CliIo) => Promise<number>> = {
   serve: runServeCommand,
@@ -35,6 +39,7 @@ const COMMANDS: Record<string, (args: readonly string[], io: CliIo) => Promise<n
   sim: runSimCommand,
   admin: runAdminCommand,
   token: runTokenCommand,
+  file: runFileCommand,
 };
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
