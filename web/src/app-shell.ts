@@ -19,6 +19,7 @@ const CONNECTION_TEXT: Readonly<Record<ConnectionState, string>> = {
 export function createAppShell(operatorName: string, events: LiveEvents, onLogout: () => void): AppShell {
   const fleetLink = el('a', { href: routeHash({ name: 'fleet' }) }, 'Fleet');
   const devicesLink = el('a', { href: routeHash({ name: 'devices' }) }, 'Devices');
+  const filesLink = el('a', { href: routeHash({ name: 'files', fileName: null }) }, 'Files');
   const connection = el('span', { class: 'connection', role: 'status' });
   const logoutButton = el('button', { type: 'button', class: 'logout' }, 'Log out');
   logoutButton.addEventListener('click', onLogout);
@@ -30,7 +31,7 @@ export function createAppShell(operatorName: string, events: LiveEvents, onLogou
       'header',
       { class: 'topbar' },
       el('a', { class: 'brand', href: routeHash({ name: 'fleet' }) }, 'OpenTPS'),
-      el('nav', { class: 'main-nav', 'aria-label': 'Main' }, fleetLink, devicesLink),
+      el('nav', { class: 'main-nav', 'aria-label': 'Main' }, fleetLink, devicesLink, filesLink),
       el('div', { class: 'toolbar-spacer' }),
       connection,
       el('span', { class: 'operator' }, 'Signed in as ', el('strong', {}, operatorName)),
@@ -51,6 +52,8 @@ export function createAppShell(operatorName: string, events: LiveEvents, onLogou
       devicesLink.removeAttribute('aria-current');
       if (route.name === 'fleet') fleetLink.setAttribute('aria-current', 'page');
       if (isDevices) devicesLink.setAttribute('aria-current', 'page');
+      filesLink.removeAttribute('aria-current');
+      if (route.name === 'files') filesLink.setAttribute('aria-current', 'page');
       content.replaceChildren(page);
       window.scrollTo(0, 0);
     },
