@@ -13,6 +13,8 @@ export interface FileContentStore {
   write(source: AsyncIterable<Uint8Array>, maxBytes: number): Promise<FileDigests>;
   /** Bytes start..end (inclusive) of the content. */
   openRange(sha256: string, start: number, end: number): Readable;
+  /** Bytes start..end (inclusive) read at once: for small ranges, where a stream costs more than the bytes. */
+  readRange(sha256: string, start: number, end: number): Promise<Buffer>;
   /** Removes the content (no error when already gone). */
   remove(sha256: string): Promise<void>;
   /** Where the content lives (for tools and tests). */

@@ -22,6 +22,8 @@ export interface FileRouteDeps {
 }
 
 const FILES_PREFIX = '/files/';
+/** Ranges up to this size are read into one buffer (bounded memory per request); larger ones are streamed. */
+const SMALL_RANGE_BYTES = 64 * 1024;
 /** A single root segment that tries to leave it: `..`, encoded dots or slashes, backslashes, NUL. */
 const TRAVERSAL_HINT = /\.\.|%2e|%2f|%5c|%00|\\|\0/i;
 
@@ -88,20 +90,12 @@ export function registerFileRoutes(app: FastifyInstance, deps: FileRouteDeps): {
     request.answeredBody = `(${file.name}: ${status === 206 ? `bytes ${start}-${end}` : 'whole file'}, ${Math.max(0, length)} of ${file.size} bytes)`;
     if (request.method === 'HEAD' || length <= 0) return reply.send();
 
-    let bytesRead = 0;
-    // Counts what the file gives to the response; pipeline() closes the file when the client goes away.
-    const counter = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        bytesRead += chunk.length;
-        callback(null, chunk);
-      },
-    });
-    pipeline(deps.content.openRange(file.sha256, start, end), counter, () => undefined);
     const response = reply.raw;
     let isFinished = false;
     response.once('finish', () => {
       isFinished = true;
     });
+    let bytesRead = 0;
     response.once('close', () => {
       // What left our hands, minus what was still queued on the socket when it closed.
       const bytesSent = isFinished || response.writableFinished ? length : Math.max(0, Math.min(length, bytesRead - response.writableLength));
@@ -112,6 +106,19 @@ export function registerFileRoutes(app: FastifyInstance, deps: FileRouteDeps): {
         })
         .catch((error: unknown) => request.log.error({ err: error }, 'recording a file transfer failed'));
     });
+    if (length <= SMALL_RANGE_BYTES) {
+      const bytes = await deps.content.readRange(file.sha256, start, end);
+      bytesRead = bytes.length;
+      return reply.send(bytes);
+    }
+    // Counts what the file gives to the response; pipeline() closes the file when the client goes away.
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        bytesRead += chunk.length;
+        callback(null, chunk);
+      },
+    });
+    pipeline(deps.content.openRange(file.sha256, start, end), counter, () => undefined);
     return reply.send(counter);
   };
 

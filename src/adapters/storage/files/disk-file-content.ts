@@ -5,7 +5,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { FileContentStore } from '../../../domain/file-content.js';
@@ -15,6 +15,13 @@ import { createFileDigester, type FileDigests } from '../../../protocol/file-dig
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 /** Bytes gathered before each write: fewer syscalls than one per network chunk, still small. */
 const WRITE_BUFFER_BYTES = 256 * 1024;
+/**
+ * Open read handles kept for small ranged reads (a CWM fetching a file in parts hits the same file
+ * again and again: one pread instead of open + read + close). Contents never change in place, so a
+ * kept handle is never stale; one removed by this process is closed, one removed by another node
+ * still reads the old bytes, which are never served since its name no longer resolves.
+ */
+const MAX_OPEN_HANDLES = 64;
 
 export function createDiskFileContent(filesDir: string): FileContentStore {
   const tmpDir = join(filesDir, 'tmp');
@@ -25,8 +32,43 @@ export function createDiskFileContent(filesDir: string): FileContentStore {
     return join(filesDir, 'sha256', sha256.slice(0, 2), sha256);
   };
 
+  const handles = new Map<string, Promise<FileHandle>>();
+  const handleOf = (sha256: string): Promise<FileHandle> => {
+    const cached = handles.get(sha256);
+    if (cached !== undefined) {
+      // Refresh its place in the LRU order.
+      handles.delete(sha256);
+      handles.set(sha256, cached);
+      return cached;
+    }
+    const opening = open(pathOf(sha256), 'r');
+    handles.set(sha256, opening);
+    opening.catch(() => handles.delete(sha256));
+    if (handles.size > MAX_OPEN_HANDLES) {
+      const [oldest] = handles;
+      if (oldest !== undefined) {
+        handles.delete(oldest[0]);
+        // A read in flight on it finishes first: close() waits for pending operations.
+        void oldest[1].then((handle) => handle.close()).catch(() => undefined);
+      }
+    }
+    return opening;
+  };
+
   return {
     pathOf,
+    async readRange(sha256, start, end) {
+      const length = end - start + 1;
+      const buffer = Buffer.allocUnsafe(length);
+      const handle = await handleOf(sha256);
+      let filled = 0;
+      while (filled < length) {
+        const { bytesRead } = await handle.read(buffer, filled, length - filled, start + filled);
+        if (bytesRead === 0) throw new OpenTpsError('ERR_STORE_FAILED', `content ${sha256} is shorter than its recorded size`);
+        filled += bytesRead;
+      }
+      return buffer;
+    },
     async write(source, maxBytes) {
       const tmpPath = join(tmpDir, `${process.pid}-${randomBytes(8).toString('hex')}.part`);
       const digester = createFileDigester();
@@ -84,9 +126,12 @@ export function createDiskFileContent(filesDir: string): FileContentStore {
       return digests;
     },
     openRange(sha256, start, end): Readable {
-      return createReadStream(pathOf(sha256), { start, end, highWaterMark: 64 * 1024 });
+      return createReadStream(pathOf(sha256), { start, end, highWaterMark: 256 * 1024 });
     },
     async remove(sha256) {
+      const kept = handles.get(sha256);
+      handles.delete(sha256);
+      if (kept !== undefined) await kept.then((handle) => handle.close()).catch(() => undefined);
       await rm(pathOf(sha256), { force: true });
     },
   };
