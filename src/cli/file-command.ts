@@ -1,7 +1,7 @@
 // `opentps file add <path> [--name N] [--replace]`, `opentps file list [--json]`, `opentps file rm <name>`:
 // the managed file store (PROTOCOL.md A7) from the command line, on SQLite (--data) or PostgreSQL (--db).
 
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { loadConfig } from '../config/load-config.js';
 import { OpenTpsError } from '../errors.js';
@@ -23,18 +23,21 @@ async function addFile(args: readonly string[], io: CliIo): Promise<number> {
   const { positionals, values } = parseCommandArgs(args, options, { min: 1, max: 1 });
   const path = positionals[0] ?? '';
   const name = typeof values['name'] === 'string' ? values['name'] : basename(path);
-  const services = await openServices(loadConfig(configFlags(values, options), io.env));
+  const config = loadConfig(configFlags(values, options), io.env);
+  // Opened first, so a wrong path is a usage error before the store is touched.
+  const handle = await open(path, 'r').catch((cause: unknown) => {
+    throw new OpenTpsError('ERR_CLI_USAGE', `no such file ${path}`, { cause });
+  });
+  const services = await openServices(config);
   try {
     const isReplacing = values['replace'] === true;
-    const file = await services.files.addFile(name, createReadStream(path), { uploadedBy: 'cli', isReplacing });
+    const file = await services.files.addFile(name, handle.createReadStream(), { uploadedBy: 'cli', isReplacing });
     await services.audit.record('cli', 'file.add', name, { size: file.size, sha256: file.sha256, replaced: isReplacing });
     io.err(`added ${file.name} (${file.size} bytes); serve it at /files/${file.name} and /${file.name}`);
     io.out(`${file.name} ${file.size} md5=${file.md5} sha256=${file.sha256} crc16=${file.crc16}`);
     return 0;
-  } catch (error) {
-    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') throw new OpenTpsError('ERR_CLI_USAGE', `no such file ${path}`, { cause: error });
-    throw error;
   } finally {
+    await handle.close().catch(() => undefined);
     await services.store.close();
   }
 }
