@@ -40,6 +40,22 @@ export interface FileTransferQuery {
   readonly limit: number;
 }
 
+/** Every download of one file content by one client (a device, or an address when unsigned), summed up. */
+export interface FileTransferGroup {
+  readonly fileName: string;
+  readonly fileSha256: string;
+  readonly deviceId: string | null;
+  /** The address of an anonymous group; for a device, one of the addresses it used. */
+  readonly remoteAddress: string | null;
+  readonly requests: number;
+  readonly bytesServed: number;
+  readonly firstAtMs: number;
+  /** The last time a request delivered any byte (or began, when none did). */
+  readonly lastProgressAtMs: number;
+  /** Byte ranges delivered, merged (adjacent ones too), inclusive ends, ordered. */
+  readonly ranges: ReadonlyArray<readonly [number, number]>;
+}
+
 export interface FileStore {
   /**
    * Adds the file, or replaces the one of that name when `isReplacing`; returns the replaced entry.
@@ -56,4 +72,6 @@ export interface FileStore {
   recordFileTransfer(transfer: FileTransferRecord): Promise<void>;
   /** Oldest first. */
   listFileTransfers(query: FileTransferQuery): Promise<StoredFileTransfer[]>;
+  /** Progress groups over every row of the file and/or device (no limit: summed in the store). */
+  summarizeFileTransfers(query: { readonly fileName?: string; readonly deviceId?: string }): Promise<FileTransferGroup[]>;
 }

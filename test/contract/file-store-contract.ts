@@ -3,6 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FileTransferRecord, StoredFile } from '../../src/domain/file-store.js';
+import { groupTransfers } from '../../src/domain/transfer-progress.js';
 import { isOpenTpsError } from '../../src/errors.js';
 import { CWM_A, CWM_B, T0, type ContractContext } from './store-fixtures.js';
 
@@ -73,6 +74,33 @@ export function defineFileStoreContract(context: ContractContext): void {
       const both = await context.store.listFileTransfers({ fileName: 'fw.bin', deviceId: CWM_A, limit: 1 });
       assert.deepEqual(both.map((row) => row.rangeStart), [512], 'the limit keeps the newest rows');
       assert.equal((await context.store.listFileTransfers({ limit: 100 })).length, 5);
+    });
+
+    test('summarizeFileTransfers merges delivered ranges per file content and client, over every row', async () => {
+      const other = 'c'.repeat(64);
+      const rows = [
+        transfer('fw.bin', CWM_A, { rangeStart: 0, rangeEnd: 99, bytesSent: 100, startedAtMs: T0, endedAtMs: T0 + 1 }),
+        transfer('fw.bin', CWM_A, { rangeStart: 100, rangeEnd: 199, bytesSent: 100, startedAtMs: T0 + 2, endedAtMs: T0 + 3 }),
+        transfer('fw.bin', CWM_A, { rangeStart: 50, rangeEnd: 120, bytesSent: 71, startedAtMs: T0 + 4, endedAtMs: T0 + 5 }),
+        transfer('fw.bin', CWM_A, { rangeStart: 500, rangeEnd: 1022, bytesSent: 10, startedAtMs: T0 + 6, endedAtMs: T0 + 7 }),
+        transfer('fw.bin', CWM_A, { rangeStart: 700, rangeEnd: 1022, bytesSent: 0, startedAtMs: T0 + 8, endedAtMs: T0 + 30 }),
+        transfer('fw.bin', CWM_B, { rangeStart: 0, rangeEnd: 1022, bytesSent: 1023 }),
+        transfer('fw.bin', null, { remoteAddress: '198.51.100.1', rangeStart: 10, bytesSent: 5 }),
+        transfer('fw.bin', null, { remoteAddress: '198.51.100.2', rangeStart: 20, bytesSent: 5 }),
+        transfer('fw.bin', CWM_A, { fileSha256: other, rangeStart: 0, bytesSent: 7 }),
+        transfer('menu.json', CWM_A, { rangeStart: 0, bytesSent: 3 }),
+      ];
+      for (const row of rows) await context.store.recordFileTransfer(row);
+      const sortGroups = <T extends { deviceId: string | null; remoteAddress: string | null; fileSha256: string; fileName: string }>(groups: T[]) =>
+        [...groups].sort((a, b) => JSON.stringify([a.fileName, a.fileSha256, a.deviceId, a.remoteAddress]).localeCompare(JSON.stringify([b.fileName, b.fileSha256, b.deviceId, b.remoteAddress])));
+      const ofFile = await context.store.summarizeFileTransfers({ fileName: 'fw.bin' });
+      assert.deepEqual(sortGroups(ofFile), sortGroups(groupTransfers(await context.store.listFileTransfers({ fileName: 'fw.bin', limit: 100 }))));
+      const deviceA = ofFile.find((group) => group.deviceId === CWM_A && group.fileSha256 === 'b'.repeat(64));
+      assert.deepEqual(deviceA?.ranges, [[0, 199], [500, 509]]);
+      assert.deepEqual([deviceA?.requests, deviceA?.bytesServed, deviceA?.firstAtMs, deviceA?.lastProgressAtMs], [5, 281, T0, T0 + 8]);
+      const ofDevice = await context.store.summarizeFileTransfers({ deviceId: CWM_A });
+      assert.deepEqual(ofDevice.map((group) => [group.fileName, group.fileSha256.slice(0, 1)]).sort(), [['fw.bin', 'b'], ['fw.bin', 'c'], ['menu.json', 'b']]);
+      assert.deepEqual(await context.store.summarizeFileTransfers({ fileName: 'nothing.bin' }), []);
     });
   });
 }

@@ -6,9 +6,9 @@ import type { IncomingMessage } from 'node:http';
 import type { AuditLog } from '../../domain/audit-log.js';
 import type { Clock } from '../../domain/clock.js';
 import type { FileLibrary } from '../../domain/file-library.js';
-import type { StoredFile, StoredFileTransfer } from '../../domain/file-store.js';
+import type { FileTransferGroup, StoredFile, StoredFileTransfer } from '../../domain/file-store.js';
 import type { Store } from '../../domain/store.js';
-import { summarizeTransfers, type TransferProgress } from '../../domain/transfer-progress.js';
+import { progressOfGroups, type TransferProgress } from '../../domain/transfer-progress.js';
 import { OpenTpsError } from '../../errors.js';
 import { invalid } from './api-errors.js';
 import { queryInteger, queryOf } from './request-input.js';
@@ -21,8 +21,6 @@ export interface FileRouteDeps {
   readonly config: { readonly transferStallAfterS: number };
 }
 
-/** Download rows read for one summary: enough for a 64 MB file in 4 KB parts by one device. */
-const TRANSFER_ROWS_LIMIT = 20_000;
 
 export function toFileView(file: StoredFile) {
   return {
@@ -50,14 +48,14 @@ function toRequestView(row: StoredFileTransfer) {
 }
 
 export function registerFileApiRoutes(api: FastifyInstance, deps: FileRouteDeps): void {
-  const progressOf = async (rows: StoredFileTransfer[]) => {
+  const progressOf = async (groups: FileTransferGroup[]) => {
     const current = new Map((await deps.files.listFiles()).map((file) => [file.name, file] as const));
     const nowMs = deps.clock.nowMs();
     const sizeOf = (name: string, sha256: string): number | null => {
       const file = current.get(name);
       return file !== undefined && file.sha256 === sha256 ? file.size : null;
     };
-    return summarizeTransfers(rows, sizeOf, nowMs, deps.config.transferStallAfterS * 1000).map((p) => toProgressView(p, nowMs));
+    return progressOfGroups(groups, sizeOf, nowMs, deps.config.transferStallAfterS * 1000).map((p) => toProgressView(p, nowMs));
   };
 
   // Uploads are raw bytes, streamed to disk while hashed: never parsed, never whole in memory.
@@ -103,13 +101,15 @@ export function registerFileApiRoutes(api: FastifyInstance, deps: FileRouteDeps)
     const { name } = request.params as { name: string };
     const file = await deps.files.getFile(name);
     const limit = queryInteger(queryOf(request), 'limit', 100, 1, 5000);
-    const rows = await deps.store.listFileTransfers({ fileName: file.name, limit: TRANSFER_ROWS_LIMIT });
-    return { file: toFileView(file), items: await progressOf(rows), requests: rows.slice(-limit).map(toRequestView) };
+    const [groups, requests] = await Promise.all([
+      deps.store.summarizeFileTransfers({ fileName: file.name }),
+      deps.store.listFileTransfers({ fileName: file.name, limit }),
+    ]);
+    return { file: toFileView(file), items: await progressOf(groups), requests: requests.map(toRequestView) };
   });
 
   api.get('/devices/:id/transfers', async (request) => {
     const { id } = request.params as { id: string };
-    const rows = await deps.store.listFileTransfers({ deviceId: id, limit: TRANSFER_ROWS_LIMIT });
-    return { items: await progressOf(rows) };
+    return { items: await progressOf(await deps.store.summarizeFileTransfers({ deviceId: id })) };
   });
 }

@@ -22,6 +22,11 @@ const WRITE_BUFFER_BYTES = 256 * 1024;
  * still reads the old bytes, which are never served since its name no longer resolves.
  */
 const MAX_OPEN_HANDLES = 64;
+/**
+ * Read size of streamed downloads. With 256 KB, 20 concurrent 50 MB downloads grew the RSS by 42 MB in
+ * one run on a loaded machine (freed buffers wait for GC); with 64 KB it stays near 20 MB.
+ */
+const STREAM_CHUNK_BYTES = 64 * 1024;
 
 export function createDiskFileContent(filesDir: string): FileContentStore {
   const tmpDir = join(filesDir, 'tmp');
@@ -126,7 +131,7 @@ export function createDiskFileContent(filesDir: string): FileContentStore {
       return digests;
     },
     openRange(sha256, start, end): Readable {
-      return createReadStream(pathOf(sha256), { start, end, highWaterMark: 256 * 1024 });
+      return createReadStream(pathOf(sha256), { start, end, highWaterMark: STREAM_CHUNK_BYTES });
     },
     async remove(sha256) {
       const kept = handles.get(sha256);

@@ -4,7 +4,8 @@
 import type { FileStore } from '../../../domain/file-store.js';
 import { OpenTpsError } from '../../../errors.js';
 import {
-  FILE_COLUMNS, FILE_TRANSFER_COLUMNS, fileRowValues, toStoredFile, toStoredFileTransfer, type FileRow, type FileTransferRow,
+  FILE_COLUMNS, FILE_TRANSFER_COLUMNS, fileRowValues, toStoredFile, toStoredFileTransfer, toTransferGroups, transferSummarySql,
+  type FileRow, type FileTransferRow, type TransferGroupRow, type TransferRangeRow,
 } from '../stored-rows/file-row.js';
 import type { PostgresDatabase } from './postgres-database.js';
 
@@ -77,6 +78,24 @@ export function createPostgresFileRepo(db: PostgresDatabase): FileStore {
         values,
       );
       return rows.reverse().map(toStoredFileTransfer);
+    },
+    async summarizeFileTransfers(query) {
+      const where: string[] = [];
+      const values: string[] = [];
+      if (query.fileName !== undefined) {
+        values.push(query.fileName);
+        where.push(`file_name = $${values.length}`);
+      }
+      if (query.deviceId !== undefined) {
+        values.push(query.deviceId);
+        where.push(`device_id = $${values.length}`);
+      }
+      const sql = transferSummarySql(where.length > 0 ? `(${where.join(' AND ')})` : 'true');
+      const [groups, ranges] = await Promise.all([
+        db.read.query<TransferGroupRow>(sql.groups, values),
+        db.read.query<TransferRangeRow>(sql.ranges, values),
+      ]);
+      return toTransferGroups(groups.rows, ranges.rows);
     },
   };
 }

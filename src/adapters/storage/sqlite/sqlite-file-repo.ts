@@ -4,7 +4,8 @@ import type { Database } from 'better-sqlite3';
 import type { FileStore } from '../../../domain/file-store.js';
 import { OpenTpsError } from '../../../errors.js';
 import {
-  FILE_COLUMNS, FILE_TRANSFER_COLUMNS, fileRowValues, toStoredFile, toStoredFileTransfer, type FileRow, type FileTransferRow,
+  FILE_COLUMNS, FILE_TRANSFER_COLUMNS, fileRowValues, toStoredFile, toStoredFileTransfer, toTransferGroups, transferSummarySql,
+  type FileRow, type FileTransferRow, type TransferGroupRow, type TransferRangeRow,
 } from '../stored-rows/file-row.js';
 import type { WriteBatcher } from './write-batcher.js';
 
@@ -34,6 +35,15 @@ export function createSqliteFileRepo(db: Database, batcher: WriteBatcher): FileS
     `SELECT ${FILE_TRANSFER_COLUMNS} FROM file_transfers WHERE file_name = ? AND device_id = ? ORDER BY id DESC LIMIT ?`,
   );
   const allTransfers = db.prepare<[number], FileTransferRow>(`SELECT ${FILE_TRANSFER_COLUMNS} FROM file_transfers ORDER BY id DESC LIMIT ?`);
+  const summaries = {
+    file: transferSummarySql('file_name = @fileName'),
+    device: transferSummarySql('device_id = @deviceId'),
+    both: transferSummarySql('(file_name = @fileName AND device_id = @deviceId)'),
+    all: transferSummarySql('1 = 1'),
+  };
+  const summaryStatements = Object.fromEntries(
+    Object.entries(summaries).map(([kind, sql]) => [kind, { groups: db.prepare(sql.groups), ranges: db.prepare(sql.ranges) }]),
+  );
 
   return {
     putFile(file, isReplacing) {
@@ -78,6 +88,13 @@ export function createSqliteFileRepo(db: Database, batcher: WriteBatcher): FileS
               ? transfersOfDevice.all(query.deviceId, query.limit)
               : allTransfers.all(query.limit);
       return rows.reverse().map(toStoredFileTransfer);
+    },
+    async summarizeFileTransfers(query) {
+      const kind = query.fileName !== undefined && query.deviceId !== undefined ? 'both' : query.fileName !== undefined ? 'file' : query.deviceId !== undefined ? 'device' : 'all';
+      const statements = summaryStatements[kind];
+      if (statements === undefined) return [];
+      const params = { ...(query.fileName !== undefined ? { fileName: query.fileName } : {}), ...(query.deviceId !== undefined ? { deviceId: query.deviceId } : {}) };
+      return toTransferGroups(statements.groups.all(params) as TransferGroupRow[], statements.ranges.all(params) as TransferRangeRow[]);
     },
   };
 }
