@@ -6,6 +6,7 @@ import type { BenchSettings } from './bench-settings.js';
 import { benchCeiling } from './ceiling.bench.js';
 import { benchFleet } from './fleet.bench.js';
 import { benchPostgres } from './postgres.bench.js';
+import { benchFiles } from './files.bench.js';
 import { benchPull } from './pull.bench.js';
 import { benchPushRate } from './push-rate.bench.js';
 import { benchPush } from './push.bench.js';
@@ -14,7 +15,7 @@ import { environmentHeader, formatTable, writeResults, type BenchRow } from './s
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'ceiling,push,pull,rate,postgres,memory,fleet' },
+    only: { type: 'string', default: 'ceiling,push,pull,rate,postgres,memory,fleet,files' },
     'duration-s': { type: 'string', default: '10' },
     connections: { type: 'string', default: '64' },
     devices: { type: 'string', default: '500' },
@@ -47,6 +48,7 @@ await run('pull', () => benchPull(settings));
 await run('rate', () => benchPushRate(settings));
 await run('postgres', () => benchPostgres(settings));
 await run('memory', () => benchRegisteredFleetMemory(settings));
+await run('files', () => benchFiles(settings, log));
 await run('fleet', () => benchFleet(values['fleet-steps'].split(',').map(Number), Number(values['fleet-measure-s']) * 1000, log));
 
 const ceiling = rows.find((row) => row.scenario.startsWith('ceiling'))?.requestsPerS ?? null;

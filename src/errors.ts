@@ -80,6 +80,15 @@ export const ERROR_CATALOGUE = {
   ERR_CLIENT_CERT_UNTRUSTED: { status: 403, message: 'the client certificate was not issued by our CA' },
   ERR_CLIENT_CERT_REVOKED: { status: 403, message: 'the client certificate was revoked' },
   ERR_CLIENT_CERT_EXPIRED: { status: 403, message: 'the client certificate has expired or is not valid yet' },
+  // Files (PROTOCOL.md A7): the managed file store and device downloads
+  ERR_FILE_NAME_INVALID: { status: 400, message: 'a file name must be 1 to 128 letters, digits, ".", "_" or "-", not starting with "."' },
+  ERR_FILE_NAME_RESERVED: { status: 400, message: 'this file name is a device, API or console path' },
+  ERR_FILE_EXISTS: { status: 409, message: 'a file with this name exists (replace it explicitly)' },
+  ERR_FILE_NOT_FOUND: { status: 404, message: 'no such file' },
+  ERR_FILE_TOO_LARGE: { status: 413, message: 'the file is larger than the configured limit' },
+  ERR_FILE_RANGE_UNSATISFIABLE: { status: 416, message: 'the requested range is outside the file' },
+  ERR_FILE_RATE_LIMITED: { status: 429, message: 'too many file requests from this device; retry later' },
+  ERR_FILE_SIGNATURE_MISMATCH: { status: 401, message: 'the signed request names another file' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 /** Codes that were used once and must never be given a new meaning. */

@@ -16,6 +16,7 @@ import { effectiveClientAuthMode, type ClientAuthMode } from './domain/client-au
 import { openCaDirectory } from './adapters/tls/ca-directory.js';
 import { createX509Minter } from './adapters/tls/x509-minter.js';
 import { createCertificateAuthority, type CertificateAuthority } from './domain/certificate-authority.js';
+import { createDiskFileContent } from './adapters/storage/files/disk-file-content.js';
 import type { OpenTpsConfig } from './config/config-schema.js';
 import { isOpenTpsError } from './errors.js';
 import { createAuditLog, type AuditLog } from './domain/audit-log.js';
@@ -28,6 +29,10 @@ import { createMessageQueue, type MessageQueue } from './domain/message-queue.js
 import { createPushIngest, type PushIngest } from './domain/push-ingest.js';
 import type { Store } from './domain/store.js';
 import { createTrafficRecorder, type TrafficRecorder } from './domain/traffic-recorder.js';
+import { createDownloadRateLimiter } from './domain/download-rate-limiter.js';
+import type { FileContentStore } from './domain/file-content.js';
+import { createFileDownloads, type FileDownloads } from './domain/file-downloads.js';
+import { createFileLibrary, type FileLibrary } from './domain/file-library.js';
 
 export interface Services {
   readonly config: Readonly<OpenTpsConfig>;
@@ -45,6 +50,15 @@ export interface Services {
   readonly audit: AuditLog;
   /** The private CA of the custom-endpoint kit (files in DATA/ca/, whatever the store). */
   readonly ca: CertificateAuthority;
+  /** Files (PROTOCOL.md A7): the managed store, its bytes, and device downloads. */
+  readonly files: FileLibrary;
+  readonly fileContent: FileContentStore;
+  readonly downloads: FileDownloads;
+}
+
+/** Where stored files' bytes live: --files-dir, else <data>/files. */
+export function filesDirOf(config: Readonly<OpenTpsConfig>): string {
+  return config.filesDir ?? join(config.dataDir, 'files');
 }
 
 /** Opens the store and builds every domain service on it (used by the server and the CLI alike). */
@@ -68,6 +82,7 @@ export async function openServices(config: Readonly<OpenTpsConfig>, clock: Clock
   const relayed = config.db !== null && isServer ? startPostgresEventRelay({ connectionString: config.db, bus: createEventBus() }) : null;
   const events = relayed?.bus ?? createEventBus();
   const store = opened;
+  const fileContent = createDiskFileContent(filesDirOf(config));
   return {
     config,
     store,
@@ -92,6 +107,14 @@ export async function openServices(config: Readonly<OpenTpsConfig>, clock: Clock
     auth: createOperatorAuth({ store, clock }),
     audit: createAuditLog({ store, clock }),
     ca: openCertificateAuthority(config.dataDir, clock),
+    files: createFileLibrary({ store, content: fileContent, clock, maxFileBytes: config.maxFileBytes }),
+    fileContent,
+    downloads: createFileDownloads({
+      store,
+      authMode: config.authMode,
+      requireSignature: config.filesRequireSignature,
+      limiter: createDownloadRateLimiter({ clock, requestsPerMinute: config.fileRequestsPerMinute }),
+    }),
   };
 }
 
@@ -136,6 +159,7 @@ export function buildApp(services: Services, logger: Logger, tls: TlsIdentity | 
       defaultTimeZone: config.timeZone,
       trustedProxies: config.trustedProxies,
     },
+    files: { downloads: services.downloads, content: services.fileContent, clock: services.clock },
   });
   registerAdminApi(deviceApp.app, services);
   registerPullformRoute(deviceApp.app, services);

@@ -5,6 +5,7 @@ import { OpenTpsError } from '../errors.js';
 import type { CliIo } from './cli-io.js';
 import { runAdminCommand, runTokenCommand } from './admin-command.js';
 import { runDeviceCommand } from './device-command.js';
+import { runFileCommand } from './file-command.js';
 import { runMessagesCommand } from './messages-command.js';
 import { runOkmCommand } from './okm-command.js';
 import { runSendCommand } from './send-command.js';
@@ -31,7 +32,10 @@ export const USAGE = `usage: opentps <command> [options]   (every command takes 
   ca client-cert <label>                  (a client provisioning certificate and key for CWMs)
   ca list [--json] | ca revoke <serial>
   ca export --dir OUT [--label L]         (every PEM a CWM needs, with README.txt)
-  endpoint check <value>                  (is this a valid CWM endpoint value?)`;
+  endpoint check <value>                  (is this a valid CWM endpoint value?)
+  file add <path> [--name N] [--replace]  (served to devices at /files/<name> and /<name>)
+  file list [--json]
+  file rm <name>`;
 
 const COMMANDS: Record<string, (args: readonly string[], io: CliIo) => Promise<number>> = {
   serve: runServeCommand,
@@ -45,6 +49,7 @@ const COMMANDS: Record<string, (args: readonly string[], io: CliIo) => Promise<n
   token: runTokenCommand,
   ca: runCaCommand,
   endpoint: runEndpointCommand,
+  file: runFileCommand,
 };
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {

@@ -2,12 +2,13 @@
 // PostgreSQL next) implements and that one contract suite tests.
 
 import type { DeviceStore } from './device-store.js';
+import type { FileStore } from './file-store.js';
 import type { MessageStore } from './message-store.js';
 import type { OperatorStore } from './operator-store.js';
 import type { TelemetryStore } from './telemetry-store.js';
 import type { TrafficStore } from './traffic-store.js';
 
-export interface Store extends DeviceStore, MessageStore, TelemetryStore, TrafficStore, OperatorStore {
+export interface Store extends DeviceStore, MessageStore, TelemetryStore, TrafficStore, OperatorStore, FileStore {
   /** Writes accepted but not yet committed: the back-pressure signal for overload protection. */
   readonly pendingWriteCount: number;
   /** Waits for pending writes to commit, then releases the backend. */

@@ -19,6 +19,9 @@ export interface SimSummary {
   readonly unknownCommands: number;
   readonly crcFailuresSeen: number;
   readonly queuedAtEnd: number;
+  readonly filesFetched: number;
+  readonly fileBytes: number;
+  readonly fileFailures: number;
 }
 
 export class SimStats {
@@ -34,6 +37,10 @@ export class SimStats {
   commandsAnswered = 0;
   unknownCommands = 0;
   crcFailuresSeen = 0;
+  /** Files fetched on a `file` order and their MD5 checked (file-fetcher.ts). */
+  filesFetched = 0;
+  fileBytes = 0;
+  fileFailures = 0;
   private latencies: number[] = [];
   private windowStart = 0;
   private windowPushes = 0;

@@ -2,6 +2,7 @@
 // which keeps its TLS session open between requests and waits at least 20 s for an answer.
 
 import { Agent, request } from 'undici';
+import type { FetchBytes } from './file-fetcher.js';
 
 export interface SimResponse {
   readonly status: number;
@@ -13,6 +14,8 @@ export interface SimResponse {
 export interface SimTransport {
   send(method: 'GET' | 'POST', path: string): Promise<SimResponse>;
   close(): Promise<void>;
+  /** A GET whose body is bytes, with extra headers (file downloads, see file-fetcher.ts). */
+  fetchBytes?: FetchBytes;
 }
 
 export interface SimTransportOptions {
@@ -51,5 +54,18 @@ export function createSimTransport(options: SimTransportOptions): SimTransport {
       return { status: response.statusCode, body, retryAfterS };
     },
     close: () => agent.close(),
+    async fetchBytes(path, headers) {
+      const response = await request(`${base}${path}`, {
+        method: 'GET',
+        headers,
+        dispatcher: agent,
+        headersTimeout: options.timeoutMs,
+        bodyTimeout: options.timeoutMs,
+      });
+      const body = Buffer.from(await response.body.arrayBuffer());
+      const flat: Record<string, string> = {};
+      for (const [name, value] of Object.entries(response.headers)) if (typeof value === 'string') flat[name] = value;
+      return { status: response.statusCode, headers: flat, body };
+    },
   };
 }

@@ -10,6 +10,7 @@ import type { SeededRandom } from './seeded-random.js';
 import type { SimStats } from './sim-stats.js';
 import type { SimTransport } from './sim-transport.js';
 import { VirtualOke } from './virtual-oke.js';
+import { fetchFile, parseFileOrder } from './file-fetcher.js';
 
 export interface VirtualCwmOptions {
   readonly plan: PlannedCwm;
@@ -30,6 +31,8 @@ interface OutboundOkm {
 
 /** The OKE ports a CWM accepts in an `oke` port command (PROTOCOL.md A5). */
 const VALID_PORTS = ['usb', 'ttl', '232', '485'] as const;
+/** Range size of file downloads: a buffer a CWM can hold while it trickles the file to its OKE. */
+const FILE_CHUNK_BYTES = 64 * 1024;
 /** Queue capacities reported in `msf`: telemetry, priority, inbound. */
 const QUEUE_CAPACITY = { telemetry: 10_000, priority: 100, inbound: 10 } as const;
 
@@ -261,6 +264,12 @@ export class VirtualCwm {
     const okmId = typeof okm['_id'] === 'number' ? okm['_id'] : 0;
     this.options.stats.commandsReceived++;
     const targetId = destination[0] ?? this.id;
+    const fileOrder = targetId === this.id ? parseFileOrder(payload) : null;
+    if (fileOrder !== null) {
+      // Answered when the download is over (file-fetcher.ts); the CWM keeps pushing meanwhile.
+      void this.fetchOrderedFile(fileOrder, okmId);
+      return true;
+    }
     if (targetId === this.id) {
       this.enqueue(this.priorityQueue, this.id, this.executeOwnCommand(payload), okmId);
     } else {
@@ -280,6 +289,34 @@ export class VirtualCwm {
     this.options.stats.commandsAnswered++;
     this.kick();
     return true;
+  }
+
+  /** Downloads a file the server told us about, then answers the message with the outcome. */
+  private async fetchOrderedFile(order: { name: string; md5: string | null }, okmId: number): Promise<void> {
+    const stats = this.options.stats;
+    const fetchBytes = this.options.transport.fetchBytes;
+    const result = fetchBytes
+      ? await fetchFile(fetchBytes, order, {
+          chunkBytes: FILE_CHUNK_BYTES,
+          maxAttemptsPerChunk: 6,
+          firstBackoffMs: 200,
+          maxBackoffMs: this.options.maxBackoffMs,
+          signQuery: (name) => {
+            const req = JSON.stringify({ devid: this.id, file: name, ts: localTimestamp(Date.now()) });
+            return `sha256hmac=${signRequest(req, this.options.plan.key)}&req=${encodeURIComponent(req)}`;
+          },
+        })
+      : ({ ok: false, name: order.name, error: 'this transport cannot download files', requests: 0, retries: 0 } as const);
+    if (result.ok) {
+      stats.filesFetched++;
+      stats.fileBytes += result.size;
+    } else {
+      stats.fileFailures++;
+      this.options.log(`${this.id}: fetching ${order.name} failed: ${result.error}`);
+    }
+    this.enqueue(this.priorityQueue, this.id, { file: result }, okmId);
+    this.options.stats.commandsAnswered++;
+    this.kick();
   }
 
   private executeOwnCommand(payload: Record<string, unknown>): Record<string, unknown> {

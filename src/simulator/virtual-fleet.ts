@@ -89,6 +89,9 @@ export class VirtualFleet {
       commandsAnswered: stats.commandsAnswered,
       unknownCommands: stats.unknownCommands,
       crcFailuresSeen: stats.crcFailuresSeen,
+      filesFetched: stats.filesFetched,
+      fileBytes: stats.fileBytes,
+      fileFailures: stats.fileFailures,
       queuedAtEnd: this.queuedCount,
     };
   }

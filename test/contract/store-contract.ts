@@ -8,6 +8,7 @@ import { defineDeviceAdminContract } from './device-admin-contract.js';
 import { defineDeviceStoreContract } from './device-store-contract.js';
 import { defineDurabilityContract } from './durability-contract.js';
 import { defineEnqueueContract } from './enqueue-contract.js';
+import { defineFileStoreContract } from './file-store-contract.js';
 import { defineMessageStoreContract } from './message-store-contract.js';
 import { definePushBurstContract } from './push-burst-contract.js';
 import type { ContractContext } from './store-fixtures.js';
@@ -66,5 +67,6 @@ export function defineStoreContract(backendName: string, openStore: () => Promis
     defineTelemetryStoreContract(context);
     defineTrafficStoreContract(context);
     defineDurabilityContract(context);
+    defineFileStoreContract(context);
   });
 }

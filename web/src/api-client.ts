@@ -26,6 +26,7 @@ import type {
 } from './api-model.js';
 import { isJsonObject } from './json-reader.js';
 import { parseCaStatus, parseCertificate, parseExportFiles, type CaStatus, type Certificate, type ExportFileInfo } from './setup/setup-model.js';
+import { parseFileList, parseStoredFile, parseTransferList, type FileList, type StoredFile, type TransferProgress } from './files/file-model.js';
 
 const API_BASE = '/api/v1';
 
@@ -216,6 +217,57 @@ export class ApiClient {
   /** A same-origin download link; the session cookie authorizes it. */
   exportFileUrl(name: string): string {
     return `${API_BASE}/ca/export/${encodeURIComponent(name)}`;
+  }
+
+  // Files (docs/api.md "Files")
+  async listFiles(): Promise<FileList> {
+    return parseFileList(await this.request('GET', '/files'));
+  }
+
+  async deleteFile(name: string): Promise<StoredFile> {
+    return parseStoredFile(await this.request('DELETE', `/files/${encodeURIComponent(name)}`));
+  }
+
+  async getFileTransfers(name: string): Promise<TransferProgress[]> {
+    return parseTransferList(await this.request('GET', `/files/${encodeURIComponent(name)}/transfers`));
+  }
+
+  async getDeviceTransfers(deviceId: string): Promise<TransferProgress[]> {
+    return parseTransferList(await this.request('GET', `/devices/${encodeURIComponent(deviceId)}/transfers`));
+  }
+
+  /** Sends the file as the raw request body; XMLHttpRequest because fetch reports no upload progress. */
+  uploadFile(name: string, file: Blob, isReplacing: boolean, onProgress: (sentBytes: number, totalBytes: number) => void): Promise<StoredFile> {
+    const params = new URLSearchParams({ name });
+    if (isReplacing) params.set('replace', 'true');
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', `${API_BASE}/files?${params.toString()}`);
+      xhr.setRequestHeader('content-type', 'application/octet-stream');
+      if (this.csrfToken !== null) xhr.setRequestHeader('x-csrf-token', this.csrfToken);
+      xhr.upload.addEventListener('progress', (event) => onProgress(event.loaded, event.lengthComputable ? event.total : file.size));
+      xhr.addEventListener('error', () => reject(new ApiError(0, 'ERR_NETWORK', 'The server cannot be reached.')));
+      xhr.addEventListener('load', () => {
+        if (xhr.status === 401) {
+          this.csrfToken = null;
+          this.options.onUnauthorized();
+        }
+        let body: unknown = null;
+        try {
+          body = JSON.parse(xhr.responseText);
+        } catch {
+          // A non-JSON answer (a proxy's error page) is reported by status below.
+        }
+        if (xhr.status === 201) {
+          resolve(parseStoredFile(body));
+          return;
+        }
+        const code = isJsonObject(body) && typeof body['error'] === 'string' ? body['error'] : `HTTP_${xhr.status}`;
+        const message = isJsonObject(body) && typeof body['message'] === 'string' ? body['message'] : `The server answered ${xhr.status}.`;
+        reject(new ApiError(xhr.status, code, message));
+      });
+      xhr.send(file);
+    });
   }
 
   private async request(

@@ -20,6 +20,7 @@ export function createAppShell(operatorName: string, events: LiveEvents, onLogou
   const fleetLink = el('a', { href: routeHash({ name: 'fleet' }) }, 'Fleet');
   const devicesLink = el('a', { href: routeHash({ name: 'devices' }) }, 'Devices');
   const setupLink = el('a', { href: routeHash({ name: 'setup' }) }, 'CWM setup');
+  const filesLink = el('a', { href: routeHash({ name: 'files', fileName: null }) }, 'Files');
   const connection = el('span', { class: 'connection', role: 'status' });
   const logoutButton = el('button', { type: 'button', class: 'logout' }, 'Log out');
   logoutButton.addEventListener('click', onLogout);
@@ -31,7 +32,7 @@ export function createAppShell(operatorName: string, events: LiveEvents, onLogou
       'header',
       { class: 'topbar' },
       el('a', { class: 'brand', href: routeHash({ name: 'fleet' }) }, 'OpenTPS'),
-      el('nav', { class: 'main-nav', 'aria-label': 'Main' }, fleetLink, devicesLink, setupLink),
+      el('nav', { class: 'main-nav', 'aria-label': 'Main' }, fleetLink, devicesLink, setupLink, filesLink),
       el('div', { class: 'toolbar-spacer' }),
       connection,
       el('span', { class: 'operator' }, 'Signed in as ', el('strong', {}, operatorName)),
@@ -54,6 +55,8 @@ export function createAppShell(operatorName: string, events: LiveEvents, onLogou
       if (route.name === 'setup') setupLink.setAttribute('aria-current', 'page');
       if (route.name === 'fleet') fleetLink.setAttribute('aria-current', 'page');
       if (isDevices) devicesLink.setAttribute('aria-current', 'page');
+      filesLink.removeAttribute('aria-current');
+      if (route.name === 'files') filesLink.setAttribute('aria-current', 'page');
       content.replaceChildren(page);
       window.scrollTo(0, 0);
     },

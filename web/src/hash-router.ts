@@ -5,13 +5,15 @@ export type Route =
   | { readonly name: 'fleet' }
   | { readonly name: 'devices' }
   | { readonly name: 'device'; readonly deviceId: string }
-  | { readonly name: 'setup' };
+  | { readonly name: 'setup' }
+  | { readonly name: 'files'; readonly fileName: string | null };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');
   const parts = path.split('/').filter((part) => part !== '');
   if (parts[0] === 'login') return { name: 'login' };
   if (parts[0] === 'setup') return { name: 'setup' };
+  if (parts[0] === 'files') return { name: 'files', fileName: parts[1] === undefined ? null : decodeURIComponent(parts[1]) };
   if (parts[0] === 'devices') {
     const encodedId = parts[1];
     if (encodedId === undefined) return { name: 'devices' };
@@ -32,6 +34,8 @@ export function routeHash(route: Route): string {
       return `#/devices/${encodeURIComponent(route.deviceId)}`;
     case 'setup':
       return '#/setup';
+    case 'files':
+      return route.fileName === null ? '#/files' : `#/files/${encodeURIComponent(route.fileName)}`;
   }
 }
 

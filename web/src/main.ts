@@ -11,6 +11,7 @@ import type { Page } from './page.js';
 import { createDevicePage } from './pages/device-page.js';
 import { createDevicesPage } from './pages/devices-page.js';
 import { createFleetPage } from './pages/fleet-page.js';
+import { createFilesPage } from './pages/files-page.js';
 import { createLoginPage } from './pages/login-page.js';
 import { createSetupPage } from './pages/setup-page.js';
 
@@ -108,6 +109,9 @@ function startConsole(root: HTMLElement): void {
         break;
       case 'setup':
         showPage(createSetupPage(context), route);
+        break;
+      case 'files':
+        showPage(createFilesPage(context, route.fileName), route);
         break;
     }
   };

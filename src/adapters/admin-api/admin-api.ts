@@ -14,6 +14,8 @@ import { createAdminAuthHook } from './admin-auth.js';
 import { apiErrorOf, sendApiError } from './api-errors.js';
 import { registerDeviceRoutes } from './device-routes.js';
 import { registerEventRoutes } from './event-routes.js';
+import { registerFileApiRoutes } from './file-routes.js';
+import type { FileLibrary } from '../../domain/file-library.js';
 import { registerFleetRoutes } from './fleet-routes.js';
 import { registerMessageRoutes } from './message-routes.js';
 import { OPENAPI_DOCUMENT } from './openapi.js';
@@ -40,6 +42,7 @@ export interface AdminApiDeps extends CaRouteDeps {
   readonly auth: OperatorAuth;
   readonly audit: AuditLog;
   readonly events: EventBus;
+  readonly files: FileLibrary;
 }
 
 export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void {
@@ -78,6 +81,7 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
       registerEventRoutes(api, deps);
       registerCaRoutes(api, deps);
       registerEndpointRoutes(api);
+      registerFileApiRoutes(api, deps);
     },
     { prefix: ADMIN_API_PREFIX },
   );

@@ -2,6 +2,7 @@
 
 const error = { $ref: '#/components/responses/Error' };
 const ok = (description: string) => ({ description, content: { 'application/json': { schema: { type: 'object' } } } });
+const NAME_PARAM = { name: 'name', in: 'path', required: true, schema: { type: 'string' }, description: 'file name' };
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'CWM id' };
 
 export const OPENAPI_DOCUMENT = {
@@ -53,6 +54,21 @@ export const OPENAPI_DOCUMENT = {
       delete: { summary: 'Cancel a message', parameters: [{ name: 'messageId', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: ok('Message'), 404: error, 409: error } },
     },
     '/traffic': { get: { summary: 'Recorded device requests', parameters: ['device', 'limit'].map((name) => ({ name, in: 'query', schema: { type: 'string' } })), responses: { 200: ok('{items}') } } },
+    '/files': {
+      get: { summary: 'Stored files with size, MD5, SHA-256 and CRC-16', responses: { 200: ok('{items, maxFileBytes}') } },
+      post: {
+        summary: 'Upload a file (raw body, streamed; --max-file-bytes)',
+        parameters: [{ name: 'name', in: 'query', required: true, schema: { type: 'string' } }, { name: 'replace', in: 'query', schema: { type: 'string', enum: ['true', 'false'] } }],
+        requestBody: { content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+        responses: { 201: ok('File'), 400: error, 409: error, 413: error },
+      },
+    },
+    '/files/{name}': {
+      get: { summary: 'One stored file', parameters: [NAME_PARAM], responses: { 200: ok('File'), 404: error } },
+      delete: { summary: 'Delete a file (and its download rows)', parameters: [NAME_PARAM], responses: { 200: ok('File'), 404: error } },
+    },
+    '/files/{name}/transfers': { get: { summary: 'Download progress of a file per device, and its latest requests', parameters: [NAME_PARAM, { name: 'limit', in: 'query', schema: { type: 'integer' } }], responses: { 200: ok('{file, items, requests}'), 404: error } } },
+    '/devices/{id}/transfers': { get: { summary: 'Download progress of a device per file', parameters: [idParam], responses: { 200: ok('{items}') } } },
     '/events': { get: { summary: 'Server-Sent Events: device-seen, telemetry, message-state', responses: { 200: { description: 'text/event-stream' } } } },
     '/ca': {
       get: { summary: 'The private CA: root, server certificate in use, client certificates, client-auth mode', responses: { 200: ok('CA status') } },

@@ -19,6 +19,7 @@ import { createProxyMatcher, readClientCertificate } from './client-certificate.
 import { isClientCertificateRequired, type ClientAuthMode } from '../../domain/client-auth-mode.js';
 import { judgeClientCertificate, REFUSAL_CODES } from '../../domain/client-certificate-verdict.js';
 import { claimedDevid, registerProvisionRoute } from './provision-route.js';
+import { registerFileRoutes, type FileRouteDeps } from './file-route.js';
 import { registerPullRoute } from './pull-route.js';
 import { registerPushRoute } from './push-route.js';
 import { registerTimeRoute } from './time-route.js';
@@ -55,6 +56,8 @@ export interface DeviceAppDeps {
   readonly tls?: { readonly certPem: string; readonly keyPem: string } | undefined;
   /** Mutual TLS on device paths (absent: none). */
   readonly clientAuth?: ClientAuthGate | undefined;
+  /** Stored files for device downloads (/files/<name> and /<name>); absent: no file routes. */
+  readonly files?: FileRouteDeps | undefined;
 }
 
 /** What the device transport asks about client certificates, answered afresh on every request. */
@@ -229,7 +232,12 @@ export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
     return sendDeviceError(request, reply, code, headers);
   });
 
-  app.setNotFoundHandler(async (request, reply) => sendDeviceError(request, reply, 'ERR_ROUTE_NOT_FOUND'));
+  // Stored files: /files/<name>, and /<name> only where no other route matched (never shadowing one).
+  const fileRoutes = deps.files ? registerFileRoutes(app, deps.files) : null;
+  app.setNotFoundHandler(async (request, reply) => {
+    if (fileRoutes !== null && !request.isOperatorRequest && (await fileRoutes.serveRootFile(request, reply))) return reply;
+    return sendDeviceError(request, reply, 'ERR_ROUTE_NOT_FOUND');
+  });
 
   registerPushRoute(app, deps.pushIngest);
   registerPullRoute(app, deps.delivery);

@@ -3,6 +3,7 @@ import type { DeviceDetail } from '../api-model.js';
 import { debounce } from '../debounce.js';
 import { createDeviceSummary } from '../device/device-summary.js';
 import { createDiagnosticsPanel } from '../device/diagnostics-panel.js';
+import { createFileTransfersPanel } from '../device/file-transfers-panel.js';
 import { createLatestValuesPanel } from '../device/latest-values-panel.js';
 import { createMessageHistoryPanel } from '../device/message-history-panel.js';
 import { createMessageSender } from '../device/message-sender.js';
@@ -28,6 +29,7 @@ export function createDevicePage(context: PageContext, deviceId: string): Page {
   const diagnostics = createDiagnosticsPanel();
   const history = createMessageHistoryPanel(api, deviceId);
   const traffic = createTrafficInspector(api, deviceId);
+  const fileTransfers = createFileTransfersPanel(api, deviceId);
   const sender = createMessageSender(api, deviceId, () => void history.refresh());
   const sendArea = el('div');
   let sendPanelKey: string | null = null;
@@ -59,7 +61,7 @@ export function createDevicePage(context: PageContext, deviceId: string): Page {
   };
 
   const refreshDetailAndTraffic = async (): Promise<void> => {
-    await Promise.all([refreshDetail(), traffic.isLive() ? traffic.refresh() : Promise.resolve()]);
+    await Promise.all([refreshDetail(), traffic.isLive() ? traffic.refresh() : Promise.resolve(), fileTransfers.refresh()]);
   };
   const poller = startPeriodicRefresh(refreshDetailAndTraffic, REFRESH_INTERVAL_MS);
   disposables.add(poller.stop);
@@ -115,12 +117,14 @@ export function createDevicePage(context: PageContext, deviceId: string): Page {
       sectionLink('send', 'Send'),
       sectionLink('messages', 'Messages'),
       sectionLink('traffic', 'Traffic'),
+      sectionLink('files', 'Files'),
     ),
     telemetry.element,
     el('div', { class: 'two-columns', id: 'latest' }, latestValues.element, diagnostics.element),
     sendArea,
     history.element,
     traffic.element,
+    fileTransfers.element,
   );
   return { element, dispose: () => disposables.disposeAll() };
 }

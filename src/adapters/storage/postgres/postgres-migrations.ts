@@ -173,6 +173,37 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   ALTER TABLE traffic ADD COLUMN client_cert_subject TEXT;
   ALTER TABLE traffic ADD COLUMN client_cert_serial TEXT;
   `,
+  // 4: files (PROTOCOL.md A7): metadata of the managed file store (bytes in the --files-dir every node
+  // shares) and one row per device download or ranged part.
+  `
+  CREATE TABLE files (
+    name TEXT COLLATE "C" PRIMARY KEY,
+    size BIGINT NOT NULL,
+    md5 TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    crc16 TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    uploaded_by TEXT NOT NULL
+  );
+  CREATE INDEX files_by_sha256 ON files (sha256);
+
+  CREATE TABLE file_transfers (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    file_name TEXT COLLATE "C" NOT NULL,
+    file_sha256 TEXT NOT NULL,
+    device_id TEXT COLLATE "C",
+    remote_address TEXT,
+    range_start BIGINT NOT NULL,
+    range_end BIGINT NOT NULL,
+    bytes_sent BIGINT NOT NULL,
+    status INTEGER NOT NULL,
+    started_at BIGINT NOT NULL,
+    ended_at BIGINT NOT NULL
+  );
+  CREATE INDEX file_transfers_by_file ON file_transfers (file_name, id);
+  CREATE INDEX file_transfers_by_device ON file_transfers (device_id, id);
+  `,
 ];
 
 /** Quotes an identifier for SQL text (schema names cannot be bound as parameters). */

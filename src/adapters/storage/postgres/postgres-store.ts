@@ -7,6 +7,7 @@ import { OpenTpsError } from '../../../errors.js';
 import { createPostgresDatabase } from './postgres-database.js';
 import { createCredentialsCache } from './postgres-credentials-cache.js';
 import { createPostgresDeviceRepo } from './postgres-device-repo.js';
+import { createPostgresFileRepo } from './postgres-file-repo.js';
 import { createPostgresMessageRepo } from './postgres-message-repo.js';
 import { migratePostgres, quoteIdentifier } from './postgres-migrations.js';
 import { createPostgresOperatorRepo } from './postgres-operator-repo.js';
@@ -95,6 +96,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     ...telemetry,
     ...traffic,
     ...createPostgresOperatorRepo(db),
+    ...createPostgresFileRepo(db),
     get pendingWriteCount() {
       return db.pendingWriteCount + messages.countWaitingEnqueues() + telemetry.pendingPushCount;
     },

@@ -121,6 +121,37 @@ export const RECORD_MIGRATIONS: readonly string[] = [
     details TEXT
   ) STRICT;
   `,
+  // Files (PROTOCOL.md A7): metadata of the managed file store (bytes under --files-dir) and one row
+  // per device download or ranged part.
+  `
+  CREATE TABLE files (
+    name TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    md5 TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    crc16 TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    uploaded_by TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX files_by_sha256 ON files(sha256);
+
+  CREATE TABLE file_transfers (
+    id INTEGER PRIMARY KEY,
+    file_name TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL,
+    device_id TEXT,
+    remote_address TEXT,
+    range_start INTEGER NOT NULL,
+    range_end INTEGER NOT NULL,
+    bytes_sent INTEGER NOT NULL,
+    status INTEGER NOT NULL,
+    started_at INTEGER NOT NULL,
+    ended_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX file_transfers_by_file ON file_transfers(file_name, id);
+  CREATE INDEX file_transfers_by_device ON file_transfers(device_id, id);
+  `,
 ];
 
 /**

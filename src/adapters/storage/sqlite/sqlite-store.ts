@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Store } from '../../../domain/store.js';
 import { OpenTpsError } from '../../../errors.js';
 import { createSqliteDeviceRepo } from './sqlite-device-repo.js';
+import { createSqliteFileRepo } from './sqlite-file-repo.js';
 import { createSqliteMessageRepo } from './sqlite-message-repo.js';
 import { createSqliteOperatorRepo } from './sqlite-operator-repo.js';
 import { RECORD_MIGRATIONS, TRAFFIC_MIGRATIONS, migrateSqlite } from './sqlite-migrations.js';
@@ -100,6 +101,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     ...telemetry,
     ...traffic,
     ...operators,
+    ...createSqliteFileRepo(db, batcher),
     batcher,
     path,
     get pendingWriteCount() {

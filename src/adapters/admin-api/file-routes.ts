@@ -1,0 +1,115 @@
+// /api/v1/files: the managed file store (upload streamed to disk, list, details, delete) and the
+// download progress per file and per device (PROTOCOL.md A7). State changes are audit-logged.
+
+import type { FastifyInstance } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import type { AuditLog } from '../../domain/audit-log.js';
+import type { Clock } from '../../domain/clock.js';
+import type { FileLibrary } from '../../domain/file-library.js';
+import type { FileTransferGroup, StoredFile, StoredFileTransfer } from '../../domain/file-store.js';
+import type { Store } from '../../domain/store.js';
+import { progressOfGroups, type TransferProgress } from '../../domain/transfer-progress.js';
+import { OpenTpsError } from '../../errors.js';
+import { invalid } from './api-errors.js';
+import { queryInteger, queryOf } from './request-input.js';
+
+export interface FileRouteDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly audit: AuditLog;
+  readonly files: FileLibrary;
+  readonly config: { readonly transferStallAfterS: number };
+}
+
+
+export function toFileView(file: StoredFile) {
+  return {
+    name: file.name, size: file.size, md5: file.md5, sha256: file.sha256, crc16: file.crc16, contentType: file.contentType,
+    createdAt: new Date(file.createdAtMs).toISOString(), uploadedBy: file.uploadedBy, url: `/files/${file.name}`,
+  };
+}
+
+function toProgressView(progress: TransferProgress, nowMs: number) {
+  return {
+    fileName: progress.fileName, deviceId: progress.deviceId, remoteAddress: progress.remoteAddress, requests: progress.requests,
+    bytesServed: progress.bytesServed, coveredBytes: progress.coveredBytes, fileSize: progress.fileSize,
+    completion: progress.completion, isComplete: progress.isComplete, isStalled: progress.isStalled,
+    ranges: progress.ranges.map(([start, end]) => [start, end]), firstAt: new Date(progress.firstAtMs).toISOString(),
+    lastProgressAt: new Date(progress.lastProgressAtMs).toISOString(), idleS: Math.max(0, Math.round((nowMs - progress.lastProgressAtMs) / 1000)),
+  };
+}
+
+function toRequestView(row: StoredFileTransfer) {
+  return {
+    id: row.id, fileName: row.fileName, deviceId: row.deviceId, remoteAddress: row.remoteAddress, rangeStart: row.rangeStart,
+    rangeEnd: row.rangeEnd, bytesSent: row.bytesSent, status: row.status, startedAt: new Date(row.startedAtMs).toISOString(),
+    endedAt: new Date(row.endedAtMs).toISOString(),
+  };
+}
+
+export function registerFileApiRoutes(api: FastifyInstance, deps: FileRouteDeps): void {
+  const progressOf = async (groups: FileTransferGroup[]) => {
+    const current = new Map((await deps.files.listFiles()).map((file) => [file.name, file] as const));
+    const nowMs = deps.clock.nowMs();
+    const sizeOf = (name: string, sha256: string): number | null => {
+      const file = current.get(name);
+      return file !== undefined && file.sha256 === sha256 ? file.size : null;
+    };
+    return progressOfGroups(groups, sizeOf, nowMs, deps.config.transferStallAfterS * 1000).map((p) => toProgressView(p, nowMs));
+  };
+
+  // Uploads are raw bytes, streamed to disk while hashed: never parsed, never whole in memory.
+  void api.register(async (uploads) => {
+    uploads.removeAllContentTypeParsers();
+    uploads.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+    uploads.post('/files', async (request, reply) => {
+      const query = queryOf(request);
+      const name = query['name'];
+      if (name === undefined || name === '') throw invalid('"name" is required');
+      const isReplacing = query['replace'] === 'true';
+      const declared = Number(request.headers['content-length']);
+      // Refused before a byte is read when the client says how much it will send.
+      if (Number.isFinite(declared) && declared > deps.files.maxFileBytes) throw new OpenTpsError('ERR_FILE_TOO_LARGE', `${declared} bytes`);
+      const body = request.body as IncomingMessage | undefined;
+      const source: AsyncIterable<Uint8Array> = body ?? (async function* empty() {})();
+      const contentType = request.headers['content-type'];
+      const file = await deps.files.addFile(name, source, {
+        uploadedBy: request.operatorName ?? '-',
+        contentType: typeof contentType === 'string' && contentType !== 'application/octet-stream' ? contentType : undefined,
+        isReplacing,
+      });
+      await deps.audit.record(request.operatorName ?? '-', 'file.add', name, { size: file.size, sha256: file.sha256, replaced: isReplacing });
+      return reply.code(201).send(toFileView(file));
+    });
+  });
+
+  api.get('/files', async () => ({ items: (await deps.files.listFiles()).map(toFileView), maxFileBytes: deps.files.maxFileBytes }));
+
+  api.get('/files/:name', async (request) => {
+    const { name } = request.params as { name: string };
+    return toFileView(await deps.files.getFile(name));
+  });
+
+  api.delete('/files/:name', async (request) => {
+    const { name } = request.params as { name: string };
+    const removed = await deps.files.deleteFile(name);
+    await deps.audit.record(request.operatorName ?? '-', 'file.delete', name, { sha256: removed.sha256 });
+    return toFileView(removed);
+  });
+
+  api.get('/files/:name/transfers', async (request) => {
+    const { name } = request.params as { name: string };
+    const file = await deps.files.getFile(name);
+    const limit = queryInteger(queryOf(request), 'limit', 100, 1, 5000);
+    const [groups, requests] = await Promise.all([
+      deps.store.summarizeFileTransfers({ fileName: file.name }),
+      deps.store.listFileTransfers({ fileName: file.name, limit }),
+    ]);
+    return { file: toFileView(file), items: await progressOf(groups), requests: requests.map(toRequestView) };
+  });
+
+  api.get('/devices/:id/transfers', async (request) => {
+    const { id } = request.params as { id: string };
+    return { items: await progressOf(await deps.store.summarizeFileTransfers({ deviceId: id })) };
+  });
+}

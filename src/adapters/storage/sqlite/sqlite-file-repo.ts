@@ -1,0 +1,100 @@
+// File metadata and download rows in the embedded store (the bytes live in the files directory).
+
+import type { Database } from 'better-sqlite3';
+import type { FileStore } from '../../../domain/file-store.js';
+import { OpenTpsError } from '../../../errors.js';
+import {
+  FILE_COLUMNS, FILE_TRANSFER_COLUMNS, fileRowValues, toStoredFile, toStoredFileTransfer, toTransferGroups, transferSummarySql,
+  type FileRow, type FileTransferRow, type TransferGroupRow, type TransferRangeRow,
+} from '../stored-rows/file-row.js';
+import type { WriteBatcher } from './write-batcher.js';
+
+export function createSqliteFileRepo(db: Database, batcher: WriteBatcher): FileStore {
+  const selectFile = db.prepare<[string], FileRow>(`SELECT ${FILE_COLUMNS} FROM files WHERE name = ?`);
+  const selectFiles = db.prepare<[], FileRow>(`SELECT ${FILE_COLUMNS} FROM files ORDER BY name`);
+  const insertFile = db.prepare(`INSERT INTO files (${FILE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING`);
+  const replaceFile = db.prepare(
+    `INSERT INTO files (${FILE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (name) DO UPDATE SET size = excluded.size, md5 = excluded.md5, sha256 = excluded.sha256, crc16 = excluded.crc16,
+       content_type = excluded.content_type, created_at = excluded.created_at, uploaded_by = excluded.uploaded_by`,
+  );
+  const deleteFile = db.prepare('DELETE FROM files WHERE name = ?');
+  const deleteTransfers = db.prepare('DELETE FROM file_transfers WHERE file_name = ?');
+  const countContent = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM files WHERE sha256 = ?');
+  const insertTransfer = db.prepare(
+    `INSERT INTO file_transfers (file_name, file_sha256, device_id, remote_address, range_start, range_end, bytes_sent, status, started_at, ended_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const transfersOfFile = db.prepare<[string, number], FileTransferRow>(
+    `SELECT ${FILE_TRANSFER_COLUMNS} FROM file_transfers WHERE file_name = ? ORDER BY id DESC LIMIT ?`,
+  );
+  const transfersOfDevice = db.prepare<[string, number], FileTransferRow>(
+    `SELECT ${FILE_TRANSFER_COLUMNS} FROM file_transfers WHERE device_id = ? ORDER BY id DESC LIMIT ?`,
+  );
+  const transfersOfFileAndDevice = db.prepare<[string, string, number], FileTransferRow>(
+    `SELECT ${FILE_TRANSFER_COLUMNS} FROM file_transfers WHERE file_name = ? AND device_id = ? ORDER BY id DESC LIMIT ?`,
+  );
+  const allTransfers = db.prepare<[number], FileTransferRow>(`SELECT ${FILE_TRANSFER_COLUMNS} FROM file_transfers ORDER BY id DESC LIMIT ?`);
+  const summaries = {
+    file: transferSummarySql('file_name = @fileName'),
+    device: transferSummarySql('device_id = @deviceId'),
+    both: transferSummarySql('(file_name = @fileName AND device_id = @deviceId)'),
+    all: transferSummarySql('1 = 1'),
+  };
+  const summaryStatements = Object.fromEntries(
+    Object.entries(summaries).map(([kind, sql]) => [kind, { groups: db.prepare(sql.groups), ranges: db.prepare(sql.ranges) }]),
+  );
+
+  return {
+    putFile(file, isReplacing) {
+      return batcher.run(() => {
+        const existing = selectFile.get(file.name);
+        if (isReplacing) replaceFile.run(...fileRowValues(file));
+        else if (insertFile.run(...fileRowValues(file)).changes === 0) throw new OpenTpsError('ERR_FILE_EXISTS', file.name);
+        return existing ? toStoredFile(existing) : null;
+      });
+    },
+    async findFile(name) {
+      const row = selectFile.get(name);
+      return row ? toStoredFile(row) : null;
+    },
+    async listFiles() {
+      return selectFiles.all().map(toStoredFile);
+    },
+    deleteFile(name) {
+      return batcher.run(() => {
+        const row = selectFile.get(name);
+        if (!row) return null;
+        deleteFile.run(name);
+        deleteTransfers.run(name);
+        return toStoredFile(row);
+      });
+    },
+    async countFilesWithContent(sha256) {
+      return countContent.get(sha256)?.n ?? 0;
+    },
+    recordFileTransfer(t) {
+      return batcher.run(() => {
+        insertTransfer.run(t.fileName, t.fileSha256, t.deviceId, t.remoteAddress, t.rangeStart, t.rangeEnd, t.bytesSent, t.status, t.startedAtMs, t.endedAtMs);
+      });
+    },
+    async listFileTransfers(query) {
+      const rows =
+        query.fileName !== undefined && query.deviceId !== undefined
+          ? transfersOfFileAndDevice.all(query.fileName, query.deviceId, query.limit)
+          : query.fileName !== undefined
+            ? transfersOfFile.all(query.fileName, query.limit)
+            : query.deviceId !== undefined
+              ? transfersOfDevice.all(query.deviceId, query.limit)
+              : allTransfers.all(query.limit);
+      return rows.reverse().map(toStoredFileTransfer);
+    },
+    async summarizeFileTransfers(query) {
+      const kind = query.fileName !== undefined && query.deviceId !== undefined ? 'both' : query.fileName !== undefined ? 'file' : query.deviceId !== undefined ? 'device' : 'all';
+      const statements = summaryStatements[kind];
+      if (statements === undefined) return [];
+      const params = { ...(query.fileName !== undefined ? { fileName: query.fileName } : {}), ...(query.deviceId !== undefined ? { deviceId: query.deviceId } : {}) };
+      return toTransferGroups(statements.groups.all(params) as TransferGroupRow[], statements.ranges.all(params) as TransferRangeRow[]);
+    },
+  };
+}
