@@ -9,7 +9,7 @@ import type { BenchSettings } from './bench-settings.js';
 import type { BenchRow } from './support/bench-report.js';
 import { createBenchDataDir, prepareDataDir, startOpenTps, type BenchServer } from './support/bench-server.js';
 import { runLoad, type LoadResult } from './support/load-client.js';
-import { readCpuSeconds, readPeakRssMb } from './support/process-usage.js';
+import { cpuSecondsBetween, readCpuSeconds, readCpuSecondsByCommand, readPeakRssMb } from './support/process-usage.js';
 import { createPushSource } from './support/signed-requests.js';
 
 async function registerInPostgres(url: string, keys: ReadonlyMap<string, string>): Promise<void> {
@@ -42,8 +42,10 @@ async function measureNodes(scenario: string, nodes: readonly BenchServer[], set
   await loadNodes(nodes, settings, settings.warmUpMs, next);
   const pids = nodes.map((node) => node.child.pid ?? 0);
   const cpuBefore = pids.map(readCpuSeconds);
+  const postgresBefore = readCpuSecondsByCommand('postgres');
   const result = await loadNodes(nodes, settings, settings.durationMs, next);
   const cpuPercent = pids.reduce((sum, pid, i) => sum + (readCpuSeconds(pid) - (cpuBefore[i] ?? 0)), 0) / result.durationS * 100;
+  const postgresCpuPercent = (cpuSecondsBetween(postgresBefore, readCpuSecondsByCommand('postgres')) / result.durationS) * 100;
   return {
     scenario,
     requestsPerS: result.requestsPerS,
@@ -54,7 +56,7 @@ async function measureNodes(scenario: string, nodes: readonly BenchServer[], set
     cpuPercent,
     peakRssMb: Math.max(...pids.map(readPeakRssMb)),
     ratioToCeiling: null,
-    note: nodes.length > 1 ? `CPU and RSS: sum and max over ${nodes.length} nodes; PostgreSQL's own CPU not counted` : "PostgreSQL's own CPU not counted",
+    note: `${nodes.length > 1 ? `CPU and RSS: sum and max over ${nodes.length} nodes; ` : ''}PostgreSQL server processes meanwhile: CPU ${postgresCpuPercent.toFixed(0)} %`,
   };
 }
 

@@ -1,6 +1,6 @@
 // CPU and memory of another process, read from /proc (Linux): CPU seconds used and peak RSS.
 
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const CLOCK_TICKS_PER_S = 100;
 
@@ -15,4 +15,27 @@ export function readPeakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const match = /VmHWM:\s+(\d+) kB/.exec(status);
   return match ? Number(match[1]) / 1024 : Number.NaN;
+}
+
+/** CPU seconds used so far by every live process whose command is `name` (e.g. the PostgreSQL server's). */
+export function readCpuSecondsByCommand(name: string): Map<number, number> {
+  const usage = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== name) continue;
+      usage.set(Number(entry), readCpuSeconds(Number(entry)));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return usage;
+}
+
+/** CPU seconds those processes used between two readings (processes started meanwhile count whole). */
+export function cpuSecondsBetween(before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
+  return total;
 }
