@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { CliIo } from '../src/cli/cli-io.js';
 import { runCli } from '../src/cli/opentps.js';
+import { runCliProcess } from './support/server-process.js';
 import { createTempDataDir, type TempDataDir } from './support/temp-data-dir.js';
 
 interface CliRun {
@@ -150,6 +151,23 @@ describe('opentps ca', () => {
     assert.match((await cli(['ca', 'list', ...data()])).out, /revoked/);
     assert.match((await cli(['ca', 'revoke', serial, ...data()])).err, /ERR_CERT_ALREADY_REVOKED/);
     assert.match((await cli(['ca', 'export', '--dir', join(dir.path, 'o'), ...data()])).err, /ERR_CERT_NOT_FOUND/, 'a revoked certificate is not exported');
+  });
+
+  test('six processes issuing and revoking at once (CLI commands beside a running server): no certificate lost from the index', { timeout: 120_000 }, async () => {
+    assert.equal((await cli(['ca', 'init', '--data', dir.path, '--algorithm', 'ecdsa-p256'])).code, 0);
+    const first = await cli(['ca', 'client-cert', 'to-revoke', '--data', dir.path]);
+    assert.equal(first.code, 0, first.err);
+    const listedFirst = JSON.parse((await cli(['ca', 'list', '--json', '--data', dir.path])).out) as { certificates: Array<{ serial: string }> };
+    const serial = listedFirst.certificates[0]?.serial ?? '';
+    const runs = await Promise.all([
+      ...Array.from({ length: 5 }, (_, i) => runCliProcess(['ca', 'client-cert', `site-${i}`, '--data', dir.path])),
+      runCliProcess(['ca', 'revoke', serial, '--data', dir.path]),
+    ]);
+    for (const run of runs) assert.equal(run.code, 0, run.stderr);
+    const listed = (JSON.parse((await cli(['ca', 'list', '--json', '--data', dir.path])).out) as { certificates: Array<{ label: string; serial: string; revokedAtMs: number | null }> }).certificates;
+    assert.deepEqual(listed.map((c) => c.label).sort(), ['site-0', 'site-1', 'site-2', 'site-3', 'site-4', 'to-revoke']);
+    assert.notEqual(listed.find((c) => c.serial === serial)?.revokedAtMs ?? null, null, 'the revocation was kept too');
+    assert.ok(!filesUnder(caDir).includes('index.lock'), 'the lock is released');
   });
 
   test('export refuses a folder holding other files (ERR_EXPORT_TARGET) and leaves them alone', async () => {

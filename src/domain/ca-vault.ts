@@ -12,10 +12,15 @@ export interface CaVault {
   /** Creates the CA; refuses with ERR_CA_EXISTS (writing nothing) when one exists. */
   createRoot(root: PemPair, index: CaIndex): void;
   readRoot(): PemPair;
-  /** Writes an issued certificate and its key, then the new index (which lists it). */
-  addIssued(serial: string, issued: PemPair, index: CaIndex): void;
+  /**
+   * Writes an issued certificate and its key, then the index as `change` makes it from the index as it is
+   * now. Index changes are serialised across processes (the CLI and a running server may both issue or
+   * revoke): none is lost.
+   */
+  addIssued(serial: string, issued: PemPair, change: (latest: CaIndex) => CaIndex): void;
   readIssued(serial: string): PemPair;
-  writeIndex(index: CaIndex): void;
+  /** Rewrites the index as `change` makes it from the index as it is now (serialised as above); returns the result. */
+  updateIndex(change: (latest: CaIndex) => CaIndex): CaIndex;
   /** Keeps a copy of the newest server certificate and key at a fixed path, for nginx's ssl_certificate. */
   publishServerIdentity(identity: PemPair): void;
 }

@@ -108,9 +108,9 @@ export function createCertificateAuthority(deps: CertificateAuthorityDeps): Cert
       serial, kind, label, subject: minted.subject, names: names.map((name) => name.value),
       issuedAtMs: nowMs, notBeforeMs: nowMs - BACKDATE_MS, notAfterMs: nowMs + validityDays * DAY_MS, revokedAtMs: null,
     };
-    // Re-read after the (slow) key generation, so a change made meanwhile by another process is kept.
-    const latest = requireIndex();
-    vault.addIssued(serial, minted, { ...latest, issued: [...latest.issued, certificate] });
+    // Applied to the index as it is when written (after the slow key generation), under the vault's lock:
+    // a certificate issued or revoked meanwhile by another process is kept.
+    vault.addIssued(serial, minted, (latest) => ({ ...latest, issued: [...latest.issued, certificate] }));
     return { certificate, certPem: minted.certPem, keyPem: minted.keyPem };
   };
 
@@ -175,12 +175,18 @@ export function createCertificateAuthority(deps: CertificateAuthorityDeps): Cert
 
     revoke(rawSerial) {
       const serial = normalizeSerial(rawSerial);
-      const index = requireIndex();
-      const found = index.issued.find((c) => c.serial === serial);
-      if (found === undefined || serial === '') throw new OpenTpsError('ERR_CERT_NOT_FOUND', JSON.stringify(rawSerial));
-      if (found.revokedAtMs !== null) throw new OpenTpsError('ERR_CERT_ALREADY_REVOKED', serial);
-      const revoked: IssuedCertificate = { ...found, revokedAtMs: clock.nowMs() };
-      vault.writeIndex({ ...index, issued: index.issued.map((c) => (c.serial === serial ? revoked : c)) });
+      requireIndex();
+      let revoked: IssuedCertificate | null = null;
+      // Decided on the index as it is under the lock: another process may have revoked it a moment ago.
+      vault.updateIndex((latest) => {
+        const found = latest.issued.find((c) => c.serial === serial);
+        if (found === undefined || serial === '') throw new OpenTpsError('ERR_CERT_NOT_FOUND', JSON.stringify(rawSerial));
+        if (found.revokedAtMs !== null) throw new OpenTpsError('ERR_CERT_ALREADY_REVOKED', serial);
+        const marked: IssuedCertificate = { ...found, revokedAtMs: clock.nowMs() };
+        revoked = marked;
+        return { ...latest, issued: latest.issued.map((c) => (c.serial === serial ? marked : c)) };
+      });
+      if (revoked === null) throw new OpenTpsError('ERR_CERT_NOT_FOUND', JSON.stringify(rawSerial));
       return revoked;
     },
 

@@ -13,6 +13,41 @@ import { OpenTpsError } from '../../errors.js';
 
 const SECRET_MODE = 0o600;
 const PUBLIC_MODE = 0o644;
+/** A lock older than this was left by a process that died holding it (an index change takes milliseconds). */
+const STALE_LOCK_MS = 30_000;
+const LOCK_WAIT_MS = 10_000;
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Runs `work` holding DATA/ca/index.lock, created exclusively: the CLI and a running server (or two CLI
+ * commands) change the index one after the other, each from the other's result.
+ */
+function withIndexLock<T>(lockPath: string, work: () => T): T {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      closeSync(openSync(lockPath, 'wx', SECRET_MODE));
+      break;
+    } catch (cause) {
+      if (!(cause instanceof Error && 'code' in cause && cause.code === 'EEXIST')) throw cause;
+      try {
+        if (Date.now() - statSync(lockPath).mtimeMs > STALE_LOCK_MS) rmSync(lockPath, { force: true });
+      } catch {
+        // Released meanwhile: try again.
+      }
+      if (Date.now() > deadline) throw new OpenTpsError('ERR_CA_FILES', `${lockPath} is held by another process`);
+      sleepSync(10);
+    }
+  }
+  try {
+    return work();
+  } finally {
+    rmSync(lockPath, { force: true });
+  }
+}
 
 /** Writes `path` atomically: temp file, fsync, rename, fsync of the directory. */
 export function writeFileAtomic(path: string, content: string, mode: number): void {
@@ -55,6 +90,7 @@ function caFailure(action: string, cause: unknown): OpenTpsError {
 
 export function openCaDirectory(dir: string): CaVault {
   const indexPath = join(dir, 'index.json');
+  const lockPath = join(dir, 'index.lock');
   const rootCertPath = join(dir, 'root-cert.pem');
   const rootKeyPath = join(dir, 'root-key.pem');
   const issuedDir = join(dir, 'issued');
@@ -65,6 +101,19 @@ export function openCaDirectory(dir: string): CaVault {
       return readFileSync(path, 'utf8');
     } catch (cause) {
       throw caFailure(`cannot read ${path}`, cause);
+    }
+  };
+
+  const updateIndex = (change: (latest: CaIndex) => CaIndex): CaIndex => {
+    try {
+      return withIndexLock(lockPath, () => {
+        const latest = parseIndex(read(indexPath), indexPath);
+        const next = change(latest);
+        writeFileAtomic(indexPath, `${JSON.stringify(next, null, 2)}\n`, PUBLIC_MODE);
+        return next;
+      });
+    } catch (cause) {
+      throw caFailure(`cannot update ${indexPath}`, cause);
     }
   };
 
@@ -118,15 +167,15 @@ export function openCaDirectory(dir: string): CaVault {
       return { certPem: read(rootCertPath), keyPem: read(rootKeyPath) };
     },
 
-    addIssued(serial, issued: PemPair, index) {
+    addIssued(serial, issued: PemPair, change) {
       try {
         mkdirSync(issuedDir, { recursive: true, mode: 0o700 });
         writeFileAtomic(issuedPath(serial, 'key'), issued.keyPem, SECRET_MODE);
         writeFileAtomic(issuedPath(serial, 'cert'), issued.certPem, PUBLIC_MODE);
-        writeFileAtomic(indexPath, `${JSON.stringify(index, null, 2)}\n`, PUBLIC_MODE);
       } catch (cause) {
         throw caFailure(`cannot write certificate ${serial}`, cause);
       }
+      updateIndex(change);
     },
 
     readIssued(serial) {
@@ -142,12 +191,6 @@ export function openCaDirectory(dir: string): CaVault {
       }
     },
 
-    writeIndex(index) {
-      try {
-        writeFileAtomic(indexPath, `${JSON.stringify(index, null, 2)}\n`, PUBLIC_MODE);
-      } catch (cause) {
-        throw caFailure(`cannot write ${indexPath}`, cause);
-      }
-    },
+    updateIndex,
   };
 }
