@@ -227,6 +227,7 @@ export interface RunningServer {
 }
 
 const EXPIRY_SWEEP_MS = 60_000;
+const ABANDONED_UPLOAD_MS = 3_600_000;
 
 /** Opens everything and listens. */
 export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logger = createLogger(config)): Promise<RunningServer> {
@@ -244,6 +245,11 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
     services.store.expireMessages(services.clock.nowMs()).catch((error: unknown) => logger.error({ err: error }, 'expiring messages failed'));
   }, EXPIRY_SWEEP_MS);
   sweeper.unref();
+  // Uploads cut short by a crash leave a temporary file; an hour without a write means nobody is writing it.
+  services.fileContent
+    .removeAbandonedUploads(Date.now() - ABANDONED_UPLOAD_MS)
+    .then((count) => count > 0 && logger.warn({ count }, 'removed temporary files of abandoned uploads'))
+    .catch((error: unknown) => logger.error({ err: error }, 'cleaning abandoned uploads failed'));
   const caWatcher = watchCertificateAuthority(services, deviceApp, tls, logger);
   try {
     await deviceApp.app.listen({

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -255,4 +255,23 @@ describe('uploads', () => {
     assert.ok(!filesLeftOnDisk().includes(contentPath));
     assert.equal(errorCodeOf(await sendBytes(server.url, '/files/a.bin')), 'ERR_FILE_NOT_FOUND');
   });
+});
+
+test('at start the server removes the temporary file of an upload a crash cut short, and keeps a fresh one', async () => {
+  const dir = createTempDataDir();
+  const tmp = join(dir.path, 'files', 'tmp');
+  mkdirSync(tmp, { recursive: true });
+  const longAgo = new Date(Date.now() - 3 * 3_600_000);
+  writeFileSync(join(tmp, '999-crashed.part'), randomBytes(1024));
+  utimesSync(join(tmp, '999-crashed.part'), longAgo, longAgo);
+  writeFileSync(join(tmp, '998-in-progress.part'), randomBytes(1024));
+  const server = await startServerProcess(dir.path, ['--http']);
+  try {
+    const deadline = Date.now() + 5000;
+    while (readdirSync(tmp).includes('999-crashed.part') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(readdirSync(tmp), ['998-in-progress.part']);
+  } finally {
+    await server.stop();
+    dir.remove();
+  }
 });

@@ -17,6 +17,11 @@ export interface FileContentStore {
   readRange(sha256: string, start: number, end: number): Promise<Buffer>;
   /** Removes the content (no error when already gone). */
   remove(sha256: string): Promise<void>;
+  /**
+   * Removes temporary files of uploads that stopped before `olderThanMs` (a process killed mid-upload);
+   * an upload in progress keeps writing, so its file stays newer. Returns how many were removed.
+   */
+  removeAbandonedUploads(olderThanMs: number): Promise<number>;
   /** Where the content lives (for tools and tests). */
   pathOf(sha256: string): string;
 }

@@ -5,7 +5,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { FileContentStore } from '../../../domain/file-content.js';
@@ -138,6 +138,27 @@ export function createDiskFileContent(filesDir: string): FileContentStore {
       handles.delete(sha256);
       if (kept !== undefined) await kept.then((handle) => handle.close()).catch(() => undefined);
       await rm(pathOf(sha256), { force: true });
+    },
+    async removeAbandonedUploads(olderThanMs) {
+      let names: string[];
+      try {
+        names = await readdir(tmpDir);
+      } catch {
+        return 0;
+      }
+      let removed = 0;
+      for (const name of names) {
+        if (!name.endsWith('.part')) continue;
+        const path = join(tmpDir, name);
+        try {
+          if ((await stat(path)).mtimeMs >= olderThanMs) continue;
+          await rm(path, { force: true });
+          removed++;
+        } catch {
+          // Finished or removed meanwhile (another node sharing the directory).
+        }
+      }
+      return removed;
     },
   };
 }
