@@ -27,6 +27,7 @@ export const ERROR_CATALOGUE = {
   ERR_ROUTE_NOT_FOUND: { status: 404, message: 'no such path' },
   ERR_OVERLOADED: { status: 503, message: 'the server is busy; retry later' },
   ERR_SHUTTING_DOWN: { status: 503, message: 'the server is shutting down; retry later' },
+  ERR_DEVICE_RATE_LIMITED: { status: 503, message: 'this device sends more requests than allowed; retry later' },
   ERR_STORE_UNAVAILABLE: { status: 503, message: 'the store is not answering; retry later' },
   ERR_INTERNAL: { status: 500, message: 'internal error' },
 

@@ -29,7 +29,7 @@ import { createMessageQueue, type MessageQueue } from './domain/message-queue.js
 import { createPushIngest, type PushIngest } from './domain/push-ingest.js';
 import type { Store } from './domain/store.js';
 import { createTrafficRecorder, type TrafficRecorder } from './domain/traffic-recorder.js';
-import { createDownloadRateLimiter } from './domain/download-rate-limiter.js';
+import { createRequestRateLimiter } from './domain/request-rate-limiter.js';
 import type { FileContentStore } from './domain/file-content.js';
 import { createFileDownloads, type FileDownloads } from './domain/file-downloads.js';
 import { createFileLibrary, type FileLibrary } from './domain/file-library.js';
@@ -83,6 +83,8 @@ export async function openServices(config: Readonly<OpenTpsConfig>, clock: Clock
   const events = relayed?.bus ?? createEventBus();
   const store = opened;
   const fileContent = createDiskFileContent(filesDirOf(config));
+  // One allowance per device for /push and /pull together (PROTOCOL.md Part C: per-device rate limits).
+  const deviceRateLimiter = config.deviceRequestsPerMinute === 0 ? undefined : createRequestRateLimiter({ clock, requestsPerMinute: config.deviceRequestsPerMinute });
   return {
     config,
     store,
@@ -96,8 +98,8 @@ export async function openServices(config: Readonly<OpenTpsConfig>, clock: Clock
       maxOkmBytes: config.maxOkmBytes,
       events,
     }),
-    pushIngest: createPushIngest({ store, clock, authMode: config.authMode, maxOkmBytes: config.maxOkmBytes, events }),
-    delivery: createMessageDelivery({ store, clock, authMode: config.authMode, deliveryLeaseMs: config.deliveryLeaseMs, events }),
+    pushIngest: createPushIngest({ store, clock, authMode: config.authMode, maxOkmBytes: config.maxOkmBytes, events, deviceRateLimiter }),
+    delivery: createMessageDelivery({ store, clock, authMode: config.authMode, deliveryLeaseMs: config.deliveryLeaseMs, events, deviceRateLimiter }),
     traffic: createTrafficRecorder({ store, keepPerDevice: config.trafficPerDevice }),
     events,
     async close() {
@@ -113,7 +115,7 @@ export async function openServices(config: Readonly<OpenTpsConfig>, clock: Clock
       store,
       authMode: config.authMode,
       requireSignature: config.filesRequireSignature,
-      limiter: createDownloadRateLimiter({ clock, requestsPerMinute: config.fileRequestsPerMinute }),
+      limiter: createRequestRateLimiter({ clock, requestsPerMinute: config.fileRequestsPerMinute }),
     }),
   };
 }

@@ -33,7 +33,8 @@ test('two nodes, one CWM pulling through both while messages are queued through 
     assert.equal(added.code, 0, added.stderr);
     const key = added.stdout.trim();
     const env = { OPENTPS_ADMIN_PASSWORD: 'race test password' };
-    const args = ['--db', database.url, '--http', '--max-queued', String(MESSAGES)];
+    // One CWM pulling at full speed through eight connections is far past the per-device limit: off here.
+    const args = ['--db', database.url, '--http', '--max-queued', String(MESSAGES), '--device-requests-per-minute', '0'];
     const nodes = await Promise.all(dirs.map((dir) => startServerProcess(dir.path, args, env)));
     const token = await runCliProcess(['token', 'create', 'admin', '--db', database.url, '--data', dirs[0]?.path ?? '']);
     assert.equal(token.code, 0, token.stderr);
@@ -68,6 +69,7 @@ test('two nodes, one CWM pulling through both while messages are queued through 
           const response = await client.send('GET', signedPath('/pull', pullReqText(CWM), key));
           if (response.status !== 200) {
             failures.push(`pull via node ${node}: ${response.status} ${response.body}`);
+            if (failures.length > 20) return;
             continue;
           }
           const okmText = /^\{"okm":(.*),"pull":(?:true|false)\}$/.exec(response.body)?.[1];

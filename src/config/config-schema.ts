@@ -45,6 +45,8 @@ export interface OpenTpsConfig {
   readonly maxFileBytes: number;
   /** File requests per minute allowed per device (or per address for unsigned downloads). */
   readonly fileRequestsPerMinute: number;
+  /** /push and /pull requests per minute per authenticated device (0: no limit). */
+  readonly deviceRequestsPerMinute: number;
   /** In `hmac` mode, refuse unsigned file downloads (default: serve them, as the vendor example does). */
   readonly filesRequireSignature: boolean;
   /** An incomplete transfer with no progress for this long is shown as stalled. */
@@ -146,6 +148,7 @@ export const SETTINGS = [
   { key: 'clientAuth', flag: 'client-auth', env: 'OPENTPS_CLIENT_AUTH', defaultValue: () => 'auto', parse: oneOf(CLIENT_AUTH_SETTINGS), help: 'client certificates from our CA: none, provision (/provision only), all (every device path); auto = provision once `opentps ca init` ran' },
   { key: 'filesDir', flag: 'files-dir', env: 'OPENTPS_FILES_DIR', defaultValue: () => null, parse: optionalPath, help: 'directory of stored files (default: <data>/files; with --db, a directory every node shares)' },
   { key: 'maxFileBytes', flag: 'max-file-bytes', env: 'OPENTPS_MAX_FILE_BYTES', defaultValue: () => 256 * KIB * KIB, parse: integer(1, 2 ** 31 - 1), help: 'largest stored file (the protocol allows up to 2^31-1 bytes)' },
+  { key: 'deviceRequestsPerMinute', flag: 'device-requests-per-minute', env: 'OPENTPS_DEVICE_REQUESTS_PER_MINUTE', defaultValue: () => 600, parse: integer(0, 10_000_000), help: '/push and /pull requests per minute per device before 503 + Retry-After (0: no limit)' },
   { key: 'fileRequestsPerMinute', flag: 'file-requests-per-minute', env: 'OPENTPS_FILE_REQUESTS_PER_MINUTE', defaultValue: () => 6000, parse: integer(1, 10_000_000), help: 'file download requests per minute per device (or address, unsigned) before 429' },
   { key: 'filesRequireSignature', flag: 'files-require-signature', env: 'OPENTPS_FILES_REQUIRE_SIGNATURE', isBooleanFlag: true, defaultValue: () => false, parse: bool, help: 'in hmac mode, refuse unsigned file downloads' },
   { key: 'transferStallAfterS', flag: 'transfer-stall-after', env: 'OPENTPS_TRANSFER_STALL_AFTER', defaultValue: () => 600, parse: integer(1, 31_536_000), help: 'seconds without progress before an incomplete file transfer is shown as stalled' },

@@ -6,6 +6,7 @@ import { isWellFormedSignature, verifyRequestSignature } from '../protocol/reque
 import type { AuthMode } from './auth-mode.js';
 import type { DeviceCredentials, DeviceStore } from './device-store.js';
 import type { RequestObservation } from './request-observation.js';
+import type { RequestRateLimiter } from './request-rate-limiter.js';
 import type { AuthVerdict } from './telemetry-store.js';
 
 export interface SignedRequestParams {
@@ -24,15 +25,35 @@ export interface Authenticated<T> {
 export interface AuthenticatorDeps {
   readonly store: DeviceStore;
   readonly authMode: AuthMode;
+  /** Requests per device once authenticated (PROTOCOL.md Part C: per-device rate limits); none when absent. */
+  readonly deviceRateLimiter?: RequestRateLimiter | undefined;
 }
 
 /**
  * Decodes `req` (trying each reading of a literal `+`, see form-encoding.ts) and authenticates it.
  * In `hmac` mode the device must be registered, enabled, and have signed one reading of `req`.
  * In `open` mode anything decodable is accepted and its verdict says why; disabled devices stay out.
- * @throws OpenTpsError ERR_REQUEST_* / ERR_OKM_* (decoding), ERR_DEVICE_UNKNOWN, ERR_DEVICE_DISABLED, ERR_SIGNATURE_*
+ * A device past its request rate is refused only once authenticated: a request claiming another device's
+ * id cannot use up that device's allowance (in `open` mode, where nothing proves the id, it can).
+ * @throws OpenTpsError ERR_REQUEST_* / ERR_OKM_* (decoding), ERR_DEVICE_UNKNOWN, ERR_DEVICE_DISABLED, ERR_SIGNATURE_*,
+ *   ERR_DEVICE_RATE_LIMITED (details.retryAfterS)
  */
 export async function authenticateSignedRequest<T extends { readonly reqText: string }>(
+  deps: AuthenticatorDeps,
+  params: SignedRequestParams,
+  decode: (reqText: string) => T,
+  deviceIdOf: (request: T) => string,
+  observation: RequestObservation,
+): Promise<Authenticated<T>> {
+  const authenticated = await authenticate(deps, params, decode, deviceIdOf, observation);
+  const admission = deps.deviceRateLimiter?.take(deviceIdOf(authenticated.request));
+  if (admission !== undefined && !admission.isAllowed) {
+    throw new OpenTpsError('ERR_DEVICE_RATE_LIMITED', deviceIdOf(authenticated.request), { details: { retryAfterS: admission.retryAfterS } });
+  }
+  return authenticated;
+}
+
+async function authenticate<T extends { readonly reqText: string }>(
   deps: AuthenticatorDeps,
   params: SignedRequestParams,
   decode: (reqText: string) => T,

@@ -10,7 +10,7 @@ import { decodeFileRequest } from '../protocol/file-request.js';
 import type { AuthMode } from './auth-mode.js';
 import { authenticateSignedRequest } from './device-authenticator.js';
 import type { DeviceStore } from './device-store.js';
-import type { DownloadRateLimiter } from './download-rate-limiter.js';
+import type { RequestRateLimiter } from './request-rate-limiter.js';
 import type { FileStore, FileTransferRecord, StoredFile } from './file-store.js';
 import type { RequestObservation } from './request-observation.js';
 
@@ -18,7 +18,7 @@ export interface FileDownloadsDeps {
   readonly store: FileStore & DeviceStore;
   readonly authMode: AuthMode;
   readonly requireSignature: boolean;
-  readonly limiter: DownloadRateLimiter;
+  readonly limiter: RequestRateLimiter;
 }
 
 export interface DownloadParams {

@@ -5,6 +5,7 @@ import { OpenTpsError } from '../errors.js';
 import { encodeIdlePullAnswer, encodePullAnswer } from '../protocol/device-answers.js';
 import { decodePullRequest } from '../protocol/pull-request.js';
 import type { AuthMode } from './auth-mode.js';
+import type { RequestRateLimiter } from './request-rate-limiter.js';
 import type { Clock } from './clock.js';
 import type { EventBus } from './event-bus.js';
 import { authenticateSignedRequest } from './device-authenticator.js';
@@ -15,6 +16,8 @@ export interface MessageDeliveryDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly authMode: AuthMode;
+  /** Requests per authenticated device; unlimited when absent. */
+  readonly deviceRateLimiter?: RequestRateLimiter | undefined;
   /** How long a message handed to a response stays reserved for it (a crash mid-write frees it after this). */
   readonly deliveryLeaseMs: number;
   readonly events?: EventBus | undefined;

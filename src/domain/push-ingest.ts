@@ -8,6 +8,7 @@ import { decodePushRequest, type PushRequest } from '../protocol/push-request.js
 import { parseOkmTimestamp } from '../protocol/okm-timestamp.js';
 import { isJsonObject, type UpstreamOkm } from '../protocol/upstream-okm.js';
 import type { AuthMode } from './auth-mode.js';
+import type { RequestRateLimiter } from './request-rate-limiter.js';
 import type { Clock } from './clock.js';
 import type { EventBus } from './event-bus.js';
 import { authenticateSignedRequest } from './device-authenticator.js';
@@ -19,6 +20,8 @@ export interface PushIngestDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly authMode: AuthMode;
+  /** Requests per authenticated device; unlimited when absent. */
+  readonly deviceRateLimiter?: RequestRateLimiter | undefined;
   readonly maxOkmBytes: number;
   /** Live events for the console; none when absent (CLI). */
   readonly events?: EventBus | undefined;

@@ -228,7 +228,8 @@ export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
     const code = errorCodeOf(error);
     if (code === 'ERR_INTERNAL' || code === 'ERR_STORE_UNAVAILABLE') request.log.error({ err: error, url: redactUrl(request.raw.url ?? '') }, 'device request failed');
     else if (!(error instanceof OpenTpsError)) request.log.debug({ err: error }, 'device request refused');
-    const headers: Record<string, string> = ERROR_CATALOGUE[code].status === 503 ? { 'retry-after': String(limits.retryAfterSeconds) } : {};
+    const retryAfterS = error instanceof OpenTpsError && typeof error.details?.['retryAfterS'] === 'number' ? error.details['retryAfterS'] : limits.retryAfterSeconds;
+    const headers: Record<string, string> = ERROR_CATALOGUE[code].status === 503 ? { 'retry-after': String(retryAfterS) } : {};
     return sendDeviceError(request, reply, code, headers);
   });
 

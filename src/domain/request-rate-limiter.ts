@@ -1,9 +1,10 @@
-// Per-device (or per-address, for anonymous downloads) request rate limit on file downloads: a token
-// bucket per client, in memory on each node (a cluster of N nodes allows up to N times the rate).
+// Per-client request rate limit: a token bucket per client (a device, or an address for anonymous file
+// downloads) that holds a minute's worth of requests and refills continuously. In memory on each node:
+// a cluster of N nodes allows up to N times the rate. Used for device requests and for file downloads.
 
 import type { Clock } from './clock.js';
 
-export interface DownloadRateLimiter {
+export interface RequestRateLimiter {
   /** Takes one request's token; the seconds to wait when there is none. */
   take(clientKey: string): { isAllowed: true } | { isAllowed: false; retryAfterS: number };
 }
@@ -11,7 +12,7 @@ export interface DownloadRateLimiter {
 /** Past this many tracked clients, buckets that have refilled completely are forgotten. */
 const SWEEP_AT_CLIENTS = 10_000;
 
-export function createDownloadRateLimiter(deps: { clock: Clock; requestsPerMinute: number }): DownloadRateLimiter {
+export function createRequestRateLimiter(deps: { clock: Clock; requestsPerMinute: number }): RequestRateLimiter {
   const capacity = deps.requestsPerMinute;
   const refillPerMs = deps.requestsPerMinute / 60_000;
   const buckets = new Map<string, { tokens: number; atMs: number }>();
