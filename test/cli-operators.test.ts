@@ -1,4 +1,4 @@
-// `opentps admin add` and `opentps token create`: operators and API tokens from the shell.
+// `opentps admin add`, `opentps token create`, and the audit entries of command-line actions.
 
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
@@ -53,4 +53,21 @@ test('token create prints a token that the admin API accepts, and refuses an unk
   }
   const unknown = await cli(['token', 'create', 'nobody', '--data', dir.path]);
   assert.equal(unknown.code, 1);
+});
+
+test('device add and send from the command line are in the audit log, like the same actions on the API', async () => {
+  const added = await cli(['device', 'add', '0002aud100000001', '--name', 'Audited fryer', '--data', dir.path]);
+  assert.equal(added.code, 0, added.err.join('\n'));
+  const sent = await cli(['send', '0002aud100000001', '--dst', '["0002aud100000001"]', '--cmd', 'rd', '--pld', '{"_ping":true}', '--data', dir.path, '--json']);
+  assert.equal(sent.code, 0, sent.err.join('\n'));
+  const services = await openServices(loadConfig({ data: dir.path }, {}));
+  try {
+    const audit = await services.store.listAudit(50);
+    const key = added.out[0] ?? '';
+    assert.ok(audit.some((entry) => entry.actor === 'cli' && entry.action === 'device.add' && entry.target === '0002aud100000001'));
+    assert.ok(audit.some((entry) => entry.actor === 'cli' && entry.action === 'message.queue' && entry.target === '0002aud100000001'));
+    assert.ok(key.length > 0 && !JSON.stringify(audit).includes(key), 'the provisioning key is never in the audit log');
+  } finally {
+    await services.store.close();
+  }
 });

@@ -23,6 +23,7 @@ async function addDevice(args: readonly string[], io: CliIo): Promise<number> {
     const key = typeof values['key'] === 'string' ? values['key'] : undefined;
     const name = typeof values['name'] === 'string' ? values['name'] : undefined;
     const added = await services.registry.addDevice({ id: positionals[0] ?? '', key, name });
+    await services.audit.record('cli', 'device.add', added.device.id, { name: added.device.name });
     io.err(`added device ${added.device.id}; its provisioning key is:`);
     io.out(added.key);
     return 0;

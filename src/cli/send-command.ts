@@ -31,6 +31,7 @@ export async function runSendCommand(args: readonly string[], io: CliIo): Promis
   const services = await openServices(config);
   try {
     const message = await services.queue.queueMessage({ destination, cmd: values['cmd'], payload, ttlSeconds });
+    await services.audit.record('cli', 'message.queue', message.cwmId, { messageId: message.id, okmId: message.okmId, cmd: message.cmd, payload: message.payload });
     if (values['json'] === true) io.out(JSON.stringify({ id: message.id, okmId: message.okmId, cwmId: message.cwmId, state: message.state }));
     else io.out(`queued message ${message.id} with _id ${message.okmId} for ${message.cwmId} (expires ${formatTime(message.expiresAtMs)})`);
     return 0;
