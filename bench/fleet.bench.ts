@@ -6,7 +6,9 @@
 import { planFleet } from '../src/simulator/fleet-plan.js';
 import { createSimTransport } from '../src/simulator/sim-transport.js';
 import { VirtualFleet } from '../src/simulator/virtual-fleet.js';
+import { createTestDatabase } from '../test/support/postgres-test-database.js';
 import { createBenchDataDir, registerDevices, startOpenTps } from './support/bench-server.js';
+import { registerInPostgres } from './support/postgres-devices.js';
 import type { BenchRow } from './support/bench-report.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { readCpuSeconds, readPeakRssMb } from './support/process-usage.js';
@@ -21,11 +23,17 @@ export interface FleetStepResult {
 const INTERVAL_MS = 60_000;
 const P99_LIMIT_MS = 100;
 
-async function runStep(cwms: number, measureMs: number, log: (line: string) => void): Promise<FleetStepResult> {
+/** Where the node keeps its store: the embedded SQLite, or a new database on the machine's PostgreSQL. */
+export type FleetBackend = 'sqlite' | 'postgres';
+
+async function runStep(cwms: number, measureMs: number, log: (line: string) => void, backend: FleetBackend): Promise<FleetStepResult> {
   const plans = planFleet({ devices: cwms, okesPerCwm: 2, seed: 2026 });
   const dataDir = createBenchDataDir();
-  await registerDevices(dataDir, new Map(plans.map((plan) => [plan.id, plan.key])));
-  const server = await startOpenTps(dataDir, []);
+  const keys = new Map(plans.map((plan) => [plan.id, plan.key]));
+  const database = backend === 'postgres' ? await createTestDatabase('opentps_bench_fleet') : null;
+  if (database === null) await registerDevices(dataDir, keys);
+  else await registerInPostgres(database.url, keys);
+  const server = await startOpenTps(dataDir, database === null ? [] : ['--db', database.url]);
   const transport = createSimTransport({ baseUrl: server.url, isInsecure: false, ca: server.ca ?? undefined, timeoutMs: 20_000 });
   const fleet = new VirtualFleet({ plans, transport, intervalMs: INTERVAL_MS, maxBackoffMs: 120_000, isTrackingAcks: false, log: () => undefined });
   try {
@@ -46,7 +54,7 @@ async function runStep(cwms: number, measureMs: number, log: (line: string) => v
     const errors = after.errors - before.errors;
     const busy = after.busy - before.busy;
     const row: BenchRow = {
-      scenario: `realistic fleet: ${cwms.toLocaleString('en')} CWMs + ${after.okes.toLocaleString('en')} OKEs, 60 s heartbeats, HTTPS`,
+      scenario: `realistic fleet${backend === 'postgres' ? ' on PostgreSQL' : ''}: ${cwms.toLocaleString('en')} CWMs + ${after.okes.toLocaleString('en')} OKEs, 60 s heartbeats, HTTPS`,
       requestsPerS: (after.pushesAcked - before.pushesAcked + after.pullRequests - before.pullRequests) / seconds,
       p50Ms: fleet.stats.percentileMs(0.5),
       p99Ms: fleet.stats.percentileMs(0.99),
@@ -64,14 +72,15 @@ async function runStep(cwms: number, measureMs: number, log: (line: string) => v
     await fleet.stop();
     await transport.close();
     await server.stop();
+    await database?.drop();
   }
 }
 
 /** Runs the steps in order and stops after the first that is not sustained. */
-export async function benchFleet(steps: readonly number[], measureMs: number, log: (line: string) => void): Promise<BenchRow[]> {
+export async function benchFleet(steps: readonly number[], measureMs: number, log: (line: string) => void, backend: FleetBackend = 'sqlite'): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   for (const cwms of steps) {
-    const result = await runStep(cwms, measureMs, log);
+    const result = await runStep(cwms, measureMs, log, backend);
     rows.push(result.row);
     if (!result.isSustained) break;
   }

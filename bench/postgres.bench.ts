@@ -3,23 +3,14 @@
 // splits its connections between them, as nginx would. Also runs the SQLite single node in the same
 // conditions, so that the ratio between the backends is measured, not remembered.
 
-import { openPostgresStore } from '../src/adapters/storage/postgres/postgres-store.js';
 import { createTestDatabase } from '../test/support/postgres-test-database.js';
 import type { BenchSettings } from './bench-settings.js';
 import type { BenchRow } from './support/bench-report.js';
 import { createBenchDataDir, prepareDataDir, startOpenTps, type BenchServer } from './support/bench-server.js';
 import { runLoad, type LoadResult } from './support/load-client.js';
 import { cpuSecondsBetween, readCpuSeconds, readCpuSecondsByCommand, readPeakRssMb } from './support/process-usage.js';
+import { registerInPostgres } from './support/postgres-devices.js';
 import { createPushSource } from './support/signed-requests.js';
-
-async function registerInPostgres(url: string, keys: ReadonlyMap<string, string>): Promise<void> {
-  const store = await openPostgresStore({ connectionString: url, maxConnections: 8 });
-  const entries = [...keys];
-  for (let i = 0; i < entries.length; i += 500) {
-    await Promise.all(entries.slice(i, i + 500).map(([id, key]) => store.addDevice({ id, key, name: null, createdAtMs: Date.now() })));
-  }
-  await store.close();
-}
 
 /** Splits the connections over the nodes and sums what they answered; latencies are the worse node's. */
 async function loadNodes(nodes: readonly BenchServer[], settings: BenchSettings, durationMs: number, next: () => { method: 'POST'; path: string }): Promise<LoadResult> {

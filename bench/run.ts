@@ -50,6 +50,7 @@ await run('postgres', () => benchPostgres(settings));
 await run('memory', () => benchRegisteredFleetMemory(settings));
 await run('files', () => benchFiles(settings, log));
 await run('fleet', () => benchFleet(values['fleet-steps'].split(',').map(Number), Number(values['fleet-measure-s']) * 1000, log));
+await run('fleet-postgres', () => benchFleet(values['fleet-steps'].split(',').map(Number), Number(values['fleet-measure-s']) * 1000, log, 'postgres'));
 
 const ceiling = rows.find((row) => row.scenario.startsWith('ceiling'))?.requestsPerS ?? null;
 const withRatios = rows.map((row) =>
