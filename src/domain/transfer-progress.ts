@@ -1,7 +1,7 @@
 // Turns download records into progress per (file, device): bytes served, the distinct byte ranges
 // covered (merged), completion, and whether an incomplete transfer has stalled.
 
-import type { FileTransferGroup, StoredFileTransfer } from './file-store.js';
+import type { FileTransferGroup, FileTransferRecord, StoredFileTransfer } from './file-store.js';
 
 export interface TransferProgress extends FileTransferGroup {
   readonly coveredBytes: number;
@@ -23,33 +23,42 @@ export function mergeRanges(ranges: ReadonlyArray<readonly [number, number]>): A
   return merged;
 }
 
+/** The client a download counts for: the device that signed it, else the address it came from. */
+export function transferClientKey(transfer: Pick<FileTransferRecord, 'deviceId' | 'remoteAddress'>): string {
+  return transfer.deviceId !== null ? `device:${transfer.deviceId}` : `address:${transfer.remoteAddress ?? ''}`;
+}
+
 /**
- * Groups rows by file content and client (device id, else remote address), as the stores'
- * summarizeFileTransfers does in SQL. A part that delivered n bytes covered rangeStart..rangeStart+n-1.
+ * The group with one more download of its file content by its client (null: the first one). The stores
+ * keep one such group per (file, content, client), updated with each download, so that a summary reads
+ * one row per client however many parts were fetched. A part that delivered n bytes covered
+ * rangeStart..rangeStart+n-1; a device's group keeps the address of its latest request.
  */
+export function addTransferToGroup(group: FileTransferGroup | null, transfer: FileTransferRecord): FileTransferGroup {
+  const progressAtMs = transfer.bytesSent > 0 ? transfer.endedAtMs : transfer.startedAtMs;
+  const delivered: Array<readonly [number, number]> =
+    transfer.bytesSent > 0 ? [[transfer.rangeStart, transfer.rangeStart + transfer.bytesSent - 1]] : [];
+  return {
+    fileName: transfer.fileName,
+    fileSha256: transfer.fileSha256,
+    deviceId: transfer.deviceId,
+    remoteAddress: transfer.remoteAddress ?? group?.remoteAddress ?? null,
+    requests: (group?.requests ?? 0) + 1,
+    bytesServed: (group?.bytesServed ?? 0) + transfer.bytesSent,
+    firstAtMs: Math.min(group?.firstAtMs ?? transfer.startedAtMs, transfer.startedAtMs),
+    lastProgressAtMs: Math.max(group?.lastProgressAtMs ?? progressAtMs, progressAtMs),
+    ranges: delivered.length === 0 ? (group?.ranges ?? []) : mergeRanges([...(group?.ranges ?? []), ...delivered]),
+  };
+}
+
+/** Groups download rows (oldest first) by file content and client, as the stores keep them. */
 export function groupTransfers(rows: readonly StoredFileTransfer[]): FileTransferGroup[] {
-  const groups = new Map<string, StoredFileTransfer[]>();
+  const groups = new Map<string, FileTransferGroup>();
   for (const row of rows) {
-    const key = JSON.stringify([row.fileName, row.fileSha256, row.deviceId, row.deviceId === null ? row.remoteAddress : null]);
-    const group = groups.get(key);
-    if (group) group.push(row);
-    else groups.set(key, [row]);
+    const key = JSON.stringify([row.fileName, row.fileSha256, transferClientKey(row)]);
+    groups.set(key, addTransferToGroup(groups.get(key) ?? null, row));
   }
-  return [...groups.values()].flatMap((group) => {
-    const first = group[0];
-    if (first === undefined) return [];
-    return [{
-      fileName: first.fileName,
-      fileSha256: first.fileSha256,
-      deviceId: first.deviceId,
-      remoteAddress: first.remoteAddress,
-      requests: group.length,
-      bytesServed: group.reduce((sum, row) => sum + row.bytesSent, 0),
-      firstAtMs: Math.min(...group.map((row) => row.startedAtMs)),
-      lastProgressAtMs: Math.max(...group.map((row) => (row.bytesSent > 0 ? row.endedAtMs : row.startedAtMs))),
-      ranges: mergeRanges(group.filter((row) => row.bytesSent > 0).map((row) => [row.rangeStart, row.rangeStart + row.bytesSent - 1] as const)),
-    }];
-  });
+  return [...groups.values()];
 }
 
 /**

@@ -102,5 +102,15 @@ export function defineFileStoreContract(context: ContractContext): void {
       assert.deepEqual(ofDevice.map((group) => [group.fileName, group.fileSha256.slice(0, 1)]).sort(), [['fw.bin', 'b'], ['fw.bin', 'c'], ['menu.json', 'b']]);
       assert.deepEqual(await context.store.summarizeFileTransfers({ fileName: 'nothing.bin' }), []);
     });
+
+    test('parts recorded at once for one client all count (the progress row is never overwritten by a concurrent part)', async () => {
+      await context.store.putFile(storedFile('fw.bin'), false);
+      const parts = Array.from({ length: 40 }, (_, i) => transfer('fw.bin', CWM_A, { rangeStart: i * 10, rangeEnd: i * 10 + 9, bytesSent: 10, startedAtMs: T0 + i, endedAtMs: T0 + i }));
+      await Promise.all(parts.map((part) => context.store.recordFileTransfer(part)));
+      const [group] = await context.store.summarizeFileTransfers({ fileName: 'fw.bin', deviceId: CWM_A });
+      assert.deepEqual([group?.requests, group?.bytesServed, group?.ranges], [40, 400, [[0, 399]]]);
+      await context.store.deleteFile('fw.bin');
+      assert.deepEqual(await context.store.summarizeFileTransfers({ deviceId: CWM_A }), [], 'deleting the file deletes its progress');
+    });
   });
 }

@@ -4,9 +4,10 @@
 import type { FileStore } from '../../../domain/file-store.js';
 import { OpenTpsError } from '../../../errors.js';
 import {
-  FILE_COLUMNS, FILE_TRANSFER_COLUMNS, fileRowValues, toStoredFile, toStoredFileTransfer, toTransferGroups, transferSummarySql,
-  type FileRow, type FileTransferRow, type TransferGroupRow, type TransferRangeRow,
+  FILE_COLUMNS, FILE_TRANSFER_COLUMNS, TRANSFER_PROGRESS_COLUMNS, fileRowValues, toStoredFile, toStoredFileTransfer, toTransferGroup,
+  transferProgressValues, type FileRow, type FileTransferRow, type TransferProgressRow,
 } from '../stored-rows/file-row.js';
+import { addTransferToGroup, transferClientKey } from '../../../domain/transfer-progress.js';
 import type { PostgresDatabase } from './postgres-database.js';
 
 export function createPostgresFileRepo(db: PostgresDatabase): FileStore {
@@ -43,6 +44,7 @@ export function createPostgresFileRepo(db: PostgresDatabase): FileStore {
         const row = rows[0];
         if (!row) return null;
         await tx.query('DELETE FROM file_transfers WHERE file_name = $1', [name]);
+        await tx.query('DELETE FROM file_transfer_progress WHERE file_name = $1', [name]);
         return toStoredFile(row);
       });
     },
@@ -58,6 +60,27 @@ export function createPostgresFileRepo(db: PostgresDatabase): FileStore {
           `INSERT INTO file_transfers (file_name, file_sha256, device_id, remote_address, range_start, range_end, bytes_sent, status, started_at, ended_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
           [t.fileName, t.fileSha256, t.deviceId, t.remoteAddress, t.rangeStart, t.rangeEnd, t.bytesSent, t.status, t.startedAtMs, t.endedAtMs],
+        );
+        // Several nodes may serve parts to one client at once: the progress row is read locked, so that
+        // no node's part is lost; the first part creates it (a concurrent first part finds it and locks it).
+        const clientKey = transferClientKey(t);
+        const key = [t.fileName, t.fileSha256, clientKey];
+        const select = `SELECT ${TRANSFER_PROGRESS_COLUMNS} FROM file_transfer_progress WHERE file_name = $1 AND file_sha256 = $2 AND client_key = $3 FOR UPDATE`;
+        let current = (await tx.query<TransferProgressRow>(select, key)).rows[0];
+        if (current === undefined) {
+          const created = await tx.query(
+            `INSERT INTO file_transfer_progress (${TRANSFER_PROGRESS_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
+            transferProgressValues(addTransferToGroup(null, t), clientKey),
+          );
+          if (created.rowCount === 1) return;
+          current = (await tx.query<TransferProgressRow>(select, key)).rows[0];
+        }
+        const next = transferProgressValues(addTransferToGroup(current ? toTransferGroup(current) : null, t), clientKey);
+        await tx.query(
+          `UPDATE file_transfer_progress SET device_id = $4, remote_address = $5, requests = $6, bytes_served = $7, first_at = $8,
+             last_progress_at = $9, ranges = $10
+           WHERE file_name = $1 AND file_sha256 = $2 AND client_key = $3`,
+          next,
         );
       });
     },
@@ -90,12 +113,11 @@ export function createPostgresFileRepo(db: PostgresDatabase): FileStore {
         values.push(query.deviceId);
         where.push(`device_id = $${values.length}`);
       }
-      const sql = transferSummarySql(where.length > 0 ? `(${where.join(' AND ')})` : 'true');
-      const [groups, ranges] = await Promise.all([
-        db.read.query<TransferGroupRow>(sql.groups, values),
-        db.read.query<TransferRangeRow>(sql.ranges, values),
-      ]);
-      return toTransferGroups(groups.rows, ranges.rows);
+      const { rows } = await db.read.query<TransferProgressRow>(
+        `SELECT ${TRANSFER_PROGRESS_COLUMNS} FROM file_transfer_progress ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`,
+        values,
+      );
+      return rows.map(toTransferGroup);
     },
   };
 }

@@ -203,6 +203,22 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX file_transfers_by_file ON file_transfers (file_name, id);
   CREATE INDEX file_transfers_by_device ON file_transfers (device_id, id);
+
+  -- One row per (file, content, client), updated with each download: summaries read these, not every part.
+  CREATE TABLE file_transfer_progress (
+    file_name TEXT COLLATE "C" NOT NULL,
+    file_sha256 TEXT NOT NULL,
+    client_key TEXT COLLATE "C" NOT NULL,
+    device_id TEXT COLLATE "C",
+    remote_address TEXT,
+    requests BIGINT NOT NULL,
+    bytes_served BIGINT NOT NULL,
+    first_at BIGINT NOT NULL,
+    last_progress_at BIGINT NOT NULL,
+    ranges TEXT NOT NULL,
+    PRIMARY KEY (file_name, file_sha256, client_key)
+  );
+  CREATE INDEX file_transfer_progress_by_device ON file_transfer_progress (device_id);
   `,
 ];
 

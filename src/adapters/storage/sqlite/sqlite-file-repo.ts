@@ -3,9 +3,10 @@
 import type { Database } from 'better-sqlite3';
 import type { FileStore } from '../../../domain/file-store.js';
 import { OpenTpsError } from '../../../errors.js';
+import { addTransferToGroup, transferClientKey } from '../../../domain/transfer-progress.js';
 import {
-  FILE_COLUMNS, FILE_TRANSFER_COLUMNS, fileRowValues, toStoredFile, toStoredFileTransfer, toTransferGroups, transferSummarySql,
-  type FileRow, type FileTransferRow, type TransferGroupRow, type TransferRangeRow,
+  FILE_COLUMNS, FILE_TRANSFER_COLUMNS, TRANSFER_PROGRESS_COLUMNS, fileRowValues, toStoredFile, toStoredFileTransfer, toTransferGroup,
+  transferProgressValues, type FileRow, type FileTransferRow, type TransferProgressRow,
 } from '../stored-rows/file-row.js';
 import type { WriteBatcher } from './write-batcher.js';
 
@@ -35,15 +36,21 @@ export function createSqliteFileRepo(db: Database, batcher: WriteBatcher): FileS
     `SELECT ${FILE_TRANSFER_COLUMNS} FROM file_transfers WHERE file_name = ? AND device_id = ? ORDER BY id DESC LIMIT ?`,
   );
   const allTransfers = db.prepare<[number], FileTransferRow>(`SELECT ${FILE_TRANSFER_COLUMNS} FROM file_transfers ORDER BY id DESC LIMIT ?`);
-  const summaries = {
-    file: transferSummarySql('file_name = @fileName'),
-    device: transferSummarySql('device_id = @deviceId'),
-    both: transferSummarySql('(file_name = @fileName AND device_id = @deviceId)'),
-    all: transferSummarySql('1 = 1'),
-  };
-  const summaryStatements = Object.fromEntries(
-    Object.entries(summaries).map(([kind, sql]) => [kind, { groups: db.prepare(sql.groups), ranges: db.prepare(sql.ranges) }]),
+  const deleteProgress = db.prepare('DELETE FROM file_transfer_progress WHERE file_name = ?');
+  const selectProgress = db.prepare<[string, string, string], TransferProgressRow>(
+    `SELECT ${TRANSFER_PROGRESS_COLUMNS} FROM file_transfer_progress WHERE file_name = ? AND file_sha256 = ? AND client_key = ?`,
   );
+  const upsertProgress = db.prepare(
+    `INSERT OR REPLACE INTO file_transfer_progress (${TRANSFER_PROGRESS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const progressOf = {
+    file: db.prepare<[string], TransferProgressRow>(`SELECT ${TRANSFER_PROGRESS_COLUMNS} FROM file_transfer_progress WHERE file_name = ?`),
+    device: db.prepare<[string], TransferProgressRow>(`SELECT ${TRANSFER_PROGRESS_COLUMNS} FROM file_transfer_progress WHERE device_id = ?`),
+    both: db.prepare<[string, string], TransferProgressRow>(
+      `SELECT ${TRANSFER_PROGRESS_COLUMNS} FROM file_transfer_progress WHERE file_name = ? AND device_id = ?`,
+    ),
+    all: db.prepare<[], TransferProgressRow>(`SELECT ${TRANSFER_PROGRESS_COLUMNS} FROM file_transfer_progress`),
+  };
 
   return {
     putFile(file, isReplacing) {
@@ -67,6 +74,7 @@ export function createSqliteFileRepo(db: Database, batcher: WriteBatcher): FileS
         if (!row) return null;
         deleteFile.run(name);
         deleteTransfers.run(name);
+        deleteProgress.run(name);
         return toStoredFile(row);
       });
     },
@@ -76,6 +84,10 @@ export function createSqliteFileRepo(db: Database, batcher: WriteBatcher): FileS
     recordFileTransfer(t) {
       return batcher.run(() => {
         insertTransfer.run(t.fileName, t.fileSha256, t.deviceId, t.remoteAddress, t.rangeStart, t.rangeEnd, t.bytesSent, t.status, t.startedAtMs, t.endedAtMs);
+        // The writer is this process alone, inside the batch's transaction: read, add, write back.
+        const clientKey = transferClientKey(t);
+        const current = selectProgress.get(t.fileName, t.fileSha256, clientKey);
+        upsertProgress.run(...transferProgressValues(addTransferToGroup(current ? toTransferGroup(current) : null, t), clientKey));
       });
     },
     async listFileTransfers(query) {
@@ -90,11 +102,15 @@ export function createSqliteFileRepo(db: Database, batcher: WriteBatcher): FileS
       return rows.reverse().map(toStoredFileTransfer);
     },
     async summarizeFileTransfers(query) {
-      const kind = query.fileName !== undefined && query.deviceId !== undefined ? 'both' : query.fileName !== undefined ? 'file' : query.deviceId !== undefined ? 'device' : 'all';
-      const statements = summaryStatements[kind];
-      if (statements === undefined) return [];
-      const params = { ...(query.fileName !== undefined ? { fileName: query.fileName } : {}), ...(query.deviceId !== undefined ? { deviceId: query.deviceId } : {}) };
-      return toTransferGroups(statements.groups.all(params) as TransferGroupRow[], statements.ranges.all(params) as TransferRangeRow[]);
+      const rows =
+        query.fileName !== undefined && query.deviceId !== undefined
+          ? progressOf.both.all(query.fileName, query.deviceId)
+          : query.fileName !== undefined
+            ? progressOf.file.all(query.fileName)
+            : query.deviceId !== undefined
+              ? progressOf.device.all(query.deviceId)
+              : progressOf.all.all();
+      return rows.map(toTransferGroup);
     },
   };
 }

@@ -151,6 +151,22 @@ export const RECORD_MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX file_transfers_by_file ON file_transfers(file_name, id);
   CREATE INDEX file_transfers_by_device ON file_transfers(device_id, id);
+
+  -- One row per (file, content, client), updated with each download: summaries read these, not every part.
+  CREATE TABLE file_transfer_progress (
+    file_name TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL,
+    client_key TEXT NOT NULL,
+    device_id TEXT,
+    remote_address TEXT,
+    requests INTEGER NOT NULL,
+    bytes_served INTEGER NOT NULL,
+    first_at INTEGER NOT NULL,
+    last_progress_at INTEGER NOT NULL,
+    ranges TEXT NOT NULL,
+    PRIMARY KEY (file_name, file_sha256, client_key)
+  ) STRICT;
+  CREATE INDEX file_transfer_progress_by_device ON file_transfer_progress(device_id);
   `,
 ];
 

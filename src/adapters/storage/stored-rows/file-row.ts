@@ -51,77 +51,46 @@ export function toStoredFileTransfer(row: FileTransferRow): StoredFileTransfer {
   };
 }
 
-/**
- * Download progress per (file, content, client) computed in SQL, so a summary covers every row however
- * many there are: counts and sums by group, and the byte ranges delivered merged into islands (a part
- * that delivered n bytes covered range_start..range_start+n-1). Anonymous downloads group by address.
- * `where` is a condition on file_transfers with the backend's placeholders.
- */
-export function transferSummarySql(where: string): { groups: string; ranges: string } {
-  const client = 'file_name, file_sha256, device_id, CASE WHEN device_id IS NULL THEN remote_address END';
-  return {
-    groups: `SELECT file_name, file_sha256, device_id, CASE WHEN device_id IS NULL THEN remote_address END AS address,
-        max(remote_address) AS any_address, count(*) AS requests, sum(bytes_sent) AS bytes_served, min(started_at) AS first_at,
-        max(CASE WHEN bytes_sent > 0 THEN ended_at ELSE started_at END) AS last_progress_at
-      FROM file_transfers WHERE ${where} GROUP BY ${client}`,
-    ranges: `WITH parts AS (
-        SELECT file_name, file_sha256, device_id, CASE WHEN device_id IS NULL THEN remote_address END AS address,
-          range_start AS s, range_start + bytes_sent - 1 AS e
-        FROM file_transfers WHERE ${where} AND bytes_sent > 0
-      ), ordered AS (
-        SELECT parts.*, max(e) OVER (PARTITION BY file_name, file_sha256, device_id, address ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
-        FROM parts
-      ), islands AS (
-        SELECT ordered.*, sum(CASE WHEN reach IS NULL OR s > reach + 1 THEN 1 ELSE 0 END)
-          OVER (PARTITION BY file_name, file_sha256, device_id, address ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS island
-        FROM ordered
-      )
-      SELECT file_name, file_sha256, device_id, address, min(s) AS range_start, max(e) AS range_end
-      FROM islands GROUP BY file_name, file_sha256, device_id, address, island ORDER BY range_start`,
-  };
-}
+/** One row per (file, content, client): the domain's FileTransferGroup, kept up to date by each download. */
+export const TRANSFER_PROGRESS_COLUMNS =
+  'file_name, file_sha256, client_key, device_id, remote_address, requests, bytes_served, first_at, last_progress_at, ranges';
 
-export interface TransferGroupRow {
+export interface TransferProgressRow {
   file_name: string;
   file_sha256: string;
+  client_key: string;
   device_id: string | null;
-  address: string | null;
-  any_address: string | null;
+  remote_address: string | null;
   requests: number;
   bytes_served: number;
   first_at: number;
   last_progress_at: number;
+  /** JSON: the merged inclusive ranges, ordered. */
+  ranges: string;
 }
 
-export interface TransferRangeRow {
-  file_name: string;
-  file_sha256: string;
-  device_id: string | null;
-  address: string | null;
-  range_start: number;
-  range_end: number;
-}
-
-/** Joins the two result sets of transferSummarySql into the domain's groups. */
-export function toTransferGroups(groups: readonly TransferGroupRow[], ranges: readonly TransferRangeRow[]): FileTransferGroup[] {
-  const keyOf = (row: { file_name: string; file_sha256: string; device_id: string | null; address: string | null }): string =>
-    JSON.stringify([row.file_name, row.file_sha256, row.device_id, row.address]);
-  const rangesByKey = new Map<string, Array<[number, number]>>();
-  for (const row of ranges) {
-    const key = keyOf(row);
-    const list = rangesByKey.get(key) ?? [];
-    list.push([Number(row.range_start), Number(row.range_end)]);
-    rangesByKey.set(key, list);
-  }
-  return groups.map((row) => ({
+export function toTransferGroup(row: TransferProgressRow): FileTransferGroup {
+  const parsed: unknown = JSON.parse(row.ranges);
+  const ranges = Array.isArray(parsed)
+    ? parsed.filter((r): r is [number, number] => Array.isArray(r) && r.length === 2 && typeof r[0] === 'number' && typeof r[1] === 'number')
+    : [];
+  return {
     fileName: row.file_name,
     fileSha256: row.file_sha256,
     deviceId: row.device_id,
-    remoteAddress: row.address ?? row.any_address,
+    remoteAddress: row.remote_address,
     requests: Number(row.requests),
     bytesServed: Number(row.bytes_served),
     firstAtMs: Number(row.first_at),
     lastProgressAtMs: Number(row.last_progress_at),
-    ranges: (rangesByKey.get(keyOf(row)) ?? []).sort((a, b) => a[0] - b[0]),
-  }));
+    ranges,
+  };
+}
+
+/** The values of TRANSFER_PROGRESS_COLUMNS, in order. */
+export function transferProgressValues(group: FileTransferGroup, clientKey: string): [string, string, string, string | null, string | null, number, number, number, number, string] {
+  return [
+    group.fileName, group.fileSha256, clientKey, group.deviceId, group.remoteAddress, group.requests, group.bytesServed,
+    group.firstAtMs, group.lastProgressAtMs, JSON.stringify(group.ranges),
+  ];
 }
