@@ -2,15 +2,16 @@
 // OKMs leave its queues only after `{"push":true}`; failures and 503 back off exponentially up to a
 // limit; `pull:true` makes it pull until `pull:false`; inbound OKMs go to the CWM or the OKE addressed.
 
-import { sealOkmCrc, verifyOkmCrc } from '../protocol/okm-crc.js';
+import { sealOkmCrc } from '../protocol/okm-crc.js';
 import { signRequest } from '../protocol/request-signature.js';
-import { isJsonObject } from '../protocol/upstream-okm.js';
 import type { PlannedCwm } from './fleet-plan.js';
 import type { SeededRandom } from './seeded-random.js';
 import type { SimStats } from './sim-stats.js';
 import type { SimTransport } from './sim-transport.js';
 import { VirtualOke } from './virtual-oke.js';
+import { CwmOwnCommands } from './cwm-own-commands.js';
 import { fetchFile, parseFileOrder } from './file-fetcher.js';
+import { readInboundOkm } from './inbound-okm.js';
 
 export interface VirtualCwmOptions {
   readonly plan: PlannedCwm;
@@ -29,8 +30,6 @@ interface OutboundOkm {
   readonly text: string;
 }
 
-/** The OKE ports a CWM accepts in an `oke` port command (PROTOCOL.md A5). */
-const VALID_PORTS = ['usb', 'ttl', '232', '485'] as const;
 /** Range size of file downloads: a buffer a CWM can hold while it trickles the file to its OKE. */
 const FILE_CHUNK_BYTES = 64 * 1024;
 /** Queue capacities reported in `msf`: telemetry, priority, inbound. */
@@ -50,8 +49,7 @@ export class VirtualCwm {
   private readonly priorityQueue: OutboundOkm[] = [];
   private readonly nextIdBySource = new Map<string, number>();
   private readonly diag = [0, 0, 0, 0];
-  private port = 'usb';
-  private baud = 115_200;
+  private readonly ownCommands = new CwmOwnCommands();
   private readonly iface: 'wifi' | 'eth';
   private timers: NodeJS.Timeout[] = [];
   private isPumping = false;
@@ -114,7 +112,7 @@ export class VirtualCwm {
   }
 
   get portSetting(): { port: string; baud: number } {
-    return { port: this.port, baud: this.baud };
+    return this.ownCommands.portSetting;
   }
 
   private queueHeartbeats(): void {
@@ -130,8 +128,8 @@ export class VirtualCwm {
       diag: [...this.diag],
       cfgpend: false,
       scan: false,
-      port: this.port,
-      baud: this.baud,
+      port: this.ownCommands.portSetting.port,
+      baud: this.ownCommands.portSetting.baud,
       sidx: 0,
       smax: 19,
       txp: this.queuedCount > 0,
@@ -243,27 +241,17 @@ export class VirtualCwm {
   /** Handles one inbound OKM; false when it was unusable (bad CRC or JSON), as `lokm` reports. */
   private receive(okmText: string): boolean {
     this.diag[0] = (this.diag[0] ?? 0) + 1;
-    const crc = verifyOkmCrc(okmText);
-    if (crc.verdict !== 'valid') {
-      const slot = crc.verdict === 'missing' ? 1 : 2;
-      this.diag[slot] = (this.diag[slot] ?? 0) + 1;
-      this.options.stats.crcFailuresSeen++;
+    const okm = readInboundOkm(okmText);
+    if (okm.kind !== 'ok') {
+      // diag: [received, CRC missing, CRC wrong, JSON unreadable]; a JSON value that is not an object counts as received only.
+      const slot = okm.kind === 'crc-missing' ? 1 : okm.kind === 'crc-invalid' ? 2 : okm.kind === 'json-invalid' ? 3 : null;
+      if (slot !== null) this.diag[slot] = (this.diag[slot] ?? 0) + 1;
+      if (slot === 1 || slot === 2) this.options.stats.crcFailuresSeen++;
       return false;
     }
-    let okm: unknown;
-    try {
-      okm = JSON.parse(okmText);
-    } catch {
-      this.diag[3] = (this.diag[3] ?? 0) + 1;
-      return false;
-    }
-    if (!isJsonObject(okm)) return false;
-    const destination = Array.isArray(okm['_dst']) ? okm['_dst'].map(String) : [];
-    const payload = isJsonObject(okm['_pld']) ? okm['_pld'] : {};
-    const cmd = typeof okm['_cmd'] === 'string' ? okm['_cmd'] : 'wr';
-    const okmId = typeof okm['_id'] === 'number' ? okm['_id'] : 0;
+    const { payload, cmd, okmId } = okm;
     this.options.stats.commandsReceived++;
-    const targetId = destination[0] ?? this.id;
+    const targetId = okm.destination[0] ?? this.id;
     const fileOrder = targetId === this.id ? parseFileOrder(payload) : null;
     if (fileOrder !== null) {
       // Answered when the download is over (file-fetcher.ts); the CWM keeps pushing meanwhile.
@@ -271,7 +259,12 @@ export class VirtualCwm {
       return true;
     }
     if (targetId === this.id) {
-      this.enqueue(this.priorityQueue, this.id, this.executeOwnCommand(payload), okmId);
+      const result = this.ownCommands.execute(payload);
+      if (!result.isKnown) {
+        this.options.stats.unknownCommands++;
+        this.options.log(`${this.id}: acknowledged an unknown CWM payload ${JSON.stringify(payload)}`);
+      }
+      this.enqueue(this.priorityQueue, this.id, result.payload, okmId);
     } else {
       const oke = this.okes.find((candidate) => candidate.id === targetId);
       if (!oke) {
@@ -317,24 +310,6 @@ export class VirtualCwm {
     this.enqueue(this.priorityQueue, this.id, { file: result }, okmId);
     this.options.stats.commandsAnswered++;
     this.kick();
-  }
-
-  private executeOwnCommand(payload: Record<string, unknown>): Record<string, unknown> {
-    if (payload['_ping'] !== undefined) return { _ping: true };
-    const portCommand = payload['oke'];
-    if (isJsonObject(portCommand)) {
-      const port = String(portCommand['port']);
-      const baud = Number(portCommand['baud']);
-      if ((VALID_PORTS as readonly string[]).includes(port) && Number.isInteger(baud) && baud > 0) {
-        this.port = port;
-        this.baud = baud;
-        return { oke: { port, baud }, ok: true };
-      }
-      return { oke: portCommand, ok: false, error: 'invalid port or baud' };
-    }
-    this.options.stats.unknownCommands++;
-    this.options.log(`${this.id}: acknowledged an unknown CWM payload ${JSON.stringify(payload)}`);
-    return { ack: true, unknown: Object.keys(payload) };
   }
 
   private increaseBackoff(retryAfterS: number | null): void {
