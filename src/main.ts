@@ -7,6 +7,7 @@ import { pino, type Logger } from 'pino';
 import { registerAdminApi } from './adapters/admin-api/admin-api.js';
 import { registerConsoleStatic } from './adapters/console-http/console-static.js';
 import { registerPullformRoute } from './adapters/console-http/pullform-route.js';
+import { registerHealthRoute } from './adapters/device-http/health-route.js';
 import { buildDeviceApp, type ClientAuthGate, type DeviceApp } from './adapters/device-http/device-app.js';
 import { startPostgresEventRelay } from './adapters/storage/postgres/postgres-event-relay.js';
 import { openPostgresStore } from './adapters/storage/postgres/postgres-store.js';
@@ -165,6 +166,7 @@ export function buildApp(services: Services, logger: Logger, tls: TlsIdentity | 
   });
   registerAdminApi(deviceApp.app, services);
   registerPullformRoute(deviceApp.app, services);
+  registerHealthRoute(deviceApp.app, { store: services.store, retryAfterSeconds: config.retryAfterSeconds });
   registerConsoleStatic(deviceApp.app, CONSOLE_DIST_DIR);
   return deviceApp;
 }

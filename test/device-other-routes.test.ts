@@ -255,3 +255,34 @@ describe('load shedding and shutdown', () => {
     assert.equal((await h.services.store.findDevice(CWM))?.lastSeenAtMs, null);
   });
 });
+
+describe('/healthz', () => {
+  let h: DeviceAppHarness | null = null;
+  afterEach(async () => {
+    await h?.close().catch(() => undefined);
+    h = null;
+  });
+
+  test('answers 200 {"status":"ok"} while the store answers, and is never recorded as traffic', async () => {
+    const harness = await createDeviceAppHarness();
+    h = harness;
+    for (let i = 0; i < 3; i++) {
+      const response = await harness.deviceApp.app.inject({ method: 'GET', url: '/healthz' });
+      assert.equal(response.statusCode, 200);
+      assert.equal(response.body, '{"status":"ok"}');
+      assert.equal(response.headers['cache-control'], 'no-store');
+    }
+    await harness.settle();
+    assert.deepEqual(await harness.services.store.listTraffic({ limit: 10 }), []);
+  });
+
+  test('answers 503 with Retry-After once the store no longer answers', async () => {
+    const harness = await createDeviceAppHarness({ 'retry-after': '4' });
+    h = harness;
+    await harness.services.store.close();
+    const response = await harness.deviceApp.app.inject({ method: 'GET', url: '/healthz' });
+    assert.equal(response.statusCode, 503);
+    assert.equal(response.body, '{"status":"unavailable","error":"ERR_STORE_UNAVAILABLE"}');
+    assert.equal(response.headers['retry-after'], '4');
+  });
+});

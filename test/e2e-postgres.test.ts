@@ -13,7 +13,7 @@ import { buildUpstreamOkm, pullReqText, pushReqText, signedPath } from './suppor
 import { runCliProcess, startServerProcess } from './support/server-process.js';
 import { createTempDataDir } from './support/temp-data-dir.js';
 import pg from 'pg';
-import { createTestDatabase, postgresSkipReason } from './support/postgres-test-database.js';
+import { TEST_PG_URL, createTestDatabase, postgresSkipReason } from './support/postgres-test-database.js';
 
 const CWM = '0002d00d00000001';
 const OKE = '0363d00d00000001';
@@ -172,6 +172,36 @@ test('the database drops every connection of a node: devices get 503 + Retry-Aft
       await node.stop();
     }
   } finally {
+    dir.remove();
+    await database.drop();
+  }
+});
+
+test('/healthz follows the database: 503 while the node cannot reach it, 200 again once it can', { skip: await postgresSkipReason() }, async () => {
+  const database = await createTestDatabase('opentps_health');
+  const dir = createTempDataDir();
+  const admin = new pg.Client({ connectionString: TEST_PG_URL });
+  await admin.connect();
+  const name = new URL(database.url).pathname.slice(1);
+  try {
+    const node = await startServerProcess(dir.path, ['--db', database.url, '--http'], { OPENTPS_ADMIN_PASSWORD: 'health test password' });
+    const client = createDeviceHttpClient(node.url, node.ca);
+    try {
+      assert.equal((await client.send('GET', '/healthz')).status, 200);
+      await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
+      const down = await client.send('GET', '/healthz');
+      assert.equal(down.status, 503, down.body);
+      assert.equal(down.body, '{"status":"unavailable","error":"ERR_STORE_UNAVAILABLE"}');
+      await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+      assert.equal((await client.send('GET', '/healthz')).status, 200, 'back in rotation without a restart');
+    } finally {
+      client.close();
+      await node.stop();
+    }
+  } finally {
+    await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`).catch(() => undefined);
+    await admin.end();
     dir.remove();
     await database.drop();
   }

@@ -11,6 +11,8 @@ import type { TrafficStore } from './traffic-store.js';
 export interface Store extends DeviceStore, MessageStore, TelemetryStore, TrafficStore, OperatorStore, FileStore {
   /** Writes accepted but not yet committed: the back-pressure signal for overload protection. */
   readonly pendingWriteCount: number;
+  /** Resolves when the backend answers a trivial query; rejects (ERR_STORE_FAILED) when it does not. */
+  checkHealth(): Promise<void>;
   /** Waits for pending writes to commit, then releases the backend. */
   close(): Promise<void>;
 }

@@ -24,8 +24,8 @@ import { registerPullRoute } from './pull-route.js';
 import { registerPushRoute } from './push-route.js';
 import { registerTimeRoute } from './time-route.js';
 
-/** Paths of the operator side, served by the same app but outside the device protocol. */
-const OPERATOR_PATH = /^\/(?:$|\?|api\/|console(?:\/|$|\?)|pullform(?:$|\?))/;
+/** Paths of the operator side (and the health check), served by the same app but outside the device protocol. */
+const OPERATOR_PATH = /^\/(?:$|\?|api\/|console(?:\/|$|\?)|pullform(?:$|\?)|healthz(?:$|\?))/;
 
 export function isOperatorPath(url: string): boolean {
   return OPERATOR_PATH.test(url);

@@ -27,6 +27,9 @@ export interface PostgresStoreOptions {
   readonly onConnectionError?: (error: Error) => void;
 }
 
+/** How long a health check waits for the database. */
+const HEALTH_TIMEOUT_MS = 2000;
+
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 const INT8_OID = pg.types.builtins.INT8;
@@ -99,6 +102,18 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     ...createPostgresFileRepo(db),
     get pendingWriteCount() {
       return db.pendingWriteCount + messages.countWaitingEnqueues() + telemetry.pendingPushCount;
+    },
+    async checkHealth() {
+      // A health check must answer quickly: a database that takes longer than this counts as down.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new OpenTpsError('ERR_STORE_FAILED', `no answer within ${HEALTH_TIMEOUT_MS} ms`)), HEALTH_TIMEOUT_MS);
+      });
+      try {
+        await Promise.race([db.read.query('SELECT 1'), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
     },
     close() {
       closing ??= Promise.all([telemetry.drained(), traffic.drained()]).then(() => Promise.all([credentials.close(), db.close()])).then(() => undefined);

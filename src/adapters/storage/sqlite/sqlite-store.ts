@@ -107,6 +107,14 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     get pendingWriteCount() {
       return batcher.pendingCount + trafficBatcher.pendingCount;
     },
+    async checkHealth() {
+      if (isClosed) throw new OpenTpsError('ERR_STORE_FAILED', 'the store is closed');
+      try {
+        db.prepare('SELECT 1').get();
+      } catch (cause) {
+        throw new OpenTpsError('ERR_STORE_FAILED', 'the database does not answer', { cause });
+      }
+    },
     async close() {
       if (isClosed) return;
       isClosed = true;
