@@ -1,5 +1,5 @@
-// The virtual fleet against the real server: 50 CWMs heartbeating over HTTPS, commands to every one,
-// a kill -9 in the middle of a run, and an overloaded server. At the end, what the fleet saw
+// The virtual fleet against the real server, on SQLite and on PostgreSQL: 50 CWMs heartbeating over HTTPS,
+// commands to every one, a kill -9 in the middle of a run; and an overloaded server. At the end, what the fleet saw
 // acknowledged and what the server stored are the same set, each OKM once.
 
 import assert from 'node:assert/strict';
@@ -8,6 +8,27 @@ import { allAnswered, createFleetHarness, queuePingToEveryCwm, storedOkmKeys, wa
 import { findFreePort } from './support/free-port.js';
 import { startServerProcess } from './support/server-process.js';
 import { createTempDataDir } from './support/temp-data-dir.js';
+import { createTestDatabase, postgresSkipReason } from './support/postgres-test-database.js';
+
+/** The fleet tests run on the embedded store and, where it is reachable, on PostgreSQL (--db). */
+interface Backend {
+  readonly label: string;
+  readonly skip: string | false;
+  /** Server arguments and the harness's `db`, and how to remove what was created. */
+  open(): Promise<{ args: string[]; db?: string; remove(): Promise<void> }>;
+}
+
+const BACKENDS: readonly Backend[] = [
+  { label: 'SQLite', skip: false, open: async () => ({ args: [], remove: async () => undefined }) },
+  {
+    label: 'PostgreSQL',
+    skip: await postgresSkipReason(),
+    async open() {
+      const database = await createTestDatabase('opentps_fleet');
+      return { args: ['--db', database.url], db: database.url, remove: () => database.drop() };
+    },
+  },
+];
 
 async function assertStoredEqualsAcked(harness: FleetHarness): Promise<void> {
   const stored = await storedOkmKeys(harness.operator, harness.plans);
@@ -20,10 +41,11 @@ async function assertStoredEqualsAcked(harness: FleetHarness): Promise<void> {
   assert.equal(stored.length, acked.size, 'nothing stored that the fleet did not see acknowledged');
 }
 
-test('50 virtual CWMs over HTTPS: every acknowledged heartbeat stored once, pings answered, port and relay commands take effect', async () => {
+for (const backend of BACKENDS) test(`${backend.label}: 50 virtual CWMs over HTTPS: every acknowledged heartbeat stored once, pings answered, port and relay commands take effect`, { skip: backend.skip }, async () => {
   const dir = createTempDataDir();
-  const server = await startServerProcess(dir.path);
-  const harness = await createFleetHarness({ dataDir: dir.path, url: server.url, ca: server.ca, devices: 50, okesPerCwm: 2, intervalMs: 2000, maxBackoffMs: 2000, seed: 42 });
+  const store = await backend.open();
+  const server = await startServerProcess(dir.path, store.args);
+  const harness = await createFleetHarness({ dataDir: dir.path, ...(store.db === undefined ? {} : { db: store.db }), url: server.url, ca: server.ca, devices: 50, okesPerCwm: 2, intervalMs: 2000, maxBackoffMs: 2000, seed: 42 });
   try {
     harness.fleet.start();
     const pings = await queuePingToEveryCwm(harness);
@@ -56,15 +78,17 @@ test('50 virtual CWMs over HTTPS: every acknowledged heartbeat stored once, ping
     await harness.close();
     await server.stop();
     dir.remove();
+    await store.remove();
   }
 });
 
-test('kill -9 while the fleet pushes: after a restart the stored set equals the acknowledged set and every command is answered', async () => {
+for (const backend of BACKENDS) test(`${backend.label}: kill -9 while the fleet pushes: after a restart the stored set equals the acknowledged set and every command is answered`, { skip: backend.skip }, async () => {
   const dir = createTempDataDir();
+  const store = await backend.open();
   const port = await findFreePort();
-  const args = ['--port', String(port), '--delivery-lease-ms', '2000'];
+  const args = ['--port', String(port), '--delivery-lease-ms', '2000', ...store.args];
   let server = await startServerProcess(dir.path, args);
-  const harness = await createFleetHarness({ dataDir: dir.path, url: server.url, ca: server.ca, devices: 30, okesPerCwm: 2, intervalMs: 1000, maxBackoffMs: 2000, seed: 7 });
+  const harness = await createFleetHarness({ dataDir: dir.path, ...(store.db === undefined ? {} : { db: store.db }), url: server.url, ca: server.ca, devices: 30, okesPerCwm: 2, intervalMs: 1000, maxBackoffMs: 2000, seed: 7 });
   try {
     harness.fleet.start();
     const pings = await queuePingToEveryCwm(harness);
@@ -83,6 +107,7 @@ test('kill -9 while the fleet pushes: after a restart the stored set equals the 
     await harness.close();
     await server.stop();
     dir.remove();
+    await store.remove();
   }
 });
 
