@@ -1,13 +1,16 @@
-// Durability: `kill -9` the server while a CWM pushes; after a restart every acknowledged OKM is
+// Durability, on SQLite and on PostgreSQL: `kill -9` the server while a CWM pushes; after a restart every acknowledged OKM is
 // stored, the CWM's retries store nothing twice, and the message queue is exactly as it was.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { openPostgresStore } from '../src/adapters/storage/postgres/postgres-store.js';
 import { openSqliteStore } from '../src/adapters/storage/sqlite/sqlite-store.js';
+import type { Store } from '../src/domain/store.js';
 import { createDeviceHttpClient } from './support/device-http-client.js';
 import { buildUpstreamOkm, pullReqText, pushReqText, signedPath } from './support/device-requests.js';
 import { runCliProcess, startServerProcess } from './support/server-process.js';
 import { createTempDataDir } from './support/temp-data-dir.js';
+import { createTestDatabase, postgresSkipReason } from './support/postgres-test-database.js';
 
 const CWM = '0002aabbccddeeff';
 const OKE = '0363aabbccddeeff';
@@ -15,8 +18,13 @@ const TOTAL = 400;
 const KILL_AFTER_ACKS = 150;
 const WORKERS = 16;
 
-async function storedOkmIds(dataDir: string): Promise<number[]> {
-  const store = openSqliteStore({ dataDir, durability: 'normal', busyTimeoutMs: 5000 });
+/** The store the server wrote to, opened the way the CLI would: SQLite in the data directory, or PostgreSQL. */
+async function openWrittenStore(dataDir: string, db: string | undefined): Promise<Store> {
+  return db === undefined ? openSqliteStore({ dataDir, durability: 'normal', busyTimeoutMs: 5000 }) : openPostgresStore({ connectionString: db });
+}
+
+async function storedOkmIds(dataDir: string, db: string | undefined): Promise<number[]> {
+  const store = await openWrittenStore(dataDir, db);
   try {
     const okms = await store.listOkms({ cwmId: CWM, limit: TOTAL * 10 });
     return okms.map((okm) => okm.okmId ?? -1);
@@ -25,15 +33,23 @@ async function storedOkmIds(dataDir: string): Promise<number[]> {
   }
 }
 
-test('kill -9 during pushes loses no acknowledged OKM, retries store nothing twice, and the queue survives', async () => {
+const BACKENDS = [
+  { label: 'SQLite', skip: false as string | false, withDatabase: false },
+  { label: 'PostgreSQL', skip: await postgresSkipReason(), withDatabase: true },
+];
+
+for (const backend of BACKENDS) test(`${backend.label}: kill -9 during pushes loses no acknowledged OKM, retries store nothing twice, and the queue survives`, { skip: backend.skip }, async () => {
   const dir = createTempDataDir();
+  const database = backend.withDatabase ? await createTestDatabase('opentps_durability') : null;
+  const db = database?.url;
+  const storeArgs = db === undefined ? [] : ['--db', db];
   try {
-    const key = (await runCliProcess(['device', 'add', CWM, '--data', dir.path])).stdout.trim();
+    const key = (await runCliProcess(['device', 'add', CWM, '--data', dir.path, ...storeArgs])).stdout.trim();
     for (const n of [1, 2, 3]) {
-      const sent = await runCliProcess(['send', CWM, '--dst', JSON.stringify([OKE, CWM]), '--cmd', 'wr', '--pld', JSON.stringify({ cmd: { relay: n } }), '--data', dir.path]);
+      const sent = await runCliProcess(['send', CWM, '--dst', JSON.stringify([OKE, CWM]), '--cmd', 'wr', '--pld', JSON.stringify({ cmd: { relay: n } }), '--data', dir.path, ...storeArgs]);
       assert.equal(sent.code, 0, sent.stderr);
     }
-    let server = await startServerProcess(dir.path);
+    let server = await startServerProcess(dir.path, storeArgs);
     let client = createDeviceHttpClient(server.url, server.ca);
     const delivered = await client.send('GET', signedPath('/pull', pullReqText(CWM), key));
     assert.match(delivered.body, /"_id":1,/);
@@ -62,10 +78,10 @@ test('kill -9 during pushes loses no acknowledged OKM, retries store nothing twi
     client.close();
     assert.ok(acked.size >= KILL_AFTER_ACKS && acked.size < TOTAL, `acked ${acked.size} of ${TOTAL} before the kill`);
 
-    const afterCrash = new Set(await storedOkmIds(dir.path));
+    const afterCrash = new Set(await storedOkmIds(dir.path, db));
     for (const id of acked) assert.ok(afterCrash.has(id), `acknowledged OKM ${id} survived kill -9`);
 
-    server = await startServerProcess(dir.path);
+    server = await startServerProcess(dir.path, storeArgs);
     client = createDeviceHttpClient(server.url, server.ca);
     // A CWM retries what it has not seen acknowledged; to be harsh we also re-send everything acknowledged.
     for (let i = 0; i < TOTAL; i++) {
@@ -76,11 +92,11 @@ test('kill -9 during pushes loses no acknowledged OKM, retries store nothing twi
     client.close();
     assert.equal(await server.stop('SIGTERM'), 0);
 
-    const finalIds = await storedOkmIds(dir.path);
+    const finalIds = await storedOkmIds(dir.path, db);
     assert.equal(finalIds.length, TOTAL, 'every OKM stored exactly once');
     assert.deepEqual([...new Set(finalIds)].sort((a, b) => a - b), Array.from({ length: TOTAL }, (_, i) => i + 1));
 
-    const listed = await runCliProcess(['messages', CWM, '--json', '--data', dir.path]);
+    const listed = await runCliProcess(['messages', CWM, '--json', '--data', dir.path, ...storeArgs]);
     const messages = JSON.parse(listed.stdout) as Array<{ okmId: number; state: string; payload: unknown }>;
     assert.deepEqual(
       messages.map((m) => [m.okmId, m.state, m.payload]),
@@ -92,5 +108,6 @@ test('kill -9 during pushes loses no acknowledged OKM, retries store nothing twi
     );
   } finally {
     dir.remove();
+    await database?.drop();
   }
 });
