@@ -47,6 +47,8 @@ export interface Services {
   readonly events: EventBus;
   /** Stops relaying live events (cluster nodes), then commits and closes the store. */
   close(): Promise<void>;
+  /** Live events this node could not relay to the other nodes so far (0 when it is not a cluster node). */
+  relayDroppedCount(): number;
   readonly auth: OperatorAuth;
   readonly audit: AuditLog;
   /** The private CA of the custom-endpoint kit (files in DATA/ca/, whatever the store). */
@@ -107,6 +109,7 @@ export async function openServices(config: Readonly<OpenTpsConfig>, clock: Clock
       await relayed?.relay.close();
       await store.close();
     },
+    relayDroppedCount: () => relayed?.relay.droppedCount ?? 0,
     auth: createOperatorAuth({ store, clock }),
     audit: createAuditLog({ store, clock }),
     ca: openCertificateAuthority(config.dataDir, clock),
@@ -232,6 +235,7 @@ export interface RunningServer {
 
 const EXPIRY_SWEEP_MS = 60_000;
 const ABANDONED_UPLOAD_MS = 3_600_000;
+const RELAY_REPORT_MS = 60_000;
 
 /** Opens everything and listens. */
 export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logger = createLogger(config)): Promise<RunningServer> {
@@ -249,6 +253,15 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
     services.store.expireMessages(services.clock.nowMs()).catch((error: unknown) => logger.error({ err: error }, 'expiring messages failed'));
   }, EXPIRY_SWEEP_MS);
   sweeper.unref();
+  // Relaying live events is best effort: say so in the log when some were dropped (a console on another
+  // node then misses them; nothing stored is affected).
+  let reportedDrops = 0;
+  const relayWatch = setInterval(() => {
+    const dropped = services.relayDroppedCount();
+    if (dropped > reportedDrops) logger.warn({ dropped: dropped - reportedDrops, total: dropped }, 'live events not relayed to the other nodes');
+    reportedDrops = dropped;
+  }, RELAY_REPORT_MS);
+  relayWatch.unref();
   // Uploads cut short by a crash leave a temporary file; an hour without a write means nobody is writing it.
   services.fileContent
     .removeAbandonedUploads(Date.now() - ABANDONED_UPLOAD_MS)
@@ -265,6 +278,7 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
   } catch (error) {
     clearInterval(sweeper);
     clearInterval(caWatcher);
+    clearInterval(relayWatch);
     await services.close();
     throw error;
   }
@@ -281,6 +295,7 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
       stopping ??= (async () => {
         clearInterval(sweeper);
         clearInterval(caWatcher);
+        clearInterval(relayWatch);
         deviceApp.beginShutdown();
         const closing = deviceApp.app.close();
         const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs).unref());

@@ -3,8 +3,8 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { LiveEvent } from '../../../domain/event-bus.js';
-import { packRelayPayloads } from './postgres-event-relay.js';
+import { createEventBus, type LiveEvent } from '../../../domain/event-bus.js';
+import { packRelayPayloads, startPostgresEventRelay } from './postgres-event-relay.js';
 
 const telemetry = (i: number, filler = ''): LiveEvent => ({ type: 'telemetry', cwmId: '0002000000000001', originId: '0363000000000001', atMs: i, fields: { i, filler } });
 
@@ -28,4 +28,21 @@ test('an event too large for one payload is dropped and counted; the others go',
 
 test('no events, no payload', () => {
   assert.deepEqual(packRelayPayloads('node-1', []), { payloads: [], dropped: 0 });
+});
+
+test('when the database cannot be reached, events are still published on this node and the ones not relayed are counted', async () => {
+  const local = createEventBus();
+  const seen: LiveEvent[] = [];
+  local.subscribe((event) => seen.push(event));
+  // Nothing listens on port 1: every NOTIFY fails.
+  const { bus, relay } = startPostgresEventRelay({ connectionString: 'postgres://nobody@127.0.0.1:1/none', bus: local });
+  try {
+    for (let i = 0; i < 5; i++) bus.publish(telemetry(i));
+    assert.equal(seen.length, 5, 'published locally at once');
+    const deadline = Date.now() + 3000;
+    while (relay.droppedCount < 5 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(relay.droppedCount, 5);
+  } finally {
+    await relay.close();
+  }
 });
