@@ -42,6 +42,7 @@ interface RecordedEntry {
   readonly errorCode?: string | null;
   readonly clientCertSubject?: string | null;
   readonly clientCertSerial?: string | null;
+  readonly claimedDeviceId?: string | null;
 }
 
 /** `opentps traffic unknown --json`: one JSON entry per line. */
@@ -162,6 +163,12 @@ test('with --client-auth all, /push and /pull need a client certificate too', as
     assert.equal(errorOf(signedIn.body), 'ERR_REQUEST_MISSING_REQ');
     const pullWithCert = await requestOverTls(strict.url, '/pull', { ca: root, cert: kitchen1.cert, key: kitchen1.key });
     assert.equal(pullWithCert.body, '{"pull":false}');
+    // A refused push is recorded under the CWM it names in its OKM, so the operator can tell which one it was.
+    const okm = '{"_src":["0363feed00000001","0002feed00000001"],"_cmd":"wr","_id":1,"_ts":"2026-11-25T00:00:00","_crc":"0000","_pld":{}}';
+    const refusedPush = await requestOverTls(strict.url, `/push?req=${encodeURIComponent(`{"okm":${okm},"ts":"2026-11-25T00:00:01"}`)}`, { ca: root, method: 'POST' });
+    assert.equal(errorOf(refusedPush.body), 'ERR_CLIENT_CERT_MISSING');
+    const recorded = (await recordedTraffic(dir.path)).find((entry) => entry.url?.startsWith('/push?req=') && entry.errorCode === 'ERR_CLIENT_CERT_MISSING');
+    assert.equal(recorded?.claimedDeviceId, '0002feed00000001');
   } finally {
     await strict.stop();
   }

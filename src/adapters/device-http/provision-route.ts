@@ -5,16 +5,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendJson } from './device-reply.js';
 import { extractProtocolParams } from './protocol-params.js';
-import { decodeFormComponent } from '../../protocol/form-encoding.js';
-import { isJsonObject } from '../../protocol/upstream-okm.js';
+import { claimedDeviceIdOf } from '../../protocol/claimed-device.js';
 
-/** The `devid` a request names in `req`, if it names one (recorded as the claimed device, never trusted). */
+/** The device a request names in `req` (`devid`, or the CWM of a pushed OKM): recorded as claimed, never trusted. */
 export function claimedDevid(request: FastifyRequest): string | null {
   try {
-    const params = extractProtocolParams(request);
-    if (params.encodedReq === undefined) return null;
-    const req: unknown = JSON.parse(decodeFormComponent(params.encodedReq, true));
-    return isJsonObject(req) && typeof req['devid'] === 'string' ? req['devid'] : null;
+    return claimedDeviceIdOf(extractProtocolParams(request).encodedReq);
   } catch {
     // Recorded raw by the traffic recorder either way; nothing to decide from it here.
     return null;
