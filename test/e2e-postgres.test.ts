@@ -18,7 +18,7 @@ import { TEST_PG_URL, createTestDatabase, postgresSkipReason } from './support/p
 const CWM = '0002d00d00000001';
 const OKE = '0363d00d00000001';
 
-test('two nodes on one PostgreSQL serve one CWM: queue, pull and answer across nodes, a duplicate stored once', { skip: await postgresSkipReason() }, async () => {
+test('two nodes on one PostgreSQL serve one CWM: queue, pull and answer across nodes, duplicates (also sent to both at once) stored once', { skip: await postgresSkipReason() }, async () => {
   const database = await createTestDatabase('opentps_e2e');
   const db = database.url;
   const dirA = createTempDataDir();
@@ -51,9 +51,17 @@ test('two nodes on one PostgreSQL serve one CWM: queue, pull and answer across n
       const listed = await runCliProcess(['messages', CWM, '--db', db, '--json']);
       const messages = JSON.parse(listed.stdout) as Array<{ state: string; result: unknown }>;
       assert.deepEqual(messages.map((m) => [m.state, m.result]), [['answered', { _ping: true }]]);
+      // The same OKM sent to both nodes at the same instant, 50 times: the unique constraint decides, once each.
+      const racing = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => {
+          const path = signedPath('/push', pushReqText(buildUpstreamOkm({ cwmId: CWM, okeId: OKE, id: 1000 + i })), key);
+          return Promise.all([clientA.send('POST', path), clientB.send('POST', path)]);
+        }),
+      );
+      assert.ok(racing.flat().every((response) => response.status === 200 && response.body.startsWith('{"push":true')), 'both nodes acknowledge');
       const store = await openPostgresStore({ connectionString: db });
       try {
-        assert.equal(await store.countOkms(CWM), 3, 'heartbeat 1 once, heartbeat 2, the answer');
+        assert.equal(await store.countOkms(CWM), 3 + 50, 'heartbeat 1 once, heartbeat 2, the answer, and each raced OKM once');
       } finally {
         await store.close();
       }
