@@ -236,6 +236,8 @@ export interface RunningServer {
 const EXPIRY_SWEEP_MS = 60_000;
 const ABANDONED_UPLOAD_MS = 3_600_000;
 const RELAY_REPORT_MS = 60_000;
+const TRANSFER_PRUNE_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 
 /** Opens everything and listens. */
 export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logger = createLogger(config)): Promise<RunningServer> {
@@ -253,6 +255,17 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
     services.store.expireMessages(services.clock.nowMs()).catch((error: unknown) => logger.error({ err: error }, 'expiring messages failed'));
   }, EXPIRY_SWEEP_MS);
   sweeper.unref();
+  // Download parts pile up with every rollout; the progress of each (file, client) is kept apart from them.
+  const pruneTransfers = (): void => {
+    if (config.transferRowsKeepDays === 0) return;
+    services.store
+      .pruneFileTransfers(services.clock.nowMs() - config.transferRowsKeepDays * DAY_MS)
+      .then((count) => count > 0 && logger.info({ count }, 'removed old download rows'))
+      .catch((error: unknown) => logger.error({ err: error }, 'removing old download rows failed'));
+  };
+  pruneTransfers();
+  const transferPruner = setInterval(pruneTransfers, TRANSFER_PRUNE_MS);
+  transferPruner.unref();
   // Relaying live events is best effort: say so in the log when some were dropped (a console on another
   // node then misses them; nothing stored is affected).
   let reportedDrops = 0;
@@ -279,6 +292,7 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
     clearInterval(sweeper);
     clearInterval(caWatcher);
     clearInterval(relayWatch);
+    clearInterval(transferPruner);
     await services.close();
     throw error;
   }
@@ -296,6 +310,7 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
         clearInterval(sweeper);
         clearInterval(caWatcher);
         clearInterval(relayWatch);
+        clearInterval(transferPruner);
         deviceApp.beginShutdown();
         const closing = deviceApp.app.close();
         const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs).unref());

@@ -275,3 +275,32 @@ test('at start the server removes the temporary file of an upload a crash cut sh
     dir.remove();
   }
 });
+
+test('at start the server removes download rows older than --transfer-rows-keep-days, keeping the progress', async () => {
+  const dir = createTempDataDir();
+  const dayMs = 86_400_000;
+  const services = await openServices(loadConfig({ data: dir.path }, {}));
+  const sha256 = 'd'.repeat(64);
+  await services.store.putFile({ name: 'old.bin', size: 10, md5: 'e'.repeat(32), sha256, crc16: '0000', contentType: 'application/octet-stream', createdAtMs: 1, uploadedBy: 'test' }, false);
+  const part = { fileName: 'old.bin', fileSha256: sha256, deviceId: null, remoteAddress: '192.0.2.9', rangeEnd: 4, bytesSent: 5, status: 206 };
+  await services.store.recordFileTransfer({ ...part, rangeStart: 0, startedAtMs: Date.now() - 40 * dayMs, endedAtMs: Date.now() - 40 * dayMs });
+  await services.store.recordFileTransfer({ ...part, rangeStart: 5, rangeEnd: 9, startedAtMs: Date.now() - 1000, endedAtMs: Date.now() - 1000 });
+  await services.store.close();
+  const server = await startServerProcess(dir.path, ['--http', '--transfer-rows-keep-days', '30']);
+  const reader = await openServices(loadConfig({ data: dir.path }, {}));
+  try {
+    const deadline = Date.now() + 5000;
+    let rows = await reader.store.listFileTransfers({ fileName: 'old.bin', limit: 10 });
+    while (rows.length > 1 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      rows = await reader.store.listFileTransfers({ fileName: 'old.bin', limit: 10 });
+    }
+    assert.deepEqual(rows.map((row) => row.rangeStart), [5], 'the 40-day-old row went, the recent one stayed');
+    const [group] = await reader.store.summarizeFileTransfers({ fileName: 'old.bin' });
+    assert.deepEqual([group?.requests, group?.ranges], [2, [[0, 9]]], 'the progress still counts both parts');
+  } finally {
+    await reader.store.close();
+    await server.stop();
+    dir.remove();
+  }
+});

@@ -51,6 +51,8 @@ export interface OpenTpsConfig {
   readonly filesRequireSignature: boolean;
   /** An incomplete transfer with no progress for this long is shown as stalled. */
   readonly transferStallAfterS: number;
+  /** Download rows (one per part) older than this are removed; progress per (file, client) stays. 0: keep all. */
+  readonly transferRowsKeepDays: number;
 }
 
 /** A parser turns the raw text into a value or returns the expectation it failed. */
@@ -151,6 +153,7 @@ export const SETTINGS = [
   { key: 'deviceRequestsPerMinute', flag: 'device-requests-per-minute', env: 'OPENTPS_DEVICE_REQUESTS_PER_MINUTE', defaultValue: () => 600, parse: integer(0, 10_000_000), help: '/push and /pull requests per minute per device before 503 + Retry-After (0: no limit)' },
   { key: 'fileRequestsPerMinute', flag: 'file-requests-per-minute', env: 'OPENTPS_FILE_REQUESTS_PER_MINUTE', defaultValue: () => 6000, parse: integer(1, 10_000_000), help: 'file download requests per minute per device (or address, unsigned) before 429' },
   { key: 'filesRequireSignature', flag: 'files-require-signature', env: 'OPENTPS_FILES_REQUIRE_SIGNATURE', isBooleanFlag: true, defaultValue: () => false, parse: bool, help: 'in hmac mode, refuse unsigned file downloads' },
+  { key: 'transferRowsKeepDays', flag: 'transfer-rows-keep-days', env: 'OPENTPS_TRANSFER_ROWS_KEEP_DAYS', defaultValue: () => 30, parse: integer(0, 36_500), help: 'days to keep each download part row (the per-device progress is kept; 0: keep all)' },
   { key: 'transferStallAfterS', flag: 'transfer-stall-after', env: 'OPENTPS_TRANSFER_STALL_AFTER', defaultValue: () => 600, parse: integer(1, 31_536_000), help: 'seconds without progress before an incomplete file transfer is shown as stalled' },
 ] as const satisfies ReadonlyArray<SettingSpec<keyof OpenTpsConfig>>;
 

@@ -72,6 +72,11 @@ export interface FileStore {
   recordFileTransfer(transfer: FileTransferRecord): Promise<void>;
   /** Oldest first. */
   listFileTransfers(query: FileTransferQuery): Promise<StoredFileTransfer[]>;
+  /**
+   * Removes the download rows (one per part) that ended before `olderThanMs`; the progress of each
+   * (file, client) is kept whole. Returns how many rows went.
+   */
+  pruneFileTransfers(olderThanMs: number): Promise<number>;
   /** Progress groups over every row of the file and/or device (no limit: summed in the store). */
   summarizeFileTransfers(query: { readonly fileName?: string; readonly deviceId?: string }): Promise<FileTransferGroup[]>;
 }

@@ -103,6 +103,17 @@ export function defineFileStoreContract(context: ContractContext): void {
       assert.deepEqual(await context.store.summarizeFileTransfers({ fileName: 'nothing.bin' }), []);
     });
 
+    test('pruneFileTransfers removes old part rows and keeps the progress of each client whole', async () => {
+      await context.store.putFile(storedFile('fw.bin'), false);
+      await context.store.recordFileTransfer(transfer('fw.bin', CWM_A, { rangeStart: 0, bytesSent: 500, startedAtMs: T0, endedAtMs: T0 + 1 }));
+      await context.store.recordFileTransfer(transfer('fw.bin', CWM_A, { rangeStart: 500, bytesSent: 523, startedAtMs: T0 + 100, endedAtMs: T0 + 101 }));
+      assert.equal(await context.store.pruneFileTransfers(T0 + 50), 1);
+      assert.deepEqual((await context.store.listFileTransfers({ fileName: 'fw.bin', limit: 10 })).map((row) => row.rangeStart), [500]);
+      const [group] = await context.store.summarizeFileTransfers({ fileName: 'fw.bin' });
+      assert.deepEqual([group?.requests, group?.bytesServed, group?.ranges], [2, 1023, [[0, 1022]]], 'progress counts the pruned part');
+      assert.equal(await context.store.pruneFileTransfers(T0 + 50), 0);
+    });
+
     test('parts recorded at once for one client all count (the progress row is never overwritten by a concurrent part)', async () => {
       await context.store.putFile(storedFile('fw.bin'), false);
       const parts = Array.from({ length: 40 }, (_, i) => transfer('fw.bin', CWM_A, { rangeStart: i * 10, rangeEnd: i * 10 + 9, bytesSent: 10, startedAtMs: T0 + i, endedAtMs: T0 + i }));

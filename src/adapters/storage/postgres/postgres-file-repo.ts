@@ -84,6 +84,10 @@ export function createPostgresFileRepo(db: PostgresDatabase): FileStore {
         );
       });
     },
+    async pruneFileTransfers(olderThanMs) {
+      const { rowCount } = await db.write('DELETE FROM file_transfers WHERE ended_at < $1', [olderThanMs]);
+      return rowCount ?? 0;
+    },
     async listFileTransfers(query) {
       const where: string[] = [];
       const values: Array<string | number> = [];

@@ -37,6 +37,7 @@ export function createSqliteFileRepo(db: Database, batcher: WriteBatcher): FileS
   );
   const allTransfers = db.prepare<[number], FileTransferRow>(`SELECT ${FILE_TRANSFER_COLUMNS} FROM file_transfers ORDER BY id DESC LIMIT ?`);
   const deleteProgress = db.prepare('DELETE FROM file_transfer_progress WHERE file_name = ?');
+  const deleteOldTransfers = db.prepare('DELETE FROM file_transfers WHERE ended_at < ?');
   const selectProgress = db.prepare<[string, string, string], TransferProgressRow>(
     `SELECT ${TRANSFER_PROGRESS_COLUMNS} FROM file_transfer_progress WHERE file_name = ? AND file_sha256 = ? AND client_key = ?`,
   );
@@ -89,6 +90,9 @@ export function createSqliteFileRepo(db: Database, batcher: WriteBatcher): FileS
         const current = selectProgress.get(t.fileName, t.fileSha256, clientKey);
         upsertProgress.run(...transferProgressValues(addTransferToGroup(current ? toTransferGroup(current) : null, t), clientKey));
       });
+    },
+    pruneFileTransfers(olderThanMs) {
+      return batcher.run(() => deleteOldTransfers.run(olderThanMs).changes);
     },
     async listFileTransfers(query) {
       const rows =
