@@ -10,6 +10,7 @@ import type { Store } from '../../../domain/store.js';
 import { defineStoreContract } from '../../../../test/contract/store-contract.js';
 import { CWM_A, pushRecord, registerDevice } from '../../../../test/contract/store-fixtures.js';
 import { openPostgresStore } from './postgres-store.js';
+import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import { createTestDatabase, postgresSkipReason } from '../../../../test/support/postgres-test-database.js';
 
 const skipReason = await postgresSkipReason();
@@ -43,6 +44,29 @@ if ('skipReason' in database) {
         }
       },
     };
+  });
+
+  describe('PostgreSQL migrations', () => {
+    test('four nodes opening a new schema at once: all open, every step applied exactly once', async () => {
+      const open = () => openPostgresStore({ connectionString: database.url, schema: 'concurrent_open', maxConnections: 2 });
+      const stores = await Promise.all([open(), open(), open(), open()]);
+      try {
+        const check = new pg.Client({ connectionString: database.url });
+        await check.connect();
+        try {
+          const { rows } = await check.query<{ version: number; n: string }>(
+            'SELECT version, count(*) AS n FROM concurrent_open.schema_migrations GROUP BY version ORDER BY version',
+          );
+          assert.deepEqual(rows.map((row) => [row.version, Number(row.n)]), POSTGRES_MIGRATIONS.map((_, i) => [i + 1, 1]));
+        } finally {
+          await check.end();
+        }
+        await stores[0]?.addDevice({ id: CWM_A, key: 'k-concurrent', name: null, createdAtMs: 1 });
+        assert.equal((await stores[3]?.findDeviceCredentials(CWM_A))?.key, 'k-concurrent', 'one schema shared by all');
+      } finally {
+        await Promise.all(stores.map((store) => store.close()));
+      }
+    });
   });
 
   describe('PostgreSQL push batches', () => {
