@@ -8,34 +8,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import pg from 'pg';
 import { errorCodeOf, sendBytes } from './support/byte-http.js';
 import { waitUntil } from './support/fleet-harness.js';
 import { runCliProcess, startServerProcess } from './support/server-process.js';
 import { createTempDataDir } from './support/temp-data-dir.js';
+import { createTestDatabase, postgresSkipReason } from './support/postgres-test-database.js';
 
-const BASE_URL = process.env['OPENTPS_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-async function reachability(): Promise<string | false> {
-  const client = new pg.Client({ connectionString: BASE_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return false;
-  } catch (error) {
-    return `PostgreSQL not reachable at ${BASE_URL}: ${error instanceof Error ? error.message : String(error)}`;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-test('two nodes on one PostgreSQL with a shared --files-dir serve the same files and see each other\'s transfers', { skip: await reachability() }, async () => {
-  const database = `opentps_files_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: BASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  const url = new URL(BASE_URL);
-  url.pathname = `/${database}`;
-  const db = url.toString();
+test('two nodes on one PostgreSQL with a shared --files-dir serve the same files and see each other\'s transfers', { skip: await postgresSkipReason() }, async () => {
+  const database = await createTestDatabase('opentps_files');
+  const db = database.url;
   const shared = createTempDataDir('opentps-shared-files-');
   const dirA = createTempDataDir();
   const dirB = createTempDataDir();
@@ -73,7 +54,6 @@ test('two nodes on one PostgreSQL with a shared --files-dir serve the same files
     dirA.remove();
     dirB.remove();
     shared.remove();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
 });

@@ -10,6 +10,15 @@ import {
 import { addTransferToGroup, transferClientKey } from '../../../domain/transfer-progress.js';
 import type { PostgresDatabase } from './postgres-database.js';
 
+/** `WHERE` on file name and/or device (empty when neither is given), with its parameters $1.. in order. */
+function fileAndDeviceFilter(query: { readonly fileName?: string; readonly deviceId?: string }): { where: string; values: string[] } {
+  const conditions: string[] = [];
+  const values: string[] = [];
+  if (query.fileName !== undefined) conditions.push(`file_name = $${values.push(query.fileName)}`);
+  if (query.deviceId !== undefined) conditions.push(`device_id = $${values.push(query.deviceId)}`);
+  return { where: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', values };
+}
+
 export function createPostgresFileRepo(db: PostgresDatabase): FileStore {
   return {
     async putFile(file, isReplacing) {
@@ -89,38 +98,16 @@ export function createPostgresFileRepo(db: PostgresDatabase): FileStore {
       return rowCount ?? 0;
     },
     async listFileTransfers(query) {
-      const where: string[] = [];
-      const values: Array<string | number> = [];
-      if (query.fileName !== undefined) {
-        values.push(query.fileName);
-        where.push(`file_name = $${values.length}`);
-      }
-      if (query.deviceId !== undefined) {
-        values.push(query.deviceId);
-        where.push(`device_id = $${values.length}`);
-      }
-      values.push(query.limit);
+      const { where, values } = fileAndDeviceFilter(query);
       const { rows } = await db.read.query<FileTransferRow>(
-        `SELECT ${FILE_TRANSFER_COLUMNS} FROM file_transfers ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${values.length}`,
-        values,
+        `SELECT ${FILE_TRANSFER_COLUMNS} FROM file_transfers ${where} ORDER BY id DESC LIMIT $${values.length + 1}`,
+        [...values, query.limit],
       );
       return rows.reverse().map(toStoredFileTransfer);
     },
     async summarizeFileTransfers(query) {
-      const where: string[] = [];
-      const values: string[] = [];
-      if (query.fileName !== undefined) {
-        values.push(query.fileName);
-        where.push(`file_name = $${values.length}`);
-      }
-      if (query.deviceId !== undefined) {
-        values.push(query.deviceId);
-        where.push(`device_id = $${values.length}`);
-      }
-      const { rows } = await db.read.query<TransferProgressRow>(
-        `SELECT ${TRANSFER_PROGRESS_COLUMNS} FROM file_transfer_progress ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`,
-        values,
-      );
+      const { where, values } = fileAndDeviceFilter(query);
+      const { rows } = await db.read.query<TransferProgressRow>(`SELECT ${TRANSFER_PROGRESS_COLUMNS} FROM file_transfer_progress ${where}`, values);
       return rows.map(toTransferGroup);
     },
   };
