@@ -36,8 +36,8 @@ export function transferClientKey(transfer: Pick<FileTransferRecord, 'deviceId' 
  */
 export function addTransferToGroup(group: FileTransferGroup | null, transfer: FileTransferRecord): FileTransferGroup {
   const progressAtMs = transfer.bytesSent > 0 ? transfer.endedAtMs : transfer.startedAtMs;
-  const delivered: Array<readonly [number, number]> =
-    transfer.bytesSent > 0 ? [[transfer.rangeStart, transfer.rangeStart + transfer.bytesSent - 1]] : [];
+  const range = deliveredRange(transfer);
+  const delivered: Array<readonly [number, number]> = range === null ? [] : [range];
   return {
     fileName: transfer.fileName,
     fileSha256: transfer.fileSha256,
@@ -49,6 +49,11 @@ export function addTransferToGroup(group: FileTransferGroup | null, transfer: Fi
     lastProgressAtMs: Math.max(group?.lastProgressAtMs ?? progressAtMs, progressAtMs),
     ranges: delivered.length === 0 ? (group?.ranges ?? []) : mergeRanges([...(group?.ranges ?? []), ...delivered]),
   };
+}
+
+/** The byte range a part delivered (inclusive), or null when it delivered nothing. */
+export function deliveredRange(transfer: Pick<FileTransferRecord, 'rangeStart' | 'bytesSent'>): readonly [number, number] | null {
+  return transfer.bytesSent > 0 ? [transfer.rangeStart, transfer.rangeStart + transfer.bytesSent - 1] : null;
 }
 
 /** Groups download rows (oldest first) by file content and client, as the stores keep them. */

@@ -103,6 +103,24 @@ export function defineFileStoreContract(context: ContractContext): void {
       assert.deepEqual(await context.store.summarizeFileTransfers({ fileName: 'nothing.bin' }), []);
     });
 
+    test('scattered parts in random order: the ranges kept are exactly the merged union of what was sent', async () => {
+      await context.store.putFile(storedFile('fw.bin'), false);
+      let seed = 7;
+      const next = (n: number): number => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return seed % n;
+      };
+      const parts = Array.from({ length: 150 }, () => {
+        const start = next(1000);
+        return transfer('fw.bin', CWM_A, { rangeStart: start, bytesSent: 1 + next(12), startedAtMs: T0, endedAtMs: T0 });
+      });
+      for (const part of parts) await context.store.recordFileTransfer(part);
+      const [group] = await context.store.summarizeFileTransfers({ fileName: 'fw.bin', deviceId: CWM_A });
+      const [expected] = groupTransfers(parts.map((part, id) => ({ ...part, id })));
+      assert.ok(expected && expected.ranges.length > 5, 'the parts leave gaps');
+      assert.deepEqual(group?.ranges, expected.ranges);
+    });
+
     test('pruneFileTransfers removes old part rows and keeps the progress of each client whole', async () => {
       await context.store.putFile(storedFile('fw.bin'), false);
       await context.store.recordFileTransfer(transfer('fw.bin', CWM_A, { rangeStart: 0, bytesSent: 500, startedAtMs: T0, endedAtMs: T0 + 1 }));

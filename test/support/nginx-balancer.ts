@@ -7,9 +7,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect } from 'node:net';
 import { generateSelfSignedCertificate } from '../../src/adapters/tls/self-signed-certificate.js';
 import { findFreePort } from './free-port.js';
+import { waitForPort } from './wait-for-port.js';
 
 const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((path) => existsSync(path)) ?? null;
 const SITE_FILE = join(import.meta.dirname, '..', '..', 'deploy', 'nginx', 'opentps.conf');
@@ -43,23 +43,6 @@ export function rewriteSiteFile(site: string, options: { port: number; certFile:
     if (!replaced.includes(expected)) throw new Error(`${SITE_FILE} no longer has the line the test rewrites for ${expected}`);
   }
   return replaced;
-}
-
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const isOpen = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (isOpen) return;
-    if (Date.now() > deadline) throw new Error(`nginx did not listen on ${port}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 export async function startNginxBalancer(prefix: string, upstreams: readonly string[]): Promise<NginxBalancer> {
@@ -99,7 +82,7 @@ export async function startNginxBalancer(prefix: string, upstreams: readonly str
   child.once('exit', (code) => {
     if (code !== 0 && code !== null) process.emitWarning(`nginx exited with ${code}: ${stderr}`);
   });
-  await waitForPort(port, 10_000);
+  await waitForPort(port, 10_000, 'nginx');
   return {
     url: `https://127.0.0.1:${port}`,
     ca: certPem,

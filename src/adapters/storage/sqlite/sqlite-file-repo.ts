@@ -3,10 +3,10 @@
 import type { Database } from 'better-sqlite3';
 import type { FileStore } from '../../../domain/file-store.js';
 import { OpenTpsError } from '../../../errors.js';
-import { addTransferToGroup, transferClientKey } from '../../../domain/transfer-progress.js';
+import { addTransferToGroup, deliveredRange, transferClientKey } from '../../../domain/transfer-progress.js';
 import {
   FILE_COLUMNS, FILE_TRANSFER_COLUMNS, TRANSFER_PROGRESS_COLUMNS, fileRowValues, toStoredFile, toStoredFileTransfer, toTransferGroup,
-  transferProgressValues, type FileRow, type FileTransferRow, type TransferProgressRow,
+  toTransferGroups, transferProgressValues, type FileRow, type FileTransferRow, type TransferProgressRow, type TransferRangeRow,
 } from '../stored-rows/file-row.js';
 import type { WriteBatcher } from './write-batcher.js';
 
@@ -37,13 +37,24 @@ export function createSqliteFileRepo(db: Database, batcher: WriteBatcher): FileS
   );
   const allTransfers = db.prepare<[number], FileTransferRow>(`SELECT ${FILE_TRANSFER_COLUMNS} FROM file_transfers ORDER BY id DESC LIMIT ?`);
   const deleteProgress = db.prepare('DELETE FROM file_transfer_progress WHERE file_name = ?');
+  const deleteRanges = db.prepare('DELETE FROM file_transfer_ranges WHERE file_name = ?');
   const deleteOldTransfers = db.prepare('DELETE FROM file_transfers WHERE ended_at < ?');
   const selectProgress = db.prepare<[string, string, string], TransferProgressRow>(
     `SELECT ${TRANSFER_PROGRESS_COLUMNS} FROM file_transfer_progress WHERE file_name = ? AND file_sha256 = ? AND client_key = ?`,
   );
   const upsertProgress = db.prepare(
-    `INSERT OR REPLACE INTO file_transfer_progress (${TRANSFER_PROGRESS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT OR REPLACE INTO file_transfer_progress (${TRANSFER_PROGRESS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  const RANGE_KEY = 'file_name = ? AND file_sha256 = ? AND client_key = ?';
+  /** The client's last range starting before `start`: the only earlier one that can touch a new range. */
+  const rangeBefore = db.prepare<[string, string, string, number], { range_start: number; range_end: number }>(
+    `SELECT range_start, range_end FROM file_transfer_ranges WHERE ${RANGE_KEY} AND range_start < ? ORDER BY range_start DESC LIMIT 1`,
+  );
+  const rangesStartingIn = db.prepare<[string, string, string, number, number], { range_start: number; range_end: number }>(
+    `SELECT range_start, range_end FROM file_transfer_ranges WHERE ${RANGE_KEY} AND range_start BETWEEN ? AND ?`,
+  );
+  const deleteRange = db.prepare(`DELETE FROM file_transfer_ranges WHERE ${RANGE_KEY} AND range_start = ?`);
+  const insertRange = db.prepare('INSERT INTO file_transfer_ranges (file_name, file_sha256, client_key, range_start, range_end) VALUES (?, ?, ?, ?, ?)');
   const progressOf = {
     file: db.prepare<[string], TransferProgressRow>(`SELECT ${TRANSFER_PROGRESS_COLUMNS} FROM file_transfer_progress WHERE file_name = ?`),
     device: db.prepare<[string], TransferProgressRow>(`SELECT ${TRANSFER_PROGRESS_COLUMNS} FROM file_transfer_progress WHERE device_id = ?`),
@@ -51,6 +62,30 @@ export function createSqliteFileRepo(db: Database, batcher: WriteBatcher): FileS
       `SELECT ${TRANSFER_PROGRESS_COLUMNS} FROM file_transfer_progress WHERE file_name = ? AND device_id = ?`,
     ),
     all: db.prepare<[], TransferProgressRow>(`SELECT ${TRANSFER_PROGRESS_COLUMNS} FROM file_transfer_progress`),
+  };
+  const RANGES_OF = 'SELECT r.file_name, r.file_sha256, r.client_key, r.range_start, r.range_end FROM file_transfer_ranges r JOIN file_transfer_progress p USING (file_name, file_sha256, client_key)';
+  const rangesOf = {
+    file: db.prepare<[string], TransferRangeRow>(`${RANGES_OF} WHERE p.file_name = ?`),
+    device: db.prepare<[string], TransferRangeRow>(`${RANGES_OF} WHERE p.device_id = ?`),
+    both: db.prepare<[string, string], TransferRangeRow>(`${RANGES_OF} WHERE p.file_name = ? AND p.device_id = ?`),
+    all: db.prepare<[], TransferRangeRow>(RANGES_OF),
+  };
+
+  /** Adds [start, end] to the client's ranges, merging it with those it overlaps or touches. */
+  const addRange = (key: [string, string, string], start: number, end: number): void => {
+    let mergedStart = start;
+    let mergedEnd = end;
+    const before = rangeBefore.get(...key, start);
+    if (before !== undefined && before.range_end >= start - 1) {
+      mergedStart = before.range_start;
+      mergedEnd = Math.max(mergedEnd, before.range_end);
+      deleteRange.run(...key, before.range_start);
+    }
+    for (const range of rangesStartingIn.all(...key, start, end + 1)) {
+      mergedEnd = Math.max(mergedEnd, range.range_end);
+      deleteRange.run(...key, range.range_start);
+    }
+    insertRange.run(...key, mergedStart, mergedEnd);
   };
 
   return {
@@ -76,6 +111,7 @@ export function createSqliteFileRepo(db: Database, batcher: WriteBatcher): FileS
         deleteFile.run(name);
         deleteTransfers.run(name);
         deleteProgress.run(name);
+        deleteRanges.run(name);
         return toStoredFile(row);
       });
     },
@@ -88,7 +124,9 @@ export function createSqliteFileRepo(db: Database, batcher: WriteBatcher): FileS
         // The writer is this process alone, inside the batch's transaction: read, add, write back.
         const clientKey = transferClientKey(t);
         const current = selectProgress.get(t.fileName, t.fileSha256, clientKey);
-        upsertProgress.run(...transferProgressValues(addTransferToGroup(current ? toTransferGroup(current) : null, t), clientKey));
+        upsertProgress.run(...transferProgressValues(addTransferToGroup(current ? toTransferGroup(current, []) : null, t), clientKey));
+        const range = deliveredRange(t);
+        if (range !== null) addRange([t.fileName, t.fileSha256, clientKey], range[0], range[1]);
       });
     },
     pruneFileTransfers(olderThanMs) {
@@ -106,15 +144,12 @@ export function createSqliteFileRepo(db: Database, batcher: WriteBatcher): FileS
       return rows.reverse().map(toStoredFileTransfer);
     },
     async summarizeFileTransfers(query) {
-      const rows =
-        query.fileName !== undefined && query.deviceId !== undefined
-          ? progressOf.both.all(query.fileName, query.deviceId)
-          : query.fileName !== undefined
-            ? progressOf.file.all(query.fileName)
-            : query.deviceId !== undefined
-              ? progressOf.device.all(query.deviceId)
-              : progressOf.all.all();
-      return rows.map(toTransferGroup);
+      if (query.fileName !== undefined && query.deviceId !== undefined) {
+        return toTransferGroups(progressOf.both.all(query.fileName, query.deviceId), rangesOf.both.all(query.fileName, query.deviceId));
+      }
+      if (query.fileName !== undefined) return toTransferGroups(progressOf.file.all(query.fileName), rangesOf.file.all(query.fileName));
+      if (query.deviceId !== undefined) return toTransferGroups(progressOf.device.all(query.deviceId), rangesOf.device.all(query.deviceId));
+      return toTransferGroups(progressOf.all.all(), rangesOf.all.all());
     },
   };
 }

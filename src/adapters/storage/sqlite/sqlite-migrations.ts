@@ -153,6 +153,8 @@ export const RECORD_MIGRATIONS: readonly string[] = [
   CREATE INDEX file_transfers_by_device ON file_transfers(device_id, id);
 
   -- One row per (file, content, client), updated with each download: summaries read these, not every part.
+  -- (Counts and times here; the ranges sent in file_transfer_ranges, so a client fetching scattered parts
+  -- costs one small row change per part, not a rewrite of all its ranges.)
   CREATE TABLE file_transfer_progress (
     file_name TEXT NOT NULL,
     file_sha256 TEXT NOT NULL,
@@ -163,10 +165,18 @@ export const RECORD_MIGRATIONS: readonly string[] = [
     bytes_served INTEGER NOT NULL,
     first_at INTEGER NOT NULL,
     last_progress_at INTEGER NOT NULL,
-    ranges TEXT NOT NULL,
     PRIMARY KEY (file_name, file_sha256, client_key)
   ) STRICT;
   CREATE INDEX file_transfer_progress_by_device ON file_transfer_progress(device_id);
+  -- The byte ranges each client has been sent, merged: disjoint, found by their start.
+  CREATE TABLE file_transfer_ranges (
+    file_name TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL,
+    client_key TEXT NOT NULL,
+    range_start INTEGER NOT NULL,
+    range_end INTEGER NOT NULL,
+    PRIMARY KEY (file_name, file_sha256, client_key, range_start)
+  ) STRICT;
   `,
 ];
 

@@ -51,9 +51,9 @@ export function toStoredFileTransfer(row: FileTransferRow): StoredFileTransfer {
   };
 }
 
-/** One row per (file, content, client): the domain's FileTransferGroup, kept up to date by each download. */
+/** One row per (file, content, client): the domain's FileTransferGroup without its ranges, kept up to date by each download. */
 export const TRANSFER_PROGRESS_COLUMNS =
-  'file_name, file_sha256, client_key, device_id, remote_address, requests, bytes_served, first_at, last_progress_at, ranges';
+  'file_name, file_sha256, client_key, device_id, remote_address, requests, bytes_served, first_at, last_progress_at';
 
 export interface TransferProgressRow {
   file_name: string;
@@ -65,15 +65,22 @@ export interface TransferProgressRow {
   bytes_served: number;
   first_at: number;
   last_progress_at: number;
-  /** JSON: the merged inclusive ranges, ordered. */
-  ranges: string;
 }
 
-export function toTransferGroup(row: TransferProgressRow): FileTransferGroup {
-  const parsed: unknown = JSON.parse(row.ranges);
-  const ranges = Array.isArray(parsed)
-    ? parsed.filter((r): r is [number, number] => Array.isArray(r) && r.length === 2 && typeof r[0] === 'number' && typeof r[1] === 'number')
-    : [];
+/** One merged range a client has been sent (disjoint from the client's other ranges). */
+export interface TransferRangeRow {
+  file_name: string;
+  file_sha256: string;
+  client_key: string;
+  range_start: number;
+  range_end: number;
+}
+
+function groupKey(row: { file_name: string; file_sha256: string; client_key: string }): string {
+  return JSON.stringify([row.file_name, row.file_sha256, row.client_key]);
+}
+
+export function toTransferGroup(row: TransferProgressRow, ranges: ReadonlyArray<readonly [number, number]>): FileTransferGroup {
   return {
     fileName: row.file_name,
     fileSha256: row.file_sha256,
@@ -83,14 +90,26 @@ export function toTransferGroup(row: TransferProgressRow): FileTransferGroup {
     bytesServed: Number(row.bytes_served),
     firstAtMs: Number(row.first_at),
     lastProgressAtMs: Number(row.last_progress_at),
-    ranges,
+    ranges: [...ranges],
   };
 }
 
+/** Joins progress rows with their ranges (any order) into the domain's groups, ranges ordered. */
+export function toTransferGroups(rows: readonly TransferProgressRow[], ranges: readonly TransferRangeRow[]): FileTransferGroup[] {
+  const byGroup = new Map<string, Array<[number, number]>>();
+  for (const range of ranges) {
+    const key = groupKey(range);
+    const list = byGroup.get(key) ?? [];
+    list.push([Number(range.range_start), Number(range.range_end)]);
+    byGroup.set(key, list);
+  }
+  return rows.map((row) => toTransferGroup(row, (byGroup.get(groupKey(row)) ?? []).sort((a, b) => a[0] - b[0])));
+}
+
 /** The values of TRANSFER_PROGRESS_COLUMNS, in order. */
-export function transferProgressValues(group: FileTransferGroup, clientKey: string): [string, string, string, string | null, string | null, number, number, number, number, string] {
+export function transferProgressValues(group: FileTransferGroup, clientKey: string): [string, string, string, string | null, string | null, number, number, number, number] {
   return [
     group.fileName, group.fileSha256, clientKey, group.deviceId, group.remoteAddress, group.requests, group.bytesServed,
-    group.firstAtMs, group.lastProgressAtMs, JSON.stringify(group.ranges),
+    group.firstAtMs, group.lastProgressAtMs,
   ];
 }
