@@ -4,10 +4,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFreePort } from '../../test/support/free-port.js';
+import { waitForPort } from '../../test/support/wait-for-port.js';
 
 export const NGINX_BINARY = '/usr/sbin/nginx';
 
@@ -15,22 +15,6 @@ export interface NginxServer {
   readonly child: ChildProcess;
   readonly url: string;
   stop(): Promise<void>;
-}
-
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const isOpen = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ host: '127.0.0.1', port }, () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
-    if (isOpen) return;
-    if (Date.now() > deadline) throw new Error(`nginx did not listen on ${port}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /**
@@ -69,7 +53,7 @@ http {
 `;
   writeFileSync(join(prefix, 'nginx.conf'), config);
   const child = spawn(NGINX_BINARY, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', join(prefix, 'error.log')], { stdio: ['ignore', 'ignore', 'inherit'] });
-  await waitForPort(port, 5000);
+  await waitForPort(port, 5000, 'nginx');
   return {
     child,
     url: `http://127.0.0.1:${port}`,
