@@ -80,11 +80,10 @@ async function openStore(config: Readonly<OpenTpsConfig>, isServer: boolean): Pr
 }
 
 export async function openServices(config: Readonly<OpenTpsConfig>, clock: Clock = createSystemClock(), isServer = false): Promise<Services> {
-  const opened = await openStore(config, isServer);
+  const store = await openStore(config, isServer);
   // A server on PostgreSQL is one node of a cluster: its live events go to the other nodes and theirs come here.
   const relayed = config.db !== null && isServer ? startPostgresEventRelay({ connectionString: config.db, bus: createEventBus() }) : null;
   const events = relayed?.bus ?? createEventBus();
-  const store = opened;
   const fileContent = createDiskFileContent(filesDirOf(config));
   // One allowance per device for /push and /pull together (PROTOCOL.md Part C: per-device rate limits).
   const deviceRateLimiter = config.deviceRequestsPerMinute === 0 ? undefined : createRequestRateLimiter({ clock, requestsPerMinute: config.deviceRequestsPerMinute });
