@@ -3,6 +3,7 @@
 // full, for a fixed duration. Counts requests, bytes and latency to the last byte.
 
 import { Pool } from 'undici';
+import { percentile } from './load-client.js';
 
 export interface FileLoadResult {
   readonly requests: number;
@@ -22,11 +23,6 @@ export interface FileLoadOptions {
   readonly nextRequest: (n: number) => { path: string; headers: Record<string, string> };
   /** Every answer must carry exactly this many body bytes (else it counts as an error). */
   readonly expectedBytes: number;
-}
-
-function percentile(sorted: Float64Array, fraction: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? Number.NaN;
 }
 
 export async function runFileLoad(options: FileLoadOptions): Promise<FileLoadResult> {

@@ -22,7 +22,8 @@ export interface LoadOptions {
   readonly nextRequest: (n: number) => { method: 'GET' | 'POST'; path: string };
 }
 
-function percentile(sorted: Float64Array, fraction: number): number {
+/** The value at `fraction` (0..1) of latencies sorted ascending; NaN when there are none. */
+export function percentile(sorted: Float64Array, fraction: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? Number.NaN;
 }
