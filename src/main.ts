@@ -101,7 +101,7 @@ export async function openServices(config: Readonly<OpenTpsConfig>, clock: Clock
       events,
     }),
     pushIngest: createPushIngest({ store, clock, authMode: config.authMode, maxOkmBytes: config.maxOkmBytes, events, deviceRateLimiter }),
-    delivery: createMessageDelivery({ store, clock, authMode: config.authMode, deliveryLeaseMs: config.deliveryLeaseMs, events, deviceRateLimiter }),
+    delivery: createMessageDelivery({ store, clock, authMode: config.authMode, deliveryLeaseMs: config.deliveryLeaseMs, events, deviceRateLimiter, defaultTimeZone: config.timeZone }),
     traffic: createTrafficRecorder({ store, keepPerDevice: config.trafficPerDevice }),
     events,
     async close() {

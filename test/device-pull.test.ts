@@ -7,7 +7,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import type { MessageRecord } from '../src/domain/message-store.js';
 import { verifyOkmCrc } from '../src/protocol/okm-crc.js';
 import { createDeviceAppHarness, createManualClock, TEST_KEY, type DeviceAppHarness, type ManualClock } from './device-app-harness.js';
-import { buildUpstreamOkm, pullReqText, pushReqText, signedPath } from './support/device-requests.js';
+import { buildUpstreamOkm, pullReqText, nextPullTs, pushReqText, signedPath } from './support/device-requests.js';
 
 const CWM = '0002010203040506';
 const OKE = '1122334455667788';
@@ -108,8 +108,10 @@ describe('GET /pull', () => {
     test('concurrent pulls never hand out the same message twice', async () => {
       const first = await queue({ n: 1 });
       const second = await queue({ n: 2 });
-      const url = signedPath('/pull', pullReqText(CWM), TEST_KEY);
-      const responses = await Promise.all([1, 2, 3].map(() => h.deviceApp.app.inject({ method: 'GET', url })));
+      // Three different pulls within one second of the CWM's clock (a replayed one would be refused).
+      const ts = nextPullTs();
+      const urls = [1, 2, 3].map((n) => signedPath('/pull', JSON.stringify({ devid: CWM, ts, lokm: true, n }), TEST_KEY));
+      const responses = await Promise.all(urls.map((url) => h.deviceApp.app.inject({ method: 'GET', url })));
       await h.settle();
       const bodies = responses.map((r) => r.body);
       assert.equal(bodies.filter((body) => body === '{"pull":false}').length, 1);

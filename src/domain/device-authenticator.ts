@@ -45,15 +45,24 @@ export async function authenticateSignedRequest<T extends { readonly reqText: st
   deviceIdOf: (request: T) => string,
   observation: RequestObservation,
 ): Promise<Authenticated<T>> {
-  const authenticated = await authenticate(deps, params, decode, deviceIdOf, observation);
-  const admission = deps.deviceRateLimiter?.take(deviceIdOf(authenticated.request));
-  if (admission !== undefined && !admission.isAllowed) {
-    throw new OpenTpsError('ERR_DEVICE_RATE_LIMITED', deviceIdOf(authenticated.request), { details: { retryAfterS: admission.retryAfterS } });
-  }
+  const authenticated = await authenticateSignature(deps, params, decode, deviceIdOf, observation);
+  takeDeviceRequest(deps, deviceIdOf(authenticated.request));
   return authenticated;
 }
 
-async function authenticate<T extends { readonly reqText: string }>(
+/**
+ * Counts one request against the device's rate.
+ * @throws OpenTpsError ERR_DEVICE_RATE_LIMITED (details.retryAfterS)
+ */
+export function takeDeviceRequest(deps: AuthenticatorDeps, deviceId: string): void {
+  const admission = deps.deviceRateLimiter?.take(deviceId);
+  if (admission !== undefined && !admission.isAllowed) {
+    throw new OpenTpsError('ERR_DEVICE_RATE_LIMITED', deviceId, { details: { retryAfterS: admission.retryAfterS } });
+  }
+}
+
+/** authenticateSignedRequest without the rate limit, for a caller that must refuse some requests first. */
+export async function authenticateSignature<T extends { readonly reqText: string }>(
   deps: AuthenticatorDeps,
   params: SignedRequestParams,
   decode: (reqText: string) => T,

@@ -1,5 +1,7 @@
 // The storage port for registered devices (CWMs) and the latest state of every device seen.
 
+import type { PullAdmission, PullReading } from './pull-replay-guard.js';
+
 export interface DeviceRecord {
   readonly id: string;
   readonly name: string | null;
@@ -15,6 +17,8 @@ export interface DeviceRecord {
   readonly crcFailureCount: number;
   /** The CWM's usual heartbeat interval (moving average of its own heartbeats); null until two were seen. */
   readonly typicalIntervalMs: number | null;
+  /** Signed pulls refused as replays (pull-replay-guard.ts). */
+  readonly replaysRefusedCount: number;
 }
 
 /** What authenticating a request needs: read on every device request, so backends may cache it. */
@@ -65,6 +69,12 @@ export interface DeviceStore {
   updateDevice(id: string, changes: DeviceChanges): Promise<DeviceRecord>;
   /** Replaces the provisioning key. @throws OpenTpsError ERR_DEVICE_NOT_FOUND */
   setDeviceKey(id: string, key: string): Promise<void>;
+  /**
+   * Takes or refuses a signed pull against the CWM's replay mark (pull-replay-guard.ts), atomically with
+   * every other node: a taken pull moves the mark and marks the CWM seen; a refused one only counts.
+   * The mark is cleared when the device's key changes.
+   */
+  admitSignedPull(id: string, reading: PullReading, remoteAddress: string | null): Promise<PullAdmission>;
   /** Marks a CWM as seen (on /pull and other requests that store no OKM). */
   touchDevice(id: string, atMs: number, remoteAddress: string | null): Promise<void>;
 }

@@ -43,7 +43,7 @@ describe('message delivery', () => {
   });
 
   function delivery(authMode: AuthMode = 'hmac'): MessageDelivery {
-    return createMessageDelivery({ store: fixture.store, clock: fixture.clock, authMode, deliveryLeaseMs: LEASE_MS });
+    return createMessageDelivery({ store: fixture.store, clock: fixture.clock, authMode, deliveryLeaseMs: LEASE_MS, defaultTimeZone: 'UTC' });
   }
 
   function queuePing(): Promise<MessageRecord> {

@@ -8,7 +8,9 @@ import type { AuthMode } from './auth-mode.js';
 import type { RequestRateLimiter } from './request-rate-limiter.js';
 import type { Clock } from './clock.js';
 import type { EventBus } from './event-bus.js';
-import { authenticateSignedRequest } from './device-authenticator.js';
+import { authenticateSignature, takeDeviceRequest } from './device-authenticator.js';
+import { deviceClockReadingMs } from '../protocol/device-clock-reading.js';
+import { signatureTag } from './pull-replay-guard.js';
 import type { RequestObservation } from './request-observation.js';
 import type { Store } from './store.js';
 
@@ -21,6 +23,8 @@ export interface MessageDeliveryDeps {
   /** How long a message handed to a response stays reserved for it (a crash mid-write frees it after this). */
   readonly deliveryLeaseMs: number;
   readonly events?: EventBus | undefined;
+  /** The zone a device's zone-less `ts` is read in when none is set for it (the /time default). */
+  readonly defaultTimeZone: string;
 }
 
 export interface PullParams {
@@ -51,7 +55,7 @@ export function createMessageDelivery(deps: MessageDeliveryDeps): MessageDeliver
         return { body: encodeIdlePullAnswer(), leasedMessageId: null };
       }
       if (params.encodedReq === undefined) throw new OpenTpsError('ERR_REQUEST_MISSING_REQ');
-      const { request, device } = await authenticateSignedRequest(
+      const { request, device, verdict } = await authenticateSignature(
         deps,
         { encodedReq: params.encodedReq, signature: params.signature },
         decodePullRequest,
@@ -59,11 +63,25 @@ export function createMessageDelivery(deps: MessageDeliveryDeps): MessageDeliver
         observation,
       );
       const nowMs = deps.clock.nowMs();
-      if (!device) {
-        await deps.store.addDiscoveredDevice(request.deviceId, nowMs);
-        observation.deviceId = request.deviceId;
+      if (verdict === 'hmac' && params.signature !== undefined) {
+        // A signed pull is taken once (pull-replay-guard.ts); a refused one is answered before it can
+        // deliver, redeliver or acknowledge anything, and does not use up the device's request rate.
+        if (request.requestTs === null) throw new OpenTpsError('ERR_PULL_MISSING_TS');
+        const deviceMs = deviceClockReadingMs(request.requestTs, device?.timeZone ?? deps.defaultTimeZone, nowMs);
+        if (deviceMs === null) throw new OpenTpsError('ERR_PULL_MISSING_TS', `"${request.requestTs.slice(0, 40)}" is not an ISO-8601 date-time`);
+        const admission = await deps.store.admitSignedPull(request.deviceId, { deviceMs, tag: signatureTag(params.signature), nowMs }, params.remoteAddress);
+        if (!admission.isAdmitted) {
+          throw new OpenTpsError('ERR_REPLAYED_REQUEST', admission.reason, { details: { retryAfterS: admission.retryAfterS, reason: admission.reason } });
+        }
+        takeDeviceRequest(deps, request.deviceId);
+      } else {
+        takeDeviceRequest(deps, request.deviceId);
+        if (!device) {
+          await deps.store.addDiscoveredDevice(request.deviceId, nowMs);
+          observation.deviceId = request.deviceId;
+        }
+        await deps.store.touchDevice(request.deviceId, nowMs, params.remoteAddress);
       }
-      await deps.store.touchDevice(request.deviceId, nowMs, params.remoteAddress);
       // `lokm:false` right after a delivery: the CWM says the last OKM did not arrive well; give it again.
       if (request.lastOkmReceived === false) await deps.store.requeueLastDelivery(request.deviceId);
       const leased = await deps.store.leaseNextMessage(request.deviceId, nowMs, nowMs + deps.deliveryLeaseMs);

@@ -19,6 +19,9 @@ export function encodeIdlePullAnswer(): string {
 }
 
 /** The body of every device-route error: never `push:true`, never a stack trace. */
-export function encodeDeviceError(code: ErrorCode): string {
-  return `{"push":false,"pull":false,"error":"${code}"}`;
+/** `reason` (a word from a fixed set, such as a replay's `stale`) is added when the code has several causes. */
+export function encodeDeviceError(code: ErrorCode, reason?: string): string {
+  return reason === undefined
+    ? `{"push":false,"pull":false,"error":"${code}"}`
+    : `{"push":false,"pull":false,"error":"${code}","reason":${JSON.stringify(reason)}}`;
 }

@@ -14,9 +14,14 @@ export interface PullRequest {
   readonly envelope: JsonObject;
 }
 
-/** @throws OpenTpsError ERR_REQUEST_NOT_JSON, ERR_REQUEST_NOT_OBJECT, ERR_PULL_MISSING_DEVID */
+/**
+ * @throws OpenTpsError ERR_REQUEST_NOT_JSON, ERR_REQUEST_NOT_OBJECT, ERR_PULL_FOREIGN_REQ, ERR_PULL_MISSING_DEVID
+ */
 export function decodePullRequest(reqText: string): PullRequest {
   const req = parseReqJson(reqText);
+  // The same key signs a push's `req` (`okm`) and a file download's (`devid`, `file`): one of those,
+  // recorded and sent to /pull, must not be taken for a pull (its `ts` may well be newer than the last pull's).
+  if ('okm' in req || 'file' in req) throw new OpenTpsError('ERR_PULL_FOREIGN_REQ');
   const devid = req['devid'];
   if (typeof devid !== 'string' || !isValidDeviceId(devid)) throw new OpenTpsError('ERR_PULL_MISSING_DEVID');
   const ts = req['ts'];

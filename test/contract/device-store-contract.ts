@@ -21,6 +21,7 @@ export function defineDeviceStoreContract(context: ContractContext): void {
         okmCount: 0,
         crcFailureCount: 0,
         typicalIntervalMs: null,
+        replaysRefusedCount: 0,
       };
       assert.deepEqual(added, expected);
       assert.deepEqual(await context.store.findDevice(CWM_A), expected);

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import type { Store } from '../../src/domain/store.js';
 import { defineDeviceAdminContract } from './device-admin-contract.js';
 import { defineDeviceStoreContract } from './device-store-contract.js';
+import { definePullReplayContract } from './pull-replay-contract.js';
 import { defineDurabilityContract } from './durability-contract.js';
 import { defineEnqueueContract } from './enqueue-contract.js';
 import { defineFileStoreContract } from './file-store-contract.js';
@@ -59,6 +60,7 @@ export function defineStoreContract(backendName: string, openStore: () => Promis
     });
 
     defineDeviceStoreContract(context);
+    definePullReplayContract(context);
     defineDeviceAdminContract(context);
     defineEnqueueContract(context);
     definePushBurstContract(context);

@@ -25,8 +25,19 @@ export function pushReqText(okmText: string, ts = '2026-11-24T12:00:01'): string
   return `{"okm":${okmText},"ts":${JSON.stringify(ts)}}`;
 }
 
-/** The `req` text of a pull. */
-export function pullReqText(deviceId: string, lokm = true, ts = '2026-11-24T12:00:01'): string {
+// A CWM's clock moves on between its pulls, and the server takes each signed pull once (replay
+// protection): every pull built without an explicit `ts` reads one second later than the one before.
+let nextPullClockMs = Date.UTC(2026, 10, 24, 12, 0, 1);
+
+/** The next second of the test CWMs' clock, in the `ts` style (local wall time without a zone). */
+export function nextPullTs(): string {
+  const ts = new Date(nextPullClockMs).toISOString().slice(0, 19);
+  nextPullClockMs += 1000;
+  return ts;
+}
+
+/** The `req` text of a pull; without `ts`, a new one each call (nextPullTs). */
+export function pullReqText(deviceId: string, lokm = true, ts = nextPullTs()): string {
   return JSON.stringify({ devid: deviceId, ts, lokm });
 }
 

@@ -21,6 +21,8 @@ export interface DeviceView {
   readonly queuedCount: number;
   readonly okmCount: number;
   readonly crcFailureCount: number;
+  /** Signed pulls refused as replays (ERR_REPLAYED_REQUEST). */
+  readonly replaysRefusedCount: number;
   readonly lastRemoteAddress: string | null;
   readonly timeZone: string | null;
 }
@@ -38,6 +40,7 @@ export function toDeviceView(device: DeviceRecord, queuedCount: number, states: 
     queuedCount,
     okmCount: device.okmCount,
     crcFailureCount: device.crcFailureCount,
+    replaysRefusedCount: device.replaysRefusedCount,
     lastRemoteAddress: device.lastRemoteAddress,
     timeZone: device.timeZone,
   };

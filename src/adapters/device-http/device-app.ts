@@ -230,7 +230,8 @@ export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
     else if (!(error instanceof OpenTpsError)) request.log.debug({ err: error }, 'device request refused');
     const retryAfterS = error instanceof OpenTpsError && typeof error.details?.['retryAfterS'] === 'number' ? error.details['retryAfterS'] : limits.retryAfterSeconds;
     const headers: Record<string, string> = ERROR_CATALOGUE[code].status === 503 ? { 'retry-after': String(retryAfterS) } : {};
-    return sendDeviceError(request, reply, code, headers);
+    const reason = error instanceof OpenTpsError && typeof error.details?.['reason'] === 'string' ? error.details['reason'] : undefined;
+    return sendDeviceError(request, reply, code, headers, reason);
   });
 
   // Stored files: /files/<name>, and /<name> only where no other route matched (never shadowing one).

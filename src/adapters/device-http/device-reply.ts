@@ -14,10 +14,11 @@ export function sendDeviceError(
   reply: FastifyReply,
   code: ErrorCode,
   extraHeaders: Record<string, string> = {},
+  reason?: string,
 ): FastifyReply {
   request.answeredErrorCode = code;
   for (const [name, value] of Object.entries(extraHeaders)) reply.header(name, value);
-  return sendJson(reply, ERROR_CATALOGUE[code].status, encodeDeviceError(code));
+  return sendJson(reply, ERROR_CATALOGUE[code].status, encodeDeviceError(code, reason));
 }
 
 /** Maps anything thrown while handling a device request to a catalogue code. */

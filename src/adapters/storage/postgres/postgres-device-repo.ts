@@ -4,6 +4,7 @@
 import { OpenTpsError } from '../../../errors.js';
 import type { DeviceState, DeviceStore, DeviceSummary, NewDevice } from '../../../domain/device-store.js';
 import type { PostgresDatabase } from './postgres-database.js';
+import { decidePullAdmission, decodeMarkTags, encodeMarkTags, type PullAdmission } from '../../../domain/pull-replay-guard.js';
 import type { CredentialsCache } from './postgres-credentials-cache.js';
 import { DEVICE_COLUMNS, toDeviceRecord, toDeviceState, type DeviceRow, type DeviceStateRow } from '../stored-rows/device-row.js';
 
@@ -82,9 +83,41 @@ export function createPostgresDeviceRepo(db: PostgresDatabase, credentials: Cred
       return toDeviceRecord(row);
     },
     async setDeviceKey(id, key) {
-      const { rowCount } = await db.write('UPDATE devices SET key = $2 WHERE id = $1', [id, key]);
+      // A new key makes every recorded signature worthless: the replay mark starts over with it.
+      const { rowCount } = await db.write("UPDATE devices SET key = $2, pull_mark_ms = NULL, pull_mark_tags = '' WHERE id = $1", [id, key]);
       credentials.forget(id);
       if (rowCount === 0) throw new OpenTpsError('ERR_DEVICE_NOT_FOUND', id);
+    },
+    async admitSignedPull(id, reading, remoteAddress) {
+      // The usual pull reads a later clock than any before it (rule 1 of pull-replay-guard.ts): one
+      // conditional statement takes it. Anything else is decided by the guard on the row as read, and
+      // written only if no other node moved the mark meanwhile (compare-and-set, retried).
+      const tag = reading.tag;
+      const { rowCount } = await db.write(
+        `UPDATE devices SET pull_mark_ms = $2, pull_mark_tags = $3, last_seen_at = $4, last_remote_address = coalesce($5, last_remote_address)
+         WHERE id = $1 AND (pull_mark_ms IS NULL OR pull_mark_ms < $2)`,
+        [id, reading.deviceMs, tag, reading.nowMs, remoteAddress],
+      );
+      if (rowCount === 1) return { isAdmitted: true, next: { markMs: reading.deviceMs, tags: [tag] } };
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const { rows } = await db.read.query<{ pull_mark_ms: number | null; pull_mark_tags: string }>(
+          'SELECT pull_mark_ms, pull_mark_tags FROM devices WHERE id = $1',
+          [id],
+        );
+        const row = rows[0];
+        const admission: PullAdmission = decidePullAdmission({ markMs: row?.pull_mark_ms ?? null, tags: decodeMarkTags(row?.pull_mark_tags ?? null) }, reading);
+        if (!admission.isAdmitted) {
+          await db.write('UPDATE devices SET replays_refused = replays_refused + 1 WHERE id = $1', [id]);
+          return admission;
+        }
+        const taken = await db.write(
+          `UPDATE devices SET pull_mark_ms = $2, pull_mark_tags = $3, last_seen_at = $4, last_remote_address = coalesce($5, last_remote_address)
+           WHERE id = $1 AND pull_mark_ms IS NOT DISTINCT FROM $6 AND pull_mark_tags = $7`,
+          [id, admission.next.markMs, encodeMarkTags(admission.next.tags), reading.nowMs, remoteAddress, row?.pull_mark_ms ?? null, row?.pull_mark_tags ?? ''],
+        );
+        if (taken.rowCount === 1 || !row) return admission;
+      }
+      throw new OpenTpsError('ERR_STORE_FAILED', `the replay mark of ${id} kept changing under concurrent pulls`);
     },
     async touchDevice(id, atMs, remoteAddress) {
       await db.write(

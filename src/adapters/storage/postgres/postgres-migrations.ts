@@ -230,6 +230,12 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (file_name, file_sha256, client_key, range_start)
   );
   `,
+  // Replayed pulls (issue 11): each CWM's replay mark (pull-replay-guard.ts) and the replays refused.
+  `
+  ALTER TABLE devices ADD COLUMN pull_mark_ms BIGINT;
+  ALTER TABLE devices ADD COLUMN pull_mark_tags TEXT NOT NULL DEFAULT '';
+  ALTER TABLE devices ADD COLUMN replays_refused BIGINT NOT NULL DEFAULT 0;
+  `,
 ];
 
 /** Quotes an identifier for SQL text (schema names cannot be bound as parameters). */

@@ -4,6 +4,7 @@ import type { Database } from 'better-sqlite3';
 import { OpenTpsError } from '../../../errors.js';
 import type { DeviceCredentials, DeviceState, DeviceStore, DeviceSummary, NewDevice } from '../../../domain/device-store.js';
 import type { WriteBatcher } from './write-batcher.js';
+import { decidePullAdmission, decodeMarkTags, encodeMarkTags } from '../../../domain/pull-replay-guard.js';
 import { DEVICE_COLUMNS, toDeviceRecord, toDeviceState, type DeviceRow, type DeviceStateRow } from '../stored-rows/device-row.js';
 
 /** Credentials cached at most: past this, the cache starts over (ids are attacker-chosen on the wire). */
@@ -43,7 +44,15 @@ export function createSqliteDeviceRepo(db: Database, batcher: WriteBatcher): Dev
   const updateName = db.prepare('UPDATE devices SET name = ? WHERE id = ?');
   const updateDisabled = db.prepare('UPDATE devices SET is_disabled = ? WHERE id = ?');
   const updateTimeZone = db.prepare('UPDATE devices SET time_zone = ? WHERE id = ?');
-  const updateKey = db.prepare('UPDATE devices SET key = ? WHERE id = ?');
+  // A new key makes every recorded signature worthless: the replay mark starts over with it.
+  const updateKey = db.prepare("UPDATE devices SET key = ?, pull_mark_ms = NULL, pull_mark_tags = '' WHERE id = ?");
+  const selectPullMark = db.prepare<[string], { pull_mark_ms: number | null; pull_mark_tags: string }>(
+    'SELECT pull_mark_ms, pull_mark_tags FROM devices WHERE id = ?',
+  );
+  const takePull = db.prepare(
+    'UPDATE devices SET pull_mark_ms = ?, pull_mark_tags = ?, last_seen_at = ?, last_remote_address = coalesce(?, last_remote_address) WHERE id = ?',
+  );
+  const countReplay = db.prepare('UPDATE devices SET replays_refused = replays_refused + 1 WHERE id = ?');
 
   return {
     updateDevice(id, changes) {
@@ -106,6 +115,16 @@ export function createSqliteDeviceRepo(db: Database, batcher: WriteBatcher): Dev
     },
     async listDeviceStates(cwmId): Promise<DeviceState[]> {
       return selectStates.all(cwmId).map(toDeviceState);
+    },
+    admitSignedPull(id, reading, remoteAddress) {
+      // Read, decide and write in one batch transaction: nothing else writes between them.
+      return batcher.run(() => {
+        const row = selectPullMark.get(id);
+        const admission = decidePullAdmission({ markMs: row?.pull_mark_ms ?? null, tags: decodeMarkTags(row?.pull_mark_tags ?? null) }, reading);
+        if (admission.isAdmitted) takePull.run(admission.next.markMs, encodeMarkTags(admission.next.tags), reading.nowMs, remoteAddress, id);
+        else countReplay.run(id);
+        return admission;
+      });
     },
     touchDevice(id, atMs, remoteAddress) {
       return batcher.run(() => {

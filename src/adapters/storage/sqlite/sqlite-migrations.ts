@@ -178,6 +178,12 @@ export const RECORD_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (file_name, file_sha256, client_key, range_start)
   ) STRICT;
   `,
+  // Replayed pulls (issue 11): each CWM's replay mark (pull-replay-guard.ts) and the replays refused.
+  `
+  ALTER TABLE devices ADD COLUMN pull_mark_ms INTEGER;
+  ALTER TABLE devices ADD COLUMN pull_mark_tags TEXT NOT NULL DEFAULT '';
+  ALTER TABLE devices ADD COLUMN replays_refused INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 /**

@@ -16,6 +16,7 @@ export interface DeviceRow {
   okm_count: number;
   crc_failure_count: number;
   typical_interval_ms: number | null;
+  replays_refused: number;
 }
 
 export interface DeviceStateRow {
@@ -41,11 +42,12 @@ export function toDeviceRecord(row: DeviceRow): DeviceRecord {
     okmCount: row.okm_count,
     crcFailureCount: row.crc_failure_count,
     typicalIntervalMs: row.typical_interval_ms,
+    replaysRefusedCount: row.replays_refused,
   };
 }
 
 export const DEVICE_COLUMNS =
-  'id, name, key, is_disabled, time_zone, created_at, last_seen_at, last_remote_address, okm_count, crc_failure_count, typical_interval_ms';
+  'id, name, key, is_disabled, time_zone, created_at, last_seen_at, last_remote_address, okm_count, crc_failure_count, typical_interval_ms, replays_refused';
 
 export function toDeviceState(row: DeviceStateRow): DeviceState {
   return {
