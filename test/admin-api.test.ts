@@ -71,8 +71,8 @@ describe('admin API authentication', () => {
     }
   });
 
-  test('ten failed logins from one address are followed by 429 with Retry-After, even with the right password', async () => {
-    for (let i = 0; i < 10; i++) assert.equal((await login(h, 'admin', `wrong-${i}-password`, '10.2.2.2')).statusCode, 401);
+  test('three failed logins for a name from one address are followed by 429 with Retry-After, even with the right password', async () => {
+    for (let i = 0; i < 3; i++) assert.equal((await login(h, 'admin', `wrong-${i}-password`, '10.2.2.2')).statusCode, 401);
     const limited = await login(h, 'admin', PASSWORD, '10.2.2.2');
     assert.equal(limited.statusCode, 429);
     assert.equal(limited.json().error, 'ERR_LOGIN_RATE_LIMITED');

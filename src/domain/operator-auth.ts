@@ -1,11 +1,12 @@
 // Operator authentication: scrypt password hashes, browser sessions (random id in an HttpOnly cookie,
-// only its SHA-256 stored) with a CSRF token each, API tokens for scripts, and login rate limiting.
+// only its SHA-256 stored) with a CSRF token each, API tokens for scripts; failed logins back off (login-throttle.ts).
 
 import { createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { OpenTpsError } from '../errors.js';
 import type { Clock } from './clock.js';
-import type { OperatorStore } from './operator-store.js';
+import { createLoginThrottle } from './login-throttle.js';
+import type { OperatorRecord, OperatorStore } from './operator-store.js';
 
 const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
 
@@ -15,14 +16,6 @@ const KEY_BYTES = 64;
 const NAME = /^[A-Za-z0-9_.@-]{1,64}$/;
 
 export const SESSION_LIFETIME_MS = 12 * 3600 * 1000;
-/** Failed logins allowed per address in the window before 429. */
-export const LOGIN_ATTEMPTS_PER_WINDOW = 10;
-/**
- * Failed logins allowed per account name (from all addresses) in the window: higher than per address,
- * so that slowing a distributed guesser does not let anyone lock the admin out with ten tries.
- */
-export const LOGIN_ATTEMPTS_PER_NAME_PER_WINDOW = 50;
-export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -72,20 +65,7 @@ export interface OperatorAuth {
 }
 
 export function createOperatorAuth(deps: { store: OperatorStore; clock: Clock }): OperatorAuth {
-  // Failed attempts per address and per name: in memory, because a restart that forgets them costs an
-  // attacker a restart, and counting in the store would make every failed guess a disk write.
-  const failures = new Map<string, number[]>();
-
-  function recentFailures(key: string, nowMs: number): number[] {
-    const kept = (failures.get(key) ?? []).filter((at) => at > nowMs - LOGIN_WINDOW_MS);
-    if (kept.length === 0) failures.delete(key);
-    else failures.set(key, kept);
-    return kept;
-  }
-
-  function recordFailure(key: string, nowMs: number): void {
-    failures.set(key, [...recentFailures(key, nowMs), nowMs]);
-  }
+  const throttle = createLoginThrottle({ clock: deps.clock });
 
   return {
     async addOperator(name, password) {
@@ -94,22 +74,25 @@ export function createOperatorAuth(deps: { store: OperatorStore; clock: Clock })
       await deps.store.addOperator(name, await hashPassword(password), deps.clock.nowMs());
     },
     async login(name, password, remoteAddress) {
-      const nowMs = deps.clock.nowMs();
-      const keys = [`ip:${remoteAddress}`, `name:${name.toLowerCase()}`];
-      const isLimited =
-        recentFailures(`ip:${remoteAddress}`, nowMs).length >= LOGIN_ATTEMPTS_PER_WINDOW ||
-        recentFailures(`name:${name.toLowerCase()}`, nowMs).length >= LOGIN_ATTEMPTS_PER_NAME_PER_WINDOW;
-      if (isLimited) {
-        throw new OpenTpsError('ERR_LOGIN_RATE_LIMITED', undefined, { details: { retryAfterS: Math.ceil(LOGIN_WINDOW_MS / 1000) } });
+      const admission = throttle.admit(name, remoteAddress);
+      if (!admission.isAllowed) throw new OpenTpsError('ERR_LOGIN_RATE_LIMITED', undefined, { details: { retryAfterS: admission.retryAfterS } });
+      const { attempt } = admission;
+      let operator: OperatorRecord | null;
+      let isValid: boolean;
+      try {
+        operator = NAME.test(name) ? await deps.store.findOperator(name) : null;
+        // Verify against a dummy hash for unknown names too, so timing does not tell which names exist.
+        isValid = await verifyPassword(password, operator?.passwordHash ?? DUMMY_HASH);
+      } catch (error) {
+        attempt.abandoned();
+        throw error;
       }
-      const operator = NAME.test(name) ? await deps.store.findOperator(name) : null;
-      // Verify against a dummy hash for unknown names too, so timing does not tell which names exist.
-      const isValid = await verifyPassword(password, operator?.passwordHash ?? DUMMY_HASH);
       if (!operator || operator.isDisabled || !isValid) {
-        for (const key of keys) recordFailure(key, nowMs);
+        attempt.failed();
         throw new OpenTpsError('ERR_LOGIN_FAILED');
       }
-      for (const key of keys) failures.delete(key);
+      attempt.succeeded();
+      const nowMs = deps.clock.nowMs();
       const sessionId = randomBytes(32).toString('base64url');
       const csrfToken = randomBytes(24).toString('base64url');
       const expiresAtMs = nowMs + SESSION_LIFETIME_MS;

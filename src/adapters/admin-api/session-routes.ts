@@ -20,7 +20,7 @@ export function registerSessionRoutes(api: FastifyInstance, deps: { auth: Operat
       return { operator: { name: session.operatorName }, csrfToken: session.csrfToken };
     } catch (error) {
       if (isOpenTpsError(error, 'ERR_LOGIN_RATE_LIMITED')) {
-        return sendApiError(reply, 'ERR_LOGIN_RATE_LIMITED', undefined, { 'retry-after': String(error.details?.['retryAfterS'] ?? 900) });
+        return sendApiError(reply, 'ERR_LOGIN_RATE_LIMITED', undefined, { 'retry-after': String(error.details?.['retryAfterS'] ?? 1) });
       }
       if (isOpenTpsError(error, 'ERR_LOGIN_FAILED')) await deps.audit.record(name.slice(0, 64) || '-', 'session.login-failed', null, { address: request.ip });
       throw error;

@@ -16,6 +16,7 @@ import { errorCodeOf, sendDeviceError, sendJson } from './device-reply.js';
 import './fastify-augmentation.js';
 import { redactUrl } from './log-redaction.js';
 import { createProxyMatcher, readClientCertificate } from './client-certificate.js';
+import { createUntrustedProxyWarning } from './untrusted-proxy-warning.js';
 import { isClientCertificateRequired, type ClientAuthMode } from '../../domain/client-auth-mode.js';
 import { judgeClientCertificate, REFUSAL_CODES } from '../../domain/client-certificate-verdict.js';
 import { claimedDevid, registerProvisionRoute } from './provision-route.js';
@@ -95,6 +96,7 @@ export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
   const tls = deps.tls;
   const clientAuth = deps.clientAuth;
   const isTrustedProxy = createProxyMatcher(limits.trustedProxies);
+  const warnIfUntrustedProxy = createUntrustedProxyWarning({ isTrustedProxy, logger: deps.logger });
   // Client certificates are asked for but not enforced by the TLS layer: the verdict (missing, other CA,
   // revoked, expired) is decided per request and path, answered in the protocol's format and recorded.
   // Until a CA exists the server's own certificate stands in as the CA list, so no client matches it.
@@ -163,6 +165,7 @@ export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
   });
 
   app.addHook('onRequest', async (request, reply) => {
+    warnIfUntrustedProxy(request.raw.socket?.remoteAddress, request.headers);
     request.isOperatorRequest = isOperatorPath(request.raw.url ?? '');
     // Operator routes (admin API, console) are neither device traffic nor subject to device load shedding.
     if (request.isOperatorRequest) return undefined;
