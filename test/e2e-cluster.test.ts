@@ -87,6 +87,11 @@ test('three nodes behind nginx on one PostgreSQL, one killed mid-run: every ackn
     assert.deepEqual([...acked].filter((key) => !storedSet.has(key)), [], 'every acknowledged OKM is stored');
     assert.equal(stored.length, acked.size, 'nothing stored that the fleet did not see acknowledged');
 
+    // The shipped site file logs paths, never query strings: no signed URL sits in nginx's access log.
+    const accessLog = readFileSync(balancer.accessLogFile, 'utf8');
+    assert.ok(accessLog.includes('"POST /push HTTP/1.1" 200') && accessLog.includes('"GET /pull HTTP/1.1" 200'), 'the access log has the device requests');
+    assert.equal(/sha256hmac|req=/i.test(accessLog), false, 'and no query string');
+
   } finally {
     await harness?.fleet.stop();
     await harness?.close();

@@ -2,7 +2,7 @@
 // requests of unknown senders. Signatures are shown as verdicts, never as values.
 
 import { loadConfig } from '../config/load-config.js';
-import { redactUrl } from '../adapters/device-http/log-redaction.js';
+import { redactTrafficEntry } from '../domain/traffic-redaction.js';
 import { openServices } from '../main.js';
 import type { CliIo } from './cli-io.js';
 import { configFlags, parseCommandArgs } from './command-args.js';
@@ -21,14 +21,14 @@ export async function runTrafficCommand(args: readonly string[], io: CliIo): Pro
       limit: Number(limitText),
     });
     for (const entry of entries) {
-      const safe = { ...entry, url: redactUrl(entry.url), body: redactUrl(`?${entry.body}`).slice(1) };
+      const safe = redactTrafficEntry(entry);
       if (values['json'] === true) {
         io.out(JSON.stringify(safe));
         continue;
       }
       io.out(
         `${new Date(entry.receivedAtMs).toISOString()} ${entry.remoteAddress ?? '-'} ${entry.deviceId ?? `unknown(${entry.claimedDeviceId ?? '-'})`} ` +
-          `${entry.method} ${safe.url} -> ${entry.status} ${entry.response}` +
+          `${entry.method} ${safe.url} -> ${entry.status} ${safe.response}` +
           ` [hmac ${entry.signatureVerdict ?? '-'}, crc ${entry.crcVerdict ?? '-'}${entry.errorCode ? `, ${entry.errorCode}` : ''}, ${entry.durationMs.toFixed(1)} ms]` +
           (entry.clientCertSubject ? `\n    client certificate: ${entry.clientCertSubject} (serial ${entry.clientCertSerial ?? '-'})` : '') +
           (safe.body ? `\n    body: ${safe.body}` : ''),

@@ -2,6 +2,7 @@
 // bounded ring per registered device and one for unknown senders (PROTOCOL.md A6).
 
 import type { TrafficEntry, TrafficStore } from './traffic-store.js';
+import { redactTrafficEntry } from './traffic-redaction.js';
 
 /** Headers never recorded: credentials of other kinds that a misconfigured client might send. */
 const SECRET_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
@@ -28,7 +29,9 @@ export function recordableHeaders(headers: Record<string, string | string[] | un
 export function createTrafficRecorder(deps: TrafficRecorderDeps): TrafficRecorder {
   return {
     record(entry) {
-      return deps.store.recordTraffic(entry, deps.keepPerDevice);
+      // Stored without signatures: the traffic is read by operators, exported and backed up, and a signed
+      // URL is a credential (docs/replay-protection.md).
+      return deps.store.recordTraffic(redactTrafficEntry(entry), deps.keepPerDevice);
     },
   };
 }

@@ -18,6 +18,8 @@ export interface NginxBalancer {
   readonly url: string;
   /** The certificate nginx presents (for name localhost). */
   readonly ca: string;
+  /** The access log the shipped site file writes (its opentps_no_query format). */
+  readonly accessLogFile: string;
   stop(): Promise<void>;
 }
 
@@ -27,7 +29,7 @@ export function nginxSkipReason(): string | false {
 }
 
 /** The shipped site file with the test's port, certificate and upstream nodes. */
-export function rewriteSiteFile(site: string, options: { port: number; certFile: string; keyFile: string; upstreams: readonly string[] }): string {
+export function rewriteSiteFile(site: string, options: { port: number; certFile: string; keyFile: string; accessLogFile: string; upstreams: readonly string[] }): string {
   const upstreamLine = /^\s*server 127\.0\.0\.1:8081 (.*);$/m;
   const serverOptions = upstreamLine.exec(site)?.[1];
   if (serverOptions === undefined) throw new Error(`${SITE_FILE}: the upstream "server 127.0.0.1:8081 ..." line is gone`);
@@ -38,8 +40,9 @@ export function rewriteSiteFile(site: string, options: { port: number; certFile:
     .replace(/ssl_certificate\s+\S+;/, `ssl_certificate ${options.certFile};`)
     .replace(/ssl_certificate_key\s+\S+;/, `ssl_certificate_key ${options.keyFile};`)
     // The root that client certificates are asked against: the test's own certificate stands in for it.
-    .replace(/ssl_client_certificate\s+\S+;/, `ssl_client_certificate ${options.certFile};`);
-  for (const expected of [`listen 127.0.0.1:${options.port} ssl;`, options.certFile, options.keyFile]) {
+    .replace(/ssl_client_certificate\s+\S+;/, `ssl_client_certificate ${options.certFile};`)
+    .replace(/access_log\s+\S+\s+opentps_no_query;/, `access_log ${options.accessLogFile} opentps_no_query;`);
+  for (const expected of [`listen 127.0.0.1:${options.port} ssl;`, options.certFile, options.keyFile, options.accessLogFile]) {
     if (!replaced.includes(expected)) throw new Error(`${SITE_FILE} no longer has the line the test rewrites for ${expected}`);
   }
   return replaced;
@@ -54,7 +57,8 @@ export async function startNginxBalancer(prefix: string, upstreams: readonly str
   writeFileSync(certFile, certPem);
   writeFileSync(keyFile, keyPem, { mode: 0o600 });
   const port = await findFreePort();
-  writeFileSync(join(prefix, 'opentps-site.conf'), rewriteSiteFile(readFileSync(SITE_FILE, 'utf8'), { port, certFile, keyFile, upstreams }));
+  const accessLogFile = join(prefix, 'logs', 'access.log');
+  writeFileSync(join(prefix, 'opentps-site.conf'), rewriteSiteFile(readFileSync(SITE_FILE, 'utf8'), { port, certFile, keyFile, accessLogFile, upstreams }));
   // Workers as the user running the test (root in CI): the temporary prefix is private to it.
   const isRoot = process.getuid?.() === 0;
   writeFileSync(
@@ -86,6 +90,7 @@ export async function startNginxBalancer(prefix: string, upstreams: readonly str
   return {
     url: `https://127.0.0.1:${port}`,
     ca: certPem,
+    accessLogFile,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, 'exit');

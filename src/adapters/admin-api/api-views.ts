@@ -4,6 +4,7 @@ import { deriveDeviceStatus, expectedIntervalMs } from '../../domain/device-stat
 import type { DeviceRecord, DeviceState } from '../../domain/device-store.js';
 import type { MessageRecord } from '../../domain/message-store.js';
 import type { StoredTrafficEntry } from '../../domain/traffic-store.js';
+import { redactTrafficEntry } from '../../domain/traffic-redaction.js';
 
 export function isoOrNull(epochMs: number | null): string | null {
   return epochMs === null ? null : new Date(epochMs).toISOString();
@@ -64,8 +65,9 @@ export function toMessageView(message: MessageRecord): Record<string, unknown> {
   };
 }
 
+/** Signatures are taken out again here: entries recorded before they were redacted at recording may hold them. */
 export function toTrafficView(entry: StoredTrafficEntry): Record<string, unknown> {
-  return { ...entry, receivedAt: isoOrNull(entry.receivedAtMs), receivedAtMs: undefined };
+  return { ...redactTrafficEntry(entry), receivedAt: isoOrNull(entry.receivedAtMs), receivedAtMs: undefined };
 }
 
 /** The CWM's own diagnostics from its last heartbeat (PROTOCOL.md Part B 5). */

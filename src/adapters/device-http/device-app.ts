@@ -14,7 +14,7 @@ import { ERROR_CATALOGUE, OpenTpsError, type ErrorCode } from '../../errors.js';
 import { encodeDeviceError } from '../../protocol/device-answers.js';
 import { errorCodeOf, sendDeviceError, sendJson } from './device-reply.js';
 import './fastify-augmentation.js';
-import { redactUrl } from './log-redaction.js';
+import { redactUrl } from '../../protocol/signature-redaction.js';
 import { createProxyMatcher, readClientCertificate } from './client-certificate.js';
 import { createUntrustedProxyWarning } from './untrusted-proxy-warning.js';
 import { isClientCertificateRequired, type ClientAuthMode } from '../../domain/client-auth-mode.js';
