@@ -46,10 +46,9 @@ function parseResponse(buffered: string): { response: RawResponse; rest: string 
 
 /** Connects (and, with tlsCa, completes the TLS handshake) before resolving. */
 export async function openRawConnection(options: RawConnectionOptions): Promise<RawConnection> {
-  const socket: Socket =
-    options.tlsCa === undefined
-      ? connectTcp({ host: '127.0.0.1', port: options.port, localAddress: options.localAddress })
-      : connectTls({ host: '127.0.0.1', port: options.port, localAddress: options.localAddress, ca: options.tlsCa, servername: 'localhost' });
+  const tcp = connectTcp({ host: '127.0.0.1', port: options.port, localAddress: options.localAddress });
+  const socket: Socket = options.tlsCa === undefined ? tcp : connectTls({ socket: tcp, ca: options.tlsCa, servername: 'localhost' });
+  tcp.on('error', () => undefined);
   let received = '';
   let unread = '';
   const waiters: Array<() => void> = [];

@@ -5,7 +5,6 @@
 // in our format and recorded, so an operator bringing up a CWM sees what it sent.
 
 import { METHODS, STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
-import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Clock } from '../../domain/clock.js';
 import { recordableHeaders, type TrafficRecorder } from '../../domain/traffic-recorder.js';
@@ -113,7 +112,17 @@ function codeOfClientError(error: ClientErrorFacts, method: string | null): Erro
  * Like Node itself, it writes only on a connection that has had no answer yet: on a kept-alive or
  * pipelined connection an answer may be on its way, and bytes written now would land inside it.
  */
-export function createClientErrorAnswer(deps: UnroutedRequestDeps): (error: Error, socket: Socket) => void {
+/** What the answer needs of the socket Node reports with a clientError (a node:net Socket). */
+export interface ClientErrorSocket {
+  readonly destroyed: boolean;
+  readonly writable: boolean;
+  readonly bytesWritten: number;
+  readonly remoteAddress?: string | undefined;
+  write(text: string): unknown;
+  destroy(): unknown;
+}
+
+export function createClientErrorAnswer(deps: UnroutedRequestDeps): (error: Error, socket: ClientErrorSocket) => void {
   return (error, socket) => {
     const clientError = factsOf(error);
     if (clientError.code === 'ECONNRESET' || socket.destroyed) return;
