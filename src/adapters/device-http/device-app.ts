@@ -2,7 +2,7 @@
 // request, known path or not), with size limits, overload shedding and no open port of its own.
 
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { createServer as createHttpServer, METHODS, type Server } from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Clock } from '../../domain/clock.js';
 import type { MessageDelivery } from '../../domain/message-delivery.js';
@@ -24,7 +24,7 @@ import { registerPullRoute } from './pull-route.js';
 import { registerPushRoute } from './push-route.js';
 import { registerTimeRoute } from './time-route.js';
 import { createConnectionLimiter, limitConnectionsPerAddress } from './connection-limiter.js';
-import { answerConnectRequests, createClientErrorAnswer, type UnroutedRequestDeps } from './unrouted-requests.js';
+import { answerConnectRequests, createClientErrorAnswer, methodsLeftUnrouted, type UnroutedRequestDeps } from './unrouted-requests.js';
 
 /** Paths of the operator side (and the health check), served by the same app but outside the device protocol. */
 const OPERATOR_PATH = /^\/(?:$|\?|api\/|console(?:\/|$|\?)|pullform(?:$|\?)|healthz(?:$|\?))/;
@@ -95,17 +95,6 @@ export interface DeviceApp {
   readonly openConnectionCount: (address: string) => number;
   /** Connections refused over --max-connections-per-address since start. */
   readonly refusedConnectionCount: () => number;
-}
-
-/**
- * Methods Node's parser accepts that Fastify does not route by default (PROPFIND, LOCK, M-SEARCH, ...).
- * Unrouted, they would all get 404, even on /push. Routed, each path answers them as it answers any
- * method it does not serve (405 with Allow on device routes, 404 elsewhere), recorded like any request.
- * CONNECT never reaches the router: Node hands it to a 'connect' listener (unrouted-requests.ts).
- */
-function unroutedMethods(app: FastifyInstance): string[] {
-  const routed = new Set(app.supportedMethods);
-  return METHODS.filter((method) => method !== 'CONNECT' && !routed.has(method));
 }
 
 export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
@@ -192,7 +181,7 @@ export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
     },
   });
 
-  for (const method of unroutedMethods(app)) app.addHttpMethod(method, { hasBody: true });
+  for (const method of methodsLeftUnrouted(app.supportedMethods)) app.addHttpMethod(method, { hasBody: true });
 
   let inflight = 0;
   let isShuttingDown = false;

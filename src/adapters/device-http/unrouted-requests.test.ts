@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { METHODS } from 'node:http';
 import { test } from 'node:test';
 import type { TrafficEntry } from '../../domain/traffic-store.js';
-import { createClientErrorAnswer, deviceErrorResponseText, type ClientErrorSocket, type UnroutedRequestDeps } from './unrouted-requests.js';
+import { createClientErrorAnswer, deviceErrorResponseText, methodsLeftUnrouted, type ClientErrorSocket, type UnroutedRequestDeps } from './unrouted-requests.js';
 
 class FakeSocket implements ClientErrorSocket {
   destroyed = false;
@@ -118,4 +119,12 @@ test('operator paths, and everything while the store is behind on writes, are an
   behind.answer(parserError('HPE_INVALID_METHOD', 'FOO /push HTTP/1.1\r\n\r\n'), socket);
   assert.match(socket.written, /^HTTP\/1\.1 405 /);
   assert.deepEqual(behind.recorded, []);
+});
+
+test('every method Node parses is handed to the router except CONNECT and the ones already routed', () => {
+  const routed = ['GET', 'HEAD', 'POST'];
+  const added = methodsLeftUnrouted(routed);
+  assert.ok(!added.includes('CONNECT'));
+  assert.ok(added.includes('PROPFIND') && added.includes('M-SEARCH'));
+  assert.deepEqual([...added, ...routed, 'CONNECT'].sort(), [...METHODS].sort());
 });

@@ -25,6 +25,17 @@ export interface UnroutedRequestDeps {
   readonly isOperatorPath: (url: string) => boolean;
 }
 
+/**
+ * Methods Node's parser accepts that Fastify does not route by default (PROPFIND, LOCK, M-SEARCH, ...):
+ * unrouted, they would all get 404, even on /push. Given to `addHttpMethod`, each path answers them as it
+ * answers any method it does not serve (405 with Allow on device routes, 404 elsewhere), recorded like any
+ * request. CONNECT is left out: Node never hands it to the router (see answerConnectRequests).
+ */
+export function methodsLeftUnrouted(routedMethods: readonly string[]): string[] {
+  const routed = new Set(routedMethods);
+  return METHODS.filter((method) => method !== 'CONNECT' && !routed.has(method));
+}
+
 /** The whole HTTP/1.1 answer for `code`, closing the connection (the parser is gone or detached). */
 export function deviceErrorResponseText(code: ErrorCode): { readonly status: number; readonly body: string; readonly text: string } {
   const status = ERROR_CATALOGUE[code].status;
@@ -106,12 +117,6 @@ function codeOfClientError(error: ClientErrorFacts, method: string | null): Erro
   return 'ERR_REQUEST_INVALID';
 }
 
-/**
- * Fastify's `clientErrorHandler`: answers in the device error format instead of Fastify's own JSON,
- * and records the request when its request line can be read from the bytes that failed.
- * Like Node itself, it writes only on a connection that has had no answer yet: on a kept-alive or
- * pipelined connection an answer may be on its way, and bytes written now would land inside it.
- */
 /** What the answer needs of the socket Node reports with a clientError (a node:net Socket). */
 export interface ClientErrorSocket {
   readonly destroyed: boolean;
@@ -122,6 +127,12 @@ export interface ClientErrorSocket {
   destroy(): unknown;
 }
 
+/**
+ * Fastify's `clientErrorHandler`: answers in the device error format instead of Fastify's own JSON,
+ * and records the request when its request line can be read from the bytes that failed.
+ * Like Node itself, it writes only on a connection that has had no answer yet: on a kept-alive or
+ * pipelined connection an answer may be on its way, and bytes written now would land inside it.
+ */
 export function createClientErrorAnswer(deps: UnroutedRequestDeps): (error: Error, socket: ClientErrorSocket) => void {
   return (error, socket) => {
     const clientError = factsOf(error);
