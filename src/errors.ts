@@ -93,6 +93,8 @@ export const ERROR_CATALOGUE = {
   ERR_FILE_RANGE_UNSATISFIABLE: { status: 416, message: 'the requested range is outside the file' },
   ERR_FILE_RATE_LIMITED: { status: 429, message: 'too many file requests from this device; retry later' },
   ERR_FILE_SIGNATURE_MISMATCH: { status: 401, message: 'the signed request names another file' },
+  // Connection hygiene (issue 11): requests Node's HTTP parser gives up on
+  ERR_REQUEST_TIMEOUT: { status: 408, message: 'the request headers or body did not arrive in time' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 /** Codes that were used once and must never be given a new meaning. */

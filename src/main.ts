@@ -163,6 +163,8 @@ export function buildApp(services: Services, logger: Logger, tls: TlsIdentity | 
       requestTimeoutMs: config.requestTimeoutMs,
       defaultTimeZone: config.timeZone,
       trustedProxies: config.trustedProxies,
+      tlsHandshakeTimeoutMs: config.tlsHandshakeTimeoutMs,
+      maxConnectionsPerAddress: config.maxConnectionsPerAddress,
     },
     files: { downloads: services.downloads, content: services.fileContent, clock: services.clock },
   });

@@ -76,8 +76,13 @@ export function createBenchDataDir(): string {
 export async function startOpenTps(dataDir: string, extraArgs: readonly string[]): Promise<BenchServer> {
   const isTls = !extraArgs.includes('--http');
   // A closed loop drives each of its CWMs at ~10 requests/s, past the default per-device limit: the bench
-  // measures the server's work, so the limit is off.
-  return startProcess(['bin/opentps.mjs', 'serve', '--data', dataDir, '--host', '127.0.0.1', '--port', '0', '--device-requests-per-minute', '0', ...extraArgs], dataDir, isTls);
+  // measures the server's work, so the limit is off. Every load client connects from 127.0.0.1, so the
+  // per-address connection cap is lifted too (--connections may pass the default 1,000).
+  return startProcess(
+    ['bin/opentps.mjs', 'serve', '--data', dataDir, '--host', '127.0.0.1', '--port', '0', '--device-requests-per-minute', '0', '--max-connections-per-address', '1000000', ...extraArgs],
+    dataDir,
+    isTls,
+  );
 }
 
 export function startCeiling(): Promise<BenchServer> {

@@ -53,6 +53,10 @@ export interface OpenTpsConfig {
   readonly transferStallAfterS: number;
   /** Download rows (one per part) older than this are removed; progress per (file, client) stays. 0: keep all. */
   readonly transferRowsKeepDays: number;
+  /** A TLS handshake not finished this long after the connection opened is cut (Node's default: 120 s). */
+  readonly tlsHandshakeTimeoutMs: number;
+  /** Open connections one address may hold (counted before the TLS handshake); --trusted-proxies are exempt. */
+  readonly maxConnectionsPerAddress: number;
 }
 
 /** A parser turns the raw text into a value or returns the expectation it failed. */
@@ -155,6 +159,8 @@ export const SETTINGS = [
   { key: 'filesRequireSignature', flag: 'files-require-signature', env: 'OPENTPS_FILES_REQUIRE_SIGNATURE', isBooleanFlag: true, defaultValue: () => false, parse: bool, help: 'in hmac mode, refuse unsigned file downloads' },
   { key: 'transferRowsKeepDays', flag: 'transfer-rows-keep-days', env: 'OPENTPS_TRANSFER_ROWS_KEEP_DAYS', defaultValue: () => 30, parse: integer(0, 36_500), help: 'days to keep each download part row (the per-device progress is kept; 0: keep all)' },
   { key: 'transferStallAfterS', flag: 'transfer-stall-after', env: 'OPENTPS_TRANSFER_STALL_AFTER', defaultValue: () => 600, parse: integer(1, 31_536_000), help: 'seconds without progress before an incomplete file transfer is shown as stalled' },
+  { key: 'tlsHandshakeTimeoutMs', flag: 'tls-handshake-timeout-ms', env: 'OPENTPS_TLS_HANDSHAKE_TIMEOUT_MS', defaultValue: () => 10_000, parse: integer(100, 120_000), help: 'time allowed to finish the TLS handshake before the connection is closed' },
+  { key: 'maxConnectionsPerAddress', flag: 'max-connections-per-address', env: 'OPENTPS_MAX_CONNECTIONS_PER_ADDRESS', defaultValue: () => 1000, parse: integer(1, 1_000_000), help: 'open connections allowed per client address (a NAT\'ed site shares one); --trusted-proxies are exempt' },
 ] as const satisfies ReadonlyArray<SettingSpec<keyof OpenTpsConfig>>;
 
 /** Compile-time proof that SETTINGS covers every configuration key. */

@@ -63,3 +63,23 @@ test('a certificate without its key (or the reverse) is refused', () => {
   assert.deepEqual(problemsOf(() => loadConfig({ cert: '/tmp/cert.pem' }, {})), ['--cert/--key: expected both or neither, received only one']);
   assert.equal(loadConfig({ cert: '/tmp/c.pem', key: '/tmp/k.pem' }, {}).keyFile, '/tmp/k.pem');
 });
+
+test('the TLS handshake timeout defaults to 10 s and takes a flag or OPENTPS_TLS_HANDSHAKE_TIMEOUT_MS from 100 ms to 120 s', () => {
+  assert.equal(loadConfig({}, {}).tlsHandshakeTimeoutMs, 10_000);
+  assert.equal(loadConfig({ 'tls-handshake-timeout-ms': '300' }, {}).tlsHandshakeTimeoutMs, 300);
+  assert.equal(loadConfig({}, { OPENTPS_TLS_HANDSHAKE_TIMEOUT_MS: '120000' }).tlsHandshakeTimeoutMs, 120_000);
+  assert.deepEqual(problemsOf(() => loadConfig({ 'tls-handshake-timeout-ms': '99' }, {})), ['--tls-handshake-timeout-ms: expected an integer from 100 to 120000, received "99"']);
+  assert.deepEqual(problemsOf(() => loadConfig({}, { OPENTPS_TLS_HANDSHAKE_TIMEOUT_MS: '120001' })), [
+    'OPENTPS_TLS_HANDSHAKE_TIMEOUT_MS: expected an integer from 100 to 120000, received "120001"',
+  ]);
+  assert.equal(problemsOf(() => loadConfig({ 'tls-handshake-timeout-ms': '10s' }, {})).length, 1);
+});
+
+test('the per-address connection cap defaults to 1000 (a NAT\'ed site) and refuses 0, negatives and non-numbers', () => {
+  assert.equal(loadConfig({}, {}).maxConnectionsPerAddress, 1000);
+  assert.equal(loadConfig({ 'max-connections-per-address': '3' }, {}).maxConnectionsPerAddress, 3);
+  assert.equal(loadConfig({}, { OPENTPS_MAX_CONNECTIONS_PER_ADDRESS: '50000' }).maxConnectionsPerAddress, 50_000);
+  assert.deepEqual(problemsOf(() => loadConfig({ 'max-connections-per-address': '0' }, {})), ['--max-connections-per-address: expected an integer from 1 to 1000000, received "0"']);
+  assert.equal(problemsOf(() => loadConfig({}, { OPENTPS_MAX_CONNECTIONS_PER_ADDRESS: '-5' })).length, 1);
+  assert.equal(problemsOf(() => loadConfig({}, { OPENTPS_MAX_CONNECTIONS_PER_ADDRESS: 'many' })).length, 1);
+});

@@ -28,13 +28,15 @@ export interface SimTransportOptions {
   /**
    * Connections kept to the server. A real CWM holds one TLS session each; a virtual fleet of 100,000
    * shares a pool instead, or it would run out of file descriptors before the server runs out of anything.
+   * The default stays under the server's default --max-connections-per-address (1000), since the whole
+   * virtual fleet comes from one address.
    */
   readonly maxConnections?: number;
 }
 
 export function createSimTransport(options: SimTransportOptions): SimTransport {
   const agent = new Agent({
-    connections: options.maxConnections ?? 1024,
+    connections: options.maxConnections ?? 900,
     keepAliveTimeout: 120_000,
     keepAliveMaxTimeout: 600_000,
     connect: { rejectUnauthorized: !options.isInsecure, ca: options.ca, servername: new URL(options.baseUrl).hostname === '127.0.0.1' ? 'localhost' : undefined },

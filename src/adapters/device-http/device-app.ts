@@ -24,6 +24,8 @@ import { registerFileRoutes, type FileRouteDeps } from './file-route.js';
 import { registerPullRoute } from './pull-route.js';
 import { registerPushRoute } from './push-route.js';
 import { registerTimeRoute } from './time-route.js';
+import { createConnectionLimiter, limitConnectionsPerAddress } from './connection-limiter.js';
+import { answerConnectRequests, createClientErrorAnswer, methodsLeftUnrouted, type UnroutedRequestDeps } from './unrouted-requests.js';
 
 /** Paths of the operator side (and the health check), served by the same app but outside the device protocol. */
 const OPERATOR_PATH = /^\/(?:$|\?|api\/|console(?:\/|$|\?)|pullform(?:$|\?)|healthz(?:$|\?))/;
@@ -43,6 +45,10 @@ export interface DeviceAppLimits {
   readonly defaultTimeZone: string;
   /** Proxies whose X-Forwarded-For names the client (nginx); none by default, so the header is ignored. */
   readonly trustedProxies: readonly string[];
+  /** A TLS handshake not done this long after the connection opened is cut (Node's default would be 120 s). */
+  readonly tlsHandshakeTimeoutMs: number;
+  /** Open connections one address may hold; trusted proxies are exempt. */
+  readonly maxConnectionsPerAddress: number;
 }
 
 export interface DeviceAppDeps {
@@ -86,12 +92,16 @@ export interface DeviceApp {
   readonly beginShutdown: () => void;
   /** Swaps the TLS certificate and client CA for new connections (no-op over plain HTTP). */
   readonly updateTlsContext: (update: TlsContextUpdate) => void;
+  /** Connections open from `address` now (as counted by --max-connections-per-address). */
+  readonly openConnectionCount: (address: string) => number;
+  /** Connections refused over --max-connections-per-address since start. */
+  readonly refusedConnectionCount: () => number;
 }
 
 export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
   const { limits } = deps;
-  // Node refuses headers (the URL included) past maxHeaderSize with a bare 431; keep that above our own
-  // query limit so an oversized query gets our JSON 413 instead.
+  // Node's parser refuses headers (the URL included) past maxHeaderSize; keep that above our own query
+  // limit so an oversized query is still a request, recorded with its URL, with our JSON 413.
   const maxHeaderSize = limits.maxQueryBytes + 16 * 1024;
   const tls = deps.tls;
   const clientAuth = deps.clientAuth;
@@ -102,6 +112,19 @@ export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
   // Until a CA exists the server's own certificate stands in as the CA list, so no client matches it.
   const clientTlsOptions = (clientCaPem: string | null, certPem: string) =>
     clientAuth?.isRequestingCertificates === true ? { requestCert: true, rejectUnauthorized: false, ca: [clientCaPem ?? certPem] } : {};
+  const connectionLimiter = createConnectionLimiter({
+    maxPerAddress: limits.maxConnectionsPerAddress,
+    isExempt: isTrustedProxy,
+    clock: deps.clock,
+    logger: deps.logger,
+  });
+  const unroutedDeps: UnroutedRequestDeps = {
+    clock: deps.clock,
+    traffic: deps.traffic,
+    logger: deps.logger,
+    isRecordingAffordable: () => deps.store.pendingWriteCount <= limits.maxPendingWrites,
+    isOperatorPath,
+  };
   const app = Fastify({
     loggerInstance: deps.logger,
     // Fastify's per-request lines would log raw URLs (signatures included); onResponse logs a redacted line.
@@ -131,13 +154,27 @@ export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
       });
       void sendJson(reply, status, body);
     },
+    // Requests Node's parser gives up on (unknown method, bad framing, slow or huge headers): answered in
+    // the device format, not Fastify's, and recorded when their request line is readable.
+    clientErrorHandler: createClientErrorAnswer(unroutedDeps),
     serverFactory: (handler) => {
       const server: Server = tls
         ? createHttpsServer(
-            { maxHeaderSize, cert: tls.certPem, key: tls.keyPem, minVersion: 'TLSv1.2', ...clientTlsOptions(clientAuth?.rootCertificatePem() ?? null, tls.certPem) },
+            {
+              maxHeaderSize,
+              cert: tls.certPem,
+              key: tls.keyPem,
+              minVersion: 'TLSv1.2',
+              // A client that connects and never finishes the handshake holds a socket (and a slot of its
+              // address) only this long. setSecureContext (updateTlsContext) leaves it in place.
+              handshakeTimeout: limits.tlsHandshakeTimeoutMs,
+              ...clientTlsOptions(clientAuth?.rootCertificatePem() ?? null, tls.certPem),
+            },
             handler,
           )
         : createHttpServer({ maxHeaderSize }, handler);
+      limitConnectionsPerAddress(server, connectionLimiter);
+      answerConnectRequests(server, unroutedDeps);
       // CWMs keep their TLS sessions open between requests (PROTOCOL.md A1): keep idle connections long.
       server.keepAliveTimeout = limits.keepAliveTimeoutMs;
       server.headersTimeout = Math.min(limits.requestTimeoutMs, limits.keepAliveTimeoutMs + 1000);
@@ -145,6 +182,8 @@ export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
       return server;
     },
   });
+
+  for (const method of methodsLeftUnrouted(app.supportedMethods)) app.addHttpMethod(method, { hasBody: true });
 
   let inflight = 0;
   let isShuttingDown = false;
@@ -261,5 +300,7 @@ export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
         cert: update.certPem, key: update.keyPem, minVersion: 'TLSv1.2', ...clientTlsOptions(update.clientCaPem, update.certPem),
       });
     },
+    openConnectionCount: (address) => connectionLimiter.openCount(address),
+    refusedConnectionCount: () => connectionLimiter.refusedCount(),
   };
 }
