@@ -7,7 +7,7 @@ import { prepareDataDir, startOpenTps } from './support/bench-server.js';
 import type { BenchRow } from './support/bench-report.js';
 import { runLoad } from './support/load-client.js';
 import { measureServer } from './support/measure.js';
-import { buildPullPath } from './support/signed-requests.js';
+import { createPullSource } from './support/signed-requests.js';
 import type { BenchSettings } from './bench-settings.js';
 
 const MESSAGES_PER_CWM = 150;
@@ -22,9 +22,12 @@ export async function benchPull(settings: BenchSettings): Promise<BenchRow[]> {
   await operator.store.close();
   const server = await startOpenTps(dataDir, ['--http', '--max-queued', String(MESSAGES_PER_CWM)]);
   try {
-    const paths = ids.map((id) => buildPullPath(id, keys.get(id) ?? ''));
+    const source = createPullSource(keys);
     let cursor = 0;
-    const next = () => ({ method: 'GET' as const, path: paths[cursor++ % paths.length] ?? '' });
+    const next = () => {
+      cursor++;
+      return source();
+    };
     const load = (durationMs: number) => () => runLoad({ url: server.url, connections: settings.connections, durationMs, nextRequest: next });
     const row = await measureServer('OpenTPS /pull with queued messages, HTTP, durable', server, load(settings.durationMs), load(settings.warmUpMs));
     const pulls = cursor;

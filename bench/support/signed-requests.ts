@@ -12,9 +12,26 @@ export function buildPushPath(cwmId: string, key: string, seq: number): string {
   return `/push?sha256hmac=${signRequest(req, key)}&req=${encodeURIComponent(req)}`;
 }
 
-export function buildPullPath(cwmId: string, key: string): string {
-  const req = JSON.stringify({ devid: cwmId, ts: '2026-11-24T12:00:01', lokm: true });
+export function buildPullPath(cwmId: string, key: string, ts = '2026-11-24T12:00:01'): string {
+  const req = JSON.stringify({ devid: cwmId, ts, lokm: true });
   return `/pull?sha256hmac=${signRequest(req, key)}&req=${encodeURIComponent(req)}`;
+}
+
+/**
+ * A source of pull paths as CWMs make them: devices take turns, and each device's clock (`ts`) reads one
+ * second later at each of its pulls, so the server takes every one (a repeated signed pull is refused as a
+ * replay). Signed on the fly: one HMAC per request, a few microseconds of the client's time.
+ */
+export function createPullSource(keys: Map<string, string>): () => { method: 'GET'; path: string } {
+  const ids = [...keys.keys()];
+  const startMs = Date.UTC(2026, 10, 24, 12);
+  let cursor = 0;
+  return () => {
+    const n = cursor++;
+    const cwmId = ids[n % ids.length] ?? '';
+    const ts = new Date(startMs + Math.floor(n / ids.length) * 1000).toISOString().slice(0, 19);
+    return { method: 'GET', path: buildPullPath(cwmId, keys.get(cwmId) ?? '', ts) };
+  };
 }
 
 /**
