@@ -25,6 +25,8 @@ export interface Device {
   readonly queuedCount: number;
   readonly okmCount: number;
   readonly crcFailureCount: number;
+  /** Signed pulls refused as replays (docs/replay-protection.md). */
+  readonly replaysRefusedCount: number;
   readonly lastRemoteAddress: string | null;
   readonly timeZone: string | null;
 }

@@ -66,6 +66,8 @@ export function parseDevice(value: unknown, path = 'device'): Device {
     queuedCount: readNumber(object, 'queuedCount', path),
     okmCount: readNumber(object, 'okmCount', path),
     crcFailureCount: readNumber(object, 'crcFailureCount', path),
+    // Absent from servers before replay protection: none refused.
+    replaysRefusedCount: object['replaysRefusedCount'] === undefined ? 0 : readNumber(object, 'replaysRefusedCount', path),
     lastRemoteAddress: readOptionalString(object, 'lastRemoteAddress', path),
     timeZone: readOptionalString(object, 'timeZone', path),
   };

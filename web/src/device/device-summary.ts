@@ -48,6 +48,8 @@ export function createDeviceSummary(deviceId: string): DeviceSummary {
         el('dd', {}, device.okmCount),
         el('dt', {}, 'CRC failures'),
         el('dd', {}, device.crcFailureCount),
+        el('dt', { title: 'Signed pulls refused because they repeated one already taken (a replayed URL, or a CWM clock set back)' }, 'Replayed pulls refused'),
+        el('dd', {}, device.replaysRefusedCount > 0 ? badge(String(device.replaysRefusedCount), 'warn') : '0'),
       );
     },
     markSeen: (at) => {
