@@ -12,6 +12,8 @@ export interface BenchRow {
   readonly errors: number;
   readonly non2xx: number;
   readonly cpuPercent: number;
+  /** CPU of the load client's process (the bench itself) over the measured window, where measured. */
+  readonly clientCpuPercent?: number;
   readonly peakRssMb: number;
   /** Ratio of requests/s to the ceiling; null where not comparable. */
   readonly ratioToCeiling: number | null;
@@ -25,13 +27,13 @@ export function environmentHeader(): string {
 
 export function formatTable(rows: readonly BenchRow[]): string {
   const lines = [
-    '| scenario | req/s | p50 ms | p99 ms | errors | non-2xx | server CPU % | peak RSS MB | ratio to ceiling |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| scenario | req/s | p50 ms | p99 ms | errors | non-2xx | server CPU % | client CPU % | peak RSS MB | ratio to ceiling |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const row of rows) {
     lines.push(
       `| ${row.scenario}${row.note ? ` (${row.note})` : ''} | ${row.requestsPerS.toFixed(0)} | ${row.p50Ms.toFixed(2)} | ${row.p99Ms.toFixed(2)} | ` +
-        `${row.errors} | ${row.non2xx} | ${row.cpuPercent.toFixed(0)} | ${row.peakRssMb.toFixed(0)} | ${row.ratioToCeiling === null ? '-' : row.ratioToCeiling.toFixed(3)} |`,
+        `${row.errors} | ${row.non2xx} | ${row.cpuPercent.toFixed(0)} | ${row.clientCpuPercent === undefined ? '-' : row.clientCpuPercent.toFixed(0)} | ${row.peakRssMb.toFixed(0)} | ${row.ratioToCeiling === null ? '-' : row.ratioToCeiling.toFixed(3)} |`,
     );
   }
   return lines.join('\n');

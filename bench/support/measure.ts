@@ -14,8 +14,11 @@ export async function measureServer(
   const pid = server.child.pid ?? 0;
   if (warmUp) await warmUp();
   const cpuBefore = readCpuSeconds(pid);
+  const clientBefore = process.cpuUsage();
   const result = await load();
   const cpuPercent = ((readCpuSeconds(pid) - cpuBefore) / result.durationS) * 100;
+  const client = process.cpuUsage(clientBefore);
+  const clientCpuPercent = ((client.user + client.system) / 1e6 / result.durationS) * 100;
   return {
     scenario,
     requestsPerS: result.requestsPerS,
@@ -24,6 +27,7 @@ export async function measureServer(
     errors: result.errors,
     non2xx: result.non2xx,
     cpuPercent,
+    clientCpuPercent,
     peakRssMb: readPeakRssMb(pid),
     ratioToCeiling: null,
   };
