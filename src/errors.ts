@@ -47,6 +47,7 @@ export const ERROR_CATALOGUE = {
   ERR_MESSAGE_NOT_FOUND: { status: 404, message: 'no such message' },
   ERR_MESSAGE_NOT_CANCELLABLE: { status: 409, message: 'only a queued or delivered message can be cancelled' },
   ERR_QUEUE_FULL: { status: 409, message: 'the queue for this CWM is full' },
+  ERR_JSON_DUPLICATE_KEY: { status: 400, message: 'a JSON object has the same member name twice' },
 
   // Operator console and admin API
   ERR_AUTH_REQUIRED: { status: 401, message: 'log in or send an API token' },
