@@ -14,7 +14,7 @@ export interface PullRequest {
   readonly envelope: JsonObject;
 }
 
-/** @throws OpenTpsError ERR_REQUEST_NOT_JSON, ERR_OKM_DUPLICATE_KEY, ERR_REQUEST_NOT_OBJECT, ERR_PULL_MISSING_DEVID */
+/** @throws OpenTpsError ERR_REQUEST_NOT_JSON, ERR_REQUEST_NOT_OBJECT, ERR_PULL_MISSING_DEVID */
 export function decodePullRequest(reqText: string): PullRequest {
   const req = parseReqJson(reqText);
   const devid = req['devid'];
