@@ -33,6 +33,7 @@ export const ERROR_CATALOGUE = {
   ERR_DEVICE_RATE_LIMITED: { status: 503, message: 'this device sends more requests than allowed; retry later' },
   ERR_STORE_UNAVAILABLE: { status: 503, message: 'the store is not answering; retry later' },
   ERR_INTERNAL: { status: 500, message: 'internal error' },
+  ERR_OKM_DUPLICATE_KEY: { status: 400, message: 'a JSON object in "req" (or in its OKM) has the same member name twice' },
 
   // Operator actions (CLI, API)
   ERR_DEVICE_ID_INVALID: { status: 400, message: 'a device id must be 1 to 64 printable ASCII characters without spaces, quotes or backslashes' },
@@ -49,6 +50,7 @@ export const ERROR_CATALOGUE = {
   ERR_MESSAGE_NOT_FOUND: { status: 404, message: 'no such message' },
   ERR_MESSAGE_NOT_CANCELLABLE: { status: 409, message: 'only a queued or delivered message can be cancelled' },
   ERR_QUEUE_FULL: { status: 409, message: 'the queue for this CWM is full' },
+  ERR_JSON_DUPLICATE_KEY: { status: 400, message: 'a JSON object has the same member name twice' },
 
   // Operator console and admin API
   ERR_AUTH_REQUIRED: { status: 401, message: 'log in or send an API token' },

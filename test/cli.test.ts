@@ -183,6 +183,8 @@ describe('opentps with a data directory', () => {
       { name: 'a fractional --ttl', argv: () => send(CWM, `["${CWM}"]`, 'wr', '{}', ['--ttl', '1.5']), exitCode: 1, code: 'ERR_MESSAGE_TTL_INVALID' },
       { name: 'a --ttl over a year', argv: () => send(CWM, `["${CWM}"]`, 'wr', '{}', ['--ttl', '31536001']), exitCode: 1, code: 'ERR_MESSAGE_TTL_INVALID' },
       { name: 'a missing --cmd', argv: () => withData(['send', CWM, '--dst', `["${CWM}"]`, '--pld', '{}']), exitCode: 2, code: 'ERR_CLI_USAGE' },
+      { name: 'a --pld naming a member twice', argv: () => send(CWM, `["${CWM}"]`, 'wr', '{"cmd":{"relay":1,"relay":0}}'), exitCode: 1, code: 'ERR_JSON_DUPLICATE_KEY' },
+      { name: 'a --pld naming a member twice, once escaped', argv: () => send(CWM, `["${CWM}"]`, 'wr', '{"_ping":true,"\\u005fping":false}'), exitCode: 1, code: 'ERR_JSON_DUPLICATE_KEY' },
     ];
     for (const refusal of refusals) {
       test(`send with ${refusal.name} exits ${refusal.exitCode} with one ${refusal.code} line and queues nothing`, async () => {

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { validateMessageRequest, parseMessageJson } from '../src/domain/message-request.js';
+import { OpenTpsError } from '../src/errors.js';
 import { okePortMessage, pingMessage, relayMessage } from '../web/src/device/message-templates.js';
 import { validateRawMessage } from '../web/src/device/message-validation.js';
 
@@ -39,6 +40,14 @@ const CASES: Array<[string, string, string, string]> = [
   [`["${CWM}"]`, 'wr', '{}', '1.5'],
   [`["${CWM}"]`, 'wr', '{}', '31536001'],
   [`["${OKE}","0002ffffffffffff"]`, 'wr', '{}', ''],
+  // Member names given twice (JSON.parse would keep the last): refused by both, at any depth, after unescaping.
+  [`["${CWM}"]`, 'wr', '{"cmd":{"relay":1},"cmd":{"relay":0}}', ''],
+  [`["${CWM}"]`, 'wr', '{"cmd":{"relay":1,"relay":0}}', ''],
+  [`["${CWM}"]`, 'wr', '{"oke":{"port":"232","\\u0070ort":"485"}}', ''],
+  [`["${CWM}"]`, 'wr', '{"list":[{"a":1},{"a":2,"a":3}]}', ''],
+  [`[{"a":1,"a":2}]`, 'wr', '{}', ''],
+  // Near-duplicates and the same name in sibling objects are fine for both.
+  [`["${CWM}"]`, 'wr', '{"a":1,"A":2,"a ":3,"x":{"a":4},"y":[{"a":5},{"a":6}]}', ''],
 ];
 
 test('the console and the server accept and refuse the same raw messages', () => {
@@ -55,4 +64,25 @@ test('the send panel templates are messages the server accepts, in the shapes of
   }
   assert.deepEqual(okePortMessage(CWM, '232', 115200), { destination: [CWM], cmd: 'wr', payload: { oke: { port: '232', baud: 115200 } } });
   assert.deepEqual(relayMessage(OKE, CWM, false).payload, { cmd: { relay: 0 } });
+});
+
+test('a member name given twice is refused by the console in the very words of the server', () => {
+  for (const [field, destinationText, payloadText] of [
+    ['_pld', `["${CWM}"]`, '{"cmd":{"relay":1,"relay":0}}'],
+    ['_pld', `["${CWM}"]`, '{"\\u0063md":1,"cmd":2}'],
+    ['_dst', `[{"id":"${CWM}","id":"x"}]`, '{}'],
+  ] as const) {
+    const verdict = validateRawMessage({ destinationText, cmd: 'wr', payloadText, ttlText: '' }, CWM);
+    assert.equal(verdict.isValid, false);
+    let serverError: unknown;
+    try {
+      parseMessageJson(field, field === '_dst' ? destinationText : payloadText);
+    } catch (error) {
+      serverError = error;
+    }
+    assert.ok(serverError instanceof OpenTpsError && serverError.code === 'ERR_JSON_DUPLICATE_KEY', String(serverError));
+    const consoleErrors = verdict.isValid ? [] : verdict.errors;
+    assert.equal(consoleErrors.length, 1);
+    assert.ok(serverError.message.endsWith(`: ${consoleErrors[0]}`), `${serverError.message} / ${consoleErrors[0]}`);
+  }
 });

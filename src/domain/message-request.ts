@@ -3,6 +3,7 @@
 
 import { OpenTpsError } from '../errors.js';
 import { cwmIdFromDestination, isValidDeviceId } from '../protocol/device-id.js';
+import { describeDuplicateMember, findDuplicateMember } from '../protocol/json-duplicate-members.js';
 import type { OkmCommand } from '../protocol/downstream-okm.js';
 import { describeJson, isJsonObject, type JsonObject } from '../protocol/upstream-okm.js';
 
@@ -24,13 +25,21 @@ export interface MessageInput {
   readonly ttlSeconds?: unknown;
 }
 
-/** Parses a JSON text given for `field`, naming the field when it is not JSON. */
+/**
+ * Parses a JSON text given for `field`, naming the field when it is not JSON. A member name given twice
+ * in one object is refused: JSON.parse would silently keep the last value, which may not be the one meant.
+ * @throws OpenTpsError ERR_MESSAGE_JSON_INVALID, ERR_JSON_DUPLICATE_KEY
+ */
 export function parseMessageJson(field: '_dst' | '_pld', text: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (cause) {
     throw new OpenTpsError('ERR_MESSAGE_JSON_INVALID', `${field} is not valid JSON: ${describeJson(text)}`, { cause });
   }
+  const duplicate = findDuplicateMember(text);
+  if (duplicate !== null) throw new OpenTpsError('ERR_JSON_DUPLICATE_KEY', describeDuplicateMember(duplicate, field));
+  return value;
 }
 
 /**

@@ -2,6 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { isOpenTpsError } from '../errors.js';
 import { claimedDeviceIdOf } from './claimed-device.js';
 
 const encode = (value: unknown): string => encodeURIComponent(JSON.stringify(value));
@@ -18,5 +19,15 @@ test('the CWM of a pushed OKM: _src[1], or _src[0] when the CWM sent it itself',
 test('nothing to claim: no req, unreadable text, other shapes', () => {
   for (const encoded of [undefined, '%7Bnot json', encode([1, 2]), encode({ okm: { _src: [] } }), encode({ okm: { _src: [7] } }), encode({ okm: 'x' }), encode({ devid: 7 })]) {
     assert.equal(claimedDeviceIdOf(encoded), null, String(encoded));
+  }
+});
+
+test('a req that names a member twice claims two devices at once and is refused with ERR_OKM_DUPLICATE_KEY', () => {
+  for (const text of [
+    '{"devid":"0002000000000002","devid":"0002000000000010"}',
+    '{"okm":{"_src":["0002000000000002"],"\\u005fsrc":["0002000000000010"]}}',
+    '{"devid":"0002000000000002","ts":"a","ts":"b"}',
+  ]) {
+    assert.throws(() => claimedDeviceIdOf(encodeURIComponent(text)), (error: unknown) => isOpenTpsError(error, 'ERR_OKM_DUPLICATE_KEY'), text);
   }
 });

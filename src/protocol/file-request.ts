@@ -12,7 +12,7 @@ export interface FileRequest {
   readonly fileName: string | null;
 }
 
-/** @throws OpenTpsError ERR_REQUEST_NOT_JSON, ERR_REQUEST_NOT_OBJECT, ERR_PULL_MISSING_DEVID */
+/** @throws OpenTpsError ERR_REQUEST_NOT_JSON, ERR_OKM_DUPLICATE_KEY, ERR_REQUEST_NOT_OBJECT, ERR_PULL_MISSING_DEVID */
 export function decodeFileRequest(reqText: string): FileRequest {
   const req = parseReqJson(reqText);
   const devid = req['devid'];

@@ -56,6 +56,12 @@ describe('decodePullRequest', () => {
     }
   });
 
+  test('refuses a devid given twice with ERR_OKM_DUPLICATE_KEY, also when spelled with an escape', () => {
+    for (const text of ['{"devid":"X1","devid":"X2"}', '{"devid":"X1","\\u0064evid":"X2"}', '{"devid":"X1","extra":{"n":1,"n":2}}']) {
+      assertCode(() => decodePullRequest(text), 'ERR_OKM_DUPLICATE_KEY');
+    }
+  });
+
   test('refuses a missing or invalid devid with ERR_PULL_MISSING_DEVID', () => {
     for (const text of [
       '{}',

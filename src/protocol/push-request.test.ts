@@ -67,12 +67,9 @@ describe('decodePushRequest', () => {
     assert.equal(decodePushRequest(`{"okm":${GOLDEN},"ts":1600258427}`, LIMIT).requestTs, null);
   });
 
-  test('uses the last okm when the member is duplicated, as JSON.parse does', () => {
+  test('refuses two okm members instead of taking the last, as JSON.parse would (ERR_OKM_DUPLICATE_KEY)', () => {
     const second = GOLDEN.replace('"_id":192', '"_id":193');
-    const push = decodePushRequest(`{"okm":${GOLDEN},"okm":${second}}`, LIMIT);
-    assert.equal(push.okm.text, second);
-    assert.equal(push.okm.id, 193);
-    assert.equal(push.okm.crc.verdict, 'mismatch');
+    assertCode(() => decodePushRequest(`{"okm":${GOLDEN},"okm":${second}}`, LIMIT), 'ERR_OKM_DUPLICATE_KEY');
   });
 
   test('does not take an okm that is only nested deeper in req', () => {
@@ -151,6 +148,42 @@ describe('decodePushRequest', () => {
       () => decodePushRequest(reqWith(oversized), 50),
       (error: unknown) => isOpenTpsError(error, 'ERR_OKM_TOO_LARGE') && error.message.endsWith('limit is 50 bytes'),
     );
+  });
+});
+
+describe('decodePushRequest and member names given twice', () => {
+  const CWM2 = '0002000000000002';
+  const CWM10 = '0002000000000010';
+  const refusedAt = (reqText: string, detail: string): void => {
+    assert.throws(
+      () => decodePushRequest(reqText, LIMIT),
+      (error: unknown) => isOpenTpsError(error, 'ERR_OKM_DUPLICATE_KEY') && error.status === 400 && error.message.endsWith(`: ${detail}`),
+    );
+  };
+
+  test('refuses an OKM with two _src (the last names the signing CWM, the first another) with ERR_OKM_DUPLICATE_KEY', () => {
+    const okm = sealOkmCrc(`{"_src":["036334d0b8df1f05","${CWM2}"],"_src":["036334d0b8df1f05","${CWM10}"],"_cmd":"wr","_id":1,"_crc":"0000","_pld":{}}`);
+    refusedAt(reqWith(okm), '"_src" appears twice in req.okm');
+  });
+
+  test('refuses a _src spelled with an escape the second time, since it is the same name once unescaped', () => {
+    const okm = `{"_src":["${CWM2}"],"\\u005fsrc":["${CWM10}"],"_cmd":"wr","_id":1,"_pld":{}}`;
+    assert.equal((JSON.parse(okm) as { _src: string[] })._src[0], CWM10, 'JSON.parse reads the escaped name as _src');
+    refusedAt(reqWith(okm), '"_src" appears twice in req.okm');
+  });
+
+  test('refuses a name given twice at the top level of req, deep in _pld, or in an object of an array', () => {
+    refusedAt(`{"okm":${GOLDEN},"okm":${GOLDEN}}`, '"okm" appears twice in req');
+    refusedAt(`{"okm":${GOLDEN},"ts":"a","ts":"b"}`, '"ts" appears twice in req');
+    refusedAt(reqWith(GOLDEN.replace('{"door":56}', '{"door":56,"temp":{"a":[{"c":1},{"c":2,"c":3}]}}')), '"c" appears twice in req.okm._pld._hbt.temp.a[1]');
+    refusedAt(reqWith(GOLDEN.replace('"_id":192', '"_id":192,"_id":193')), '"_id" appears twice in req.okm');
+  });
+
+  test('accepts near-duplicate names and the same name in sibling objects', () => {
+    const okm = sealOkmCrc('{"_src":["0102030405060708"],"_cmd":"wr","_id":2,"_crc":"0000","_pld":{"a":1,"A":2,"a ":3,"x":{"a":4},"y":[{"a":5},{"a":6}]}}');
+    const push = decodePushRequest(reqWith(okm), LIMIT);
+    assert.equal(push.okm.text, okm);
+    assert.deepEqual(push.okm.payload, { a: 1, A: 2, 'a ': 3, x: { a: 4 }, y: [{ a: 5 }, { a: 6 }] });
   });
 });
 

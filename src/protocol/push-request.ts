@@ -2,6 +2,7 @@
 // text (cut out of `req`, never re-serialised) and every other envelope member.
 
 import { OpenTpsError } from '../errors.js';
+import { describeDuplicateMember, findDuplicateMember } from './json-duplicate-members.js';
 import { findTopLevelMember } from './json-member-spans.js';
 import { decodeUpstreamOkm, isJsonObject, type JsonObject, type UpstreamOkm } from './upstream-okm.js';
 
@@ -16,7 +17,12 @@ export interface PushRequest {
 
 const utf8 = new TextEncoder();
 
-/** Parses `reqText` as JSON, naming the failure. */
+/**
+ * Parses `reqText` as JSON, naming the failure. A member name given twice in one object, at any depth
+ * (the OKM's included), is refused: JSON.parse would keep the last copy, while the stored text is read
+ * by other parsers that keep the first (an OKM with two `_src` would belong to two devices).
+ * @throws OpenTpsError ERR_REQUEST_NOT_JSON, ERR_OKM_DUPLICATE_KEY, ERR_REQUEST_NOT_OBJECT
+ */
 export function parseReqJson(reqText: string): JsonObject {
   let value: unknown;
   try {
@@ -24,6 +30,8 @@ export function parseReqJson(reqText: string): JsonObject {
   } catch (cause) {
     throw new OpenTpsError('ERR_REQUEST_NOT_JSON', undefined, { cause });
   }
+  const duplicate = findDuplicateMember(reqText);
+  if (duplicate !== null) throw new OpenTpsError('ERR_OKM_DUPLICATE_KEY', describeDuplicateMember(duplicate, 'req'));
   if (!isJsonObject(value)) throw new OpenTpsError('ERR_REQUEST_NOT_OBJECT');
   return value;
 }

@@ -10,6 +10,7 @@ import type { MessageQueue } from '../../domain/message-queue.js';
 import type { OperatorAuth } from '../../domain/operator-auth.js';
 import type { Store } from '../../domain/store.js';
 import { OpenTpsError } from '../../errors.js';
+import { describeDuplicateMember, findDuplicateMember } from '../../protocol/json-duplicate-members.js';
 import { createAdminAuthHook } from './admin-auth.js';
 import { apiErrorOf, sendApiError } from './api-errors.js';
 import { registerDeviceRoutes } from './device-routes.js';
@@ -54,11 +55,16 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
       api.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
         const text = typeof body === 'string' ? body : body.toString('utf8');
         if (text.trim() === '') return done(null, undefined);
+        let parsed: unknown;
         try {
-          done(null, JSON.parse(text));
+          parsed = JSON.parse(text);
         } catch (cause) {
-          done(new OpenTpsError('ERR_API_INVALID', 'the body is not valid JSON', { cause }), undefined);
+          return done(new OpenTpsError('ERR_API_INVALID', 'the body is not valid JSON', { cause }), undefined);
         }
+        // JSON.parse keeps the last of two equal names; which one the operator meant is a guess, so neither.
+        const duplicate = findDuplicateMember(text);
+        if (duplicate !== null) return done(new OpenTpsError('ERR_JSON_DUPLICATE_KEY', describeDuplicateMember(duplicate, 'body')), undefined);
+        done(null, parsed);
       });
       api.decorateRequest('operatorName', null);
       api.addHook('onRoute', (route) => {

@@ -1,4 +1,7 @@
 // Checks a raw message typed by the operator before it is sent, with the rules the server applies.
+// A member name given twice is refused with the server's own detector and words
+// (src/protocol/json-duplicate-members.ts): JSON.parse here would keep the last value and send only that.
+import { describeDuplicateMember, findDuplicateMember } from '../../../src/protocol/json-duplicate-members.js';
 import type { MessageCmd, NewMessage } from '../api-model.js';
 import { isJsonObject } from '../json-reader.js';
 
@@ -18,20 +21,26 @@ const MAX_TTL_S = 31_536_000;
 /** Device ids: 1-64 printable ASCII characters without spaces, quotes or backslashes (docs/errors.md). */
 const DEVICE_ID_PATTERN = /^[\x21\x23-\x26\x28-\x5b\x5d-\x7e]{1,64}$/;
 
-function parseJson(text: string): { readonly isParsed: true; readonly value: unknown } | { readonly isParsed: false; readonly reason: string } {
+/** Parses `text` for `field`, pushing the reason to `errors` when it is not JSON or names a member twice. */
+function parseJson(field: '_dst' | '_pld', text: string, errors: string[]): { readonly isParsed: true; readonly value: unknown } | { readonly isParsed: false } {
+  let value: unknown;
   try {
-    return { isParsed: true, value: JSON.parse(text) };
+    value = JSON.parse(text);
   } catch (error) {
-    return { isParsed: false, reason: error instanceof Error ? error.message : String(error) };
+    errors.push(`${field} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    return { isParsed: false };
   }
+  const duplicate = findDuplicateMember(text);
+  if (duplicate !== null) {
+    errors.push(describeDuplicateMember(duplicate, field));
+    return { isParsed: false };
+  }
+  return { isParsed: true, value };
 }
 
 function checkDestination(text: string, cwmId: string, errors: string[]): string[] | null {
-  const parsed = parseJson(text);
-  if (!parsed.isParsed) {
-    errors.push(`_dst is not valid JSON: ${parsed.reason}`);
-    return null;
-  }
+  const parsed = parseJson('_dst', text, errors);
+  if (!parsed.isParsed) return null;
   const value = parsed.value;
   if (!Array.isArray(value) || value.length === 0) {
     errors.push('_dst must be a non-empty array of device ids.');
@@ -56,11 +65,8 @@ function checkCmd(cmd: string, errors: string[]): MessageCmd | null {
 }
 
 function checkPayload(text: string, errors: string[]): Record<string, unknown> | null {
-  const parsed = parseJson(text);
-  if (!parsed.isParsed) {
-    errors.push(`_pld is not valid JSON: ${parsed.reason}`);
-    return null;
-  }
+  const parsed = parseJson('_pld', text, errors);
+  if (!parsed.isParsed) return null;
   if (!isJsonObject(parsed.value)) {
     errors.push('_pld must be a JSON object, e.g. {"cmd":{"relay":1}}.');
     return null;
