@@ -15,7 +15,7 @@ export interface PullRequest {
 }
 
 /**
- * @throws OpenTpsError ERR_REQUEST_NOT_JSON, ERR_REQUEST_NOT_OBJECT, ERR_PULL_FOREIGN_REQ, ERR_PULL_MISSING_DEVID
+ * @throws OpenTpsError ERR_REQUEST_NOT_JSON, ERR_REQUEST_NOT_OBJECT, ERR_OKM_DUPLICATE_KEY, ERR_PULL_FOREIGN_REQ, ERR_PULL_MISSING_DEVID
  */
 export function decodePullRequest(reqText: string): PullRequest {
   const req = parseReqJson(reqText);
