@@ -13,6 +13,11 @@ export interface Store extends DeviceStore, MessageStore, TelemetryStore, Traffi
   readonly pendingWriteCount: number;
   /** Resolves when the backend answers a trivial query; rejects (ERR_STORE_FAILED) when it does not. */
   checkHealth(): Promise<void>;
+  /**
+   * Commits a write that changes no data, to learn whether the store can write again after a failure
+   * (a node taken out of rotation gets no device writes to find out); rejects like any write.
+   */
+  probeWrite(): Promise<void>;
   /** Waits for pending writes to commit, then releases the backend. */
   close(): Promise<void>;
 }

@@ -3,7 +3,9 @@
 
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import type { WriteHealth } from '../../../domain/write-health.js';
 import { OpenTpsError, isOpenTpsError } from '../../../errors.js';
+import { postgresFailureReason } from '../store-failure-reason.js';
 
 export type SqlScalar = string | number | boolean | null;
 /** A statement parameter; an array is sent as a PostgreSQL array (for `unnest` in multi-row statements). */
@@ -73,17 +75,25 @@ function runnerOf(target: pg.Pool | pg.PoolClient, names: Map<string, string>): 
   };
 }
 
-export function createPostgresDatabase(pool: pg.Pool): PostgresDatabase {
+/** `writeHealth`, when given, hears of every write: committed, or failed because the database could not take it. */
+export function createPostgresDatabase(pool: pg.Pool, writeHealth?: WriteHealth): PostgresDatabase {
   const inFlight = new Set<Promise<unknown>>();
   const statementNames = new Map<string, string>();
   const read = runnerOf(pool, statementNames);
 
   function track<T>(work: Promise<T>): Promise<T> {
     inFlight.add(work);
-    const forget = (): void => {
-      inFlight.delete(work);
-    };
-    work.then(forget, forget);
+    work.then(
+      () => {
+        inFlight.delete(work);
+        writeHealth?.noteCommitted();
+      },
+      (error: unknown) => {
+        inFlight.delete(work);
+        const reason = postgresFailureReason(error);
+        if (reason !== null) writeHealth?.noteFailed(reason);
+      },
+    );
     return work;
   }
 

@@ -3,6 +3,7 @@
 
 import pg from 'pg';
 import type { Store } from '../../../domain/store.js';
+import type { WriteHealth } from '../../../domain/write-health.js';
 import { OpenTpsError } from '../../../errors.js';
 import { createPostgresDatabase } from './postgres-database.js';
 import { createCredentialsCache } from './postgres-credentials-cache.js';
@@ -25,6 +26,8 @@ export interface PostgresStoreOptions {
   readonly connectTimeoutMs?: number;
   /** An idle pooled connection broke (the server restarted, the network dropped): the pool replaces it. */
   readonly onConnectionError?: (error: Error) => void;
+  /** Told of every write; absent: nobody asks (CLI, tests). */
+  readonly writeHealth?: WriteHealth;
 }
 
 /** How long a health check waits for the database. */
@@ -87,7 +90,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     throw new OpenTpsError('ERR_STORE_FAILED', `cannot open the PostgreSQL store${schema === null ? '' : ` (schema ${schema})`}`, { cause });
   }
 
-  const db = createPostgresDatabase(pool);
+  const db = createPostgresDatabase(pool, options.writeHealth);
   const messages = createPostgresMessageRepo(db);
   const telemetry = createPostgresTelemetryRepo(db);
   const traffic = createPostgresTrafficRepo(db);
@@ -114,6 +117,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       } finally {
         clearTimeout(timer);
       }
+    },
+    async probeWrite() {
+      // Rewrites one migration row with its own values: a new row version and a WAL record, no data changed.
+      await db.write('UPDATE schema_migrations SET applied_at = applied_at WHERE version = (SELECT max(version) FROM schema_migrations)');
     },
     close() {
       closing ??= Promise.all([telemetry.drained(), traffic.drained()]).then(() => Promise.all([credentials.close(), db.close()])).then(() => undefined);

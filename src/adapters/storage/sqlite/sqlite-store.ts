@@ -2,9 +2,10 @@
 // Several processes may open it at once (the CLI beside a running server): writers wait on the lock.
 
 import Database from 'better-sqlite3';
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../../../domain/store.js';
+import type { WriteHealth } from '../../../domain/write-health.js';
 import { OpenTpsError } from '../../../errors.js';
 import { createSqliteDeviceRepo } from './sqlite-device-repo.js';
 import { createSqliteFileRepo } from './sqlite-file-repo.js';
@@ -14,6 +15,7 @@ import { RECORD_MIGRATIONS, TRAFFIC_MIGRATIONS, migrateSqlite } from './sqlite-m
 import { createSqliteTelemetryRepo } from './sqlite-telemetry-repo.js';
 import { createSqliteTrafficRepo } from './sqlite-traffic-repo.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
+import { watchWriteBatcher } from './watched-write-batcher.js';
 import { createWalSync } from './wal-sync.js';
 import { createWriteBatcher, type WriteBatcher } from './write-batcher.js';
 
@@ -32,6 +34,8 @@ export interface SqliteStoreOptions {
    * wal-checkpointer.ts). For the long-running server; short CLI processes leave it to SQLite.
    */
   readonly backgroundCheckpointMs?: number;
+  /** Told of every write to the records database (opentps.db); absent: nobody asks (CLI, tests). */
+  readonly writeHealth?: WriteHealth;
 }
 
 export interface SqliteStore extends Store {
@@ -41,6 +45,24 @@ export interface SqliteStore extends Store {
 
 export const SQLITE_FILE_NAME = 'opentps.db';
 export const SQLITE_TRAFFIC_FILE_NAME = 'traffic.db';
+
+/**
+ * A probe write is one page: it fits where a real batch of pushes does not (measured on a full tmpfs, the
+ * probe committed while 8 KB pushes were refused), and a node put back in rotation on its word would be
+ * refused again at once. After a failure the store counts as writable when this much is free as well:
+ * 16 MiB, or an eighth of a small file system.
+ */
+const PROBE_MIN_FREE_BYTES = 16 * 1024 * 1024;
+
+function hasRoomAfterFailure(dataDir: string): boolean {
+  try {
+    const stats = statfsSync(dataDir);
+    return stats.bavail * stats.bsize >= Math.min(PROBE_MIN_FREE_BYTES, (stats.blocks * stats.bsize) / 8);
+  } catch {
+    // A file system that cannot even say how full it is cannot be trusted with a write either.
+    return false;
+  }
+}
 
 function openDatabase(path: string, synchronous: 'FULL' | 'NORMAL', migrations: readonly string[], busyTimeoutMs: number): Database.Database {
   try {
@@ -88,11 +110,14 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     ...(walSync ? { afterCommit: () => walSync.sync() } : {}),
   });
   const trafficBatcher = createWriteBatcher(trafficDb, { commitWindowMs: options.commitWindowMs ?? 0 });
-  const messages = createSqliteMessageRepo(db, batcher);
-  const devices = createSqliteDeviceRepo(db, batcher);
-  const telemetry = createSqliteTelemetryRepo(db, batcher, messages.hasPendingNow);
+  // Only the records database decides whether the node can store: traffic is diagnostics (and a write
+  // there may succeed or fail apart from the records, which would make the verdict flap).
+  const records = options.writeHealth ? watchWriteBatcher(batcher, options.writeHealth) : batcher;
+  const messages = createSqliteMessageRepo(db, records);
+  const devices = createSqliteDeviceRepo(db, records);
+  const telemetry = createSqliteTelemetryRepo(db, records, messages.hasPendingNow);
   const traffic = createSqliteTrafficRepo(trafficDb, trafficBatcher);
-  const operators = createSqliteOperatorRepo(db, batcher);
+  const operators = createSqliteOperatorRepo(db, records);
   let isClosed = false;
 
   return {
@@ -101,7 +126,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     ...telemetry,
     ...traffic,
     ...operators,
-    ...createSqliteFileRepo(db, batcher),
+    ...createSqliteFileRepo(db, records),
     batcher,
     path,
     get pendingWriteCount() {
@@ -114,6 +139,17 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       } catch (cause) {
         throw new OpenTpsError('ERR_STORE_FAILED', 'the database does not answer', { cause });
       }
+    },
+    async probeWrite() {
+      if (options.writeHealth?.failure && !hasRoomAfterFailure(options.dataDir)) {
+        options.writeHealth.noteFailed('disk full');
+        throw new OpenTpsError('ERR_STORE_FAILED', `disk full: less than ${PROBE_MIN_FREE_BYTES >> 20} MiB free under ${options.dataDir}`);
+      }
+      // Rewrites the header's application id with its own value: one page appended to the WAL, no data changed.
+      await records.run(() => {
+        const applicationId = Number(db.pragma('application_id', { simple: true }));
+        db.pragma(`application_id = ${applicationId}`);
+      });
     },
     async close() {
       if (isClosed) return;
