@@ -34,6 +34,10 @@ import { createRequestRateLimiter } from './domain/request-rate-limiter.js';
 import type { FileContentStore } from './domain/file-content.js';
 import { createFileDownloads, type FileDownloads } from './domain/file-downloads.js';
 import { createFileLibrary, type FileLibrary } from './domain/file-library.js';
+import { createWriteHealth, type WriteHealth, type WriteHealthChange } from './domain/write-health.js';
+import { readDiskSpace, type DiskSpaceReport, type WatchedDirectory } from './adapters/disk/free-disk-space.js';
+import { startLowDiskWatch } from './adapters/disk/low-disk-watch.js';
+import { createRepeatedErrorLog } from './adapters/logging/repeated-error-log.js';
 
 export interface Services {
   readonly config: Readonly<OpenTpsConfig>;
@@ -57,6 +61,10 @@ export interface Services {
   readonly files: FileLibrary;
   readonly fileContent: FileContentStore;
   readonly downloads: FileDownloads;
+  /** Whether the store's last write committed (see /healthz). */
+  readonly writeHealth: WriteHealth;
+  /** Free space under the data and files directories, read now, against --min-free-disk-mb. */
+  readDiskSpace(): Promise<DiskSpaceReport>;
 }
 
 /** Where stored files' bytes live: --files-dir, else <data>/files. */
@@ -64,23 +72,32 @@ export function filesDirOf(config: Readonly<OpenTpsConfig>): string {
   return config.filesDir ?? join(config.dataDir, 'files');
 }
 
-/** Opens the store and builds every domain service on it (used by the server and the CLI alike). */
+/** Where free space is watched: the data directory, and --files-dir when it is set elsewhere. */
+export function watchedDirectoriesOf(config: Readonly<OpenTpsConfig>): WatchedDirectory[] {
+  return [{ role: 'data', path: config.dataDir }, ...(config.filesDir === null ? [] : [{ role: 'files' as const, path: config.filesDir }])];
+}
+
+const MIB = 1024 * 1024;
+
 /** How often the server checkpoints the WAL off the event loop. */
 const BACKGROUND_CHECKPOINT_MS = 1000;
 
 /** The store the configuration names: PostgreSQL with --db, else the embedded SQLite store in --data. */
-async function openStore(config: Readonly<OpenTpsConfig>, isServer: boolean): Promise<Store> {
-  if (config.db !== null) return openPostgresStore({ connectionString: config.db, maxConnections: config.dbPoolSize });
+async function openStore(config: Readonly<OpenTpsConfig>, isServer: boolean, writeHealth: WriteHealth): Promise<Store> {
+  if (config.db !== null) return openPostgresStore({ connectionString: config.db, maxConnections: config.dbPoolSize, writeHealth });
   return openSqliteStore({
     dataDir: config.dataDir,
     durability: config.durability,
     busyTimeoutMs: 10_000,
     backgroundCheckpointMs: isServer ? BACKGROUND_CHECKPOINT_MS : 0,
+    writeHealth,
   });
 }
 
+/** Opens the store and builds every domain service on it (used by the server and the CLI alike). */
 export async function openServices(config: Readonly<OpenTpsConfig>, clock: Clock = createSystemClock(), isServer = false): Promise<Services> {
-  const store = await openStore(config, isServer);
+  const writeHealth = createWriteHealth({ clock });
+  const store = await openStore(config, isServer, writeHealth);
   // A server on PostgreSQL is one node of a cluster: its live events go to the other nodes and theirs come here.
   const relayed = config.db !== null && isServer ? startPostgresEventRelay({ connectionString: config.db, bus: createEventBus() }) : null;
   const events = relayed?.bus ?? createEventBus();
@@ -120,6 +137,8 @@ export async function openServices(config: Readonly<OpenTpsConfig>, clock: Clock
       requireSignature: config.filesRequireSignature,
       limiter: createRequestRateLimiter({ clock, requestsPerMinute: config.fileRequestsPerMinute }),
     }),
+    writeHealth,
+    readDiskSpace: () => readDiskSpace(watchedDirectoriesOf(config), config.minFreeDiskMb * MIB),
   };
 }
 
@@ -141,10 +160,15 @@ export function createLogger(config: Readonly<OpenTpsConfig>): Logger {
   return pino({ level: config.logLevel, base: { service: 'opentps' } });
 }
 
+/** A failure repeating with every request is logged once per this interval, with a count. */
+const FAILURE_LOG_INTERVAL_MS = 10_000;
+
 /** Builds the app (device routes and admin API) for the services (no port opened). */
 export function buildApp(services: Services, logger: Logger, tls: TlsIdentity | null): DeviceApp {
   const { config } = services;
+  const failureLog = createRepeatedErrorLog({ logger, intervalMs: FAILURE_LOG_INTERVAL_MS });
   const deviceApp = buildDeviceApp({
+    failureLog,
     store: services.store,
     clock: services.clock,
     pushIngest: services.pushIngest,
@@ -168,9 +192,11 @@ export function buildApp(services: Services, logger: Logger, tls: TlsIdentity | 
     },
     files: { downloads: services.downloads, content: services.fileContent, clock: services.clock },
   });
-  registerAdminApi(deviceApp.app, services);
+  registerAdminApi(deviceApp.app, { ...services, failureLog });
   registerPullformRoute(deviceApp.app, services);
-  registerHealthRoute(deviceApp.app, { store: services.store, retryAfterSeconds: config.retryAfterSeconds });
+  registerHealthRoute(deviceApp.app, { store: services.store, writeHealth: services.writeHealth, retryAfterSeconds: config.retryAfterSeconds, failureLog });
+  // Counts still pending are logged before the process ends.
+  deviceApp.app.addHook('onClose', async () => failureLog.close());
   registerConsoleStatic(deviceApp.app, CONSOLE_DIST_DIR);
   return deviceApp;
 }
@@ -239,6 +265,47 @@ const ABANDONED_UPLOAD_MS = 3_600_000;
 const RELAY_REPORT_MS = 60_000;
 const TRANSFER_PRUNE_MS = 3_600_000;
 const DAY_MS = 86_400_000;
+/**
+ * While writes fail, a write that changes nothing is tried this often: a node that /healthz took out of
+ * rotation gets no device writes that could tell it the disk has room again.
+ */
+const WRITE_PROBE_MS = 1000;
+/** How often free space is checked against --min-free-disk-mb (one statfs per directory). */
+const DISK_CHECK_MS = 5000;
+
+/** One line when writes begin to fail and one when they work again, whatever the number of requests. */
+function logWriteHealthChange(logger: Logger, change: WriteHealthChange): void {
+  const { failure } = change;
+  if (change.kind === 'failing') {
+    logger.error(
+      { reason: failure.reason, since: new Date(failure.sinceMs).toISOString() },
+      `store writes failing (${failure.reason}): devices get 503 ERR_STORE_UNAVAILABLE and /healthz answers 503 until a write commits`,
+    );
+    return;
+  }
+  logger.info(
+    { reason: failure.reason, failedWrites: failure.failedCount, failingForMs: change.atMs - failure.sinceMs },
+    `store writes commit again after ${failure.failedCount} failed (${failure.reason}) over ${Math.round((change.atMs - failure.sinceMs) / 1000)} s`,
+  );
+}
+
+/** Probes the store while its writes fail, so that it is found writable again without device traffic. */
+function startWriteProbe(services: Services): NodeJS.Timeout {
+  let isProbing = false;
+  const timer = setInterval(() => {
+    if (services.writeHealth.failure === null || isProbing) return;
+    isProbing = true;
+    services.store
+      .probeWrite()
+      // A failed probe is already counted by WriteHealth (and logged once per change): nothing more to do.
+      .catch(() => undefined)
+      .finally(() => {
+        isProbing = false;
+      });
+  }, WRITE_PROBE_MS);
+  timer.unref();
+  return timer;
+}
 
 /** Opens everything and listens. */
 export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logger = createLogger(config)): Promise<RunningServer> {
@@ -282,6 +349,14 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
     .then((count) => count > 0 && logger.warn({ count }, 'removed temporary files of abandoned uploads'))
     .catch((error: unknown) => logger.error({ err: error }, 'cleaning abandoned uploads failed'));
   const caWatcher = watchCertificateAuthority(services, deviceApp, tls, logger);
+  const stopLoggingWriteHealth = services.writeHealth.onChange((change) => logWriteHealthChange(logger, change));
+  const writeProbe = startWriteProbe(services);
+  const diskWatch = config.minFreeDiskMb === 0 ? null : startLowDiskWatch({ read: () => services.readDiskSpace(), intervalMs: DISK_CHECK_MS, logger });
+  const stopWatches = (): void => {
+    clearInterval(writeProbe);
+    diskWatch?.stop();
+    stopLoggingWriteHealth();
+  };
   try {
     await deviceApp.app.listen({
       host: config.host,
@@ -294,6 +369,7 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
     clearInterval(caWatcher);
     clearInterval(relayWatch);
     clearInterval(transferPruner);
+    stopWatches();
     await services.close();
     throw error;
   }
@@ -312,6 +388,7 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
         clearInterval(caWatcher);
         clearInterval(relayWatch);
         clearInterval(transferPruner);
+        stopWatches();
         deviceApp.beginShutdown();
         const closing = deviceApp.app.close();
         const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs).unref());

@@ -283,7 +283,7 @@ describe('/healthz', () => {
     await harness.services.store.close();
     const response = await harness.deviceApp.app.inject({ method: 'GET', url: '/healthz' });
     assert.equal(response.statusCode, 503);
-    assert.equal(response.body, '{"status":"unavailable","error":"ERR_STORE_UNAVAILABLE"}');
+    assert.equal(response.body, '{"status":"unavailable","error":"ERR_STORE_UNAVAILABLE","reason":"not answering"}');
     assert.equal(response.headers['retry-after'], '4');
   });
 });

@@ -200,7 +200,7 @@ test('/healthz follows the database: 503 while the node cannot reach it, 200 aga
       await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
       const down = await client.send('GET', '/healthz');
       assert.equal(down.status, 503, down.body);
-      assert.equal(down.body, '{"status":"unavailable","error":"ERR_STORE_UNAVAILABLE"}');
+      assert.equal(down.body, '{"status":"unavailable","error":"ERR_STORE_UNAVAILABLE","reason":"not answering"}');
       await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
       assert.equal((await client.send('GET', '/healthz')).status, 200, 'back in rotation without a restart');
     } finally {

@@ -57,6 +57,8 @@ export interface OpenTpsConfig {
   readonly tlsHandshakeTimeoutMs: number;
   /** Open connections one address may hold (counted before the TLS handshake); --trusted-proxies are exempt. */
   readonly maxConnectionsPerAddress: number;
+  /** Warn when free space under dataDir (or filesDir) falls below this many MiB; 0: no warning. */
+  readonly minFreeDiskMb: number;
 }
 
 /** A parser turns the raw text into a value or returns the expectation it failed. */
@@ -161,6 +163,7 @@ export const SETTINGS = [
   { key: 'transferStallAfterS', flag: 'transfer-stall-after', env: 'OPENTPS_TRANSFER_STALL_AFTER', defaultValue: () => 600, parse: integer(1, 31_536_000), help: 'seconds without progress before an incomplete file transfer is shown as stalled' },
   { key: 'tlsHandshakeTimeoutMs', flag: 'tls-handshake-timeout-ms', env: 'OPENTPS_TLS_HANDSHAKE_TIMEOUT_MS', defaultValue: () => 10_000, parse: integer(100, 120_000), help: 'time allowed to finish the TLS handshake before the connection is closed' },
   { key: 'maxConnectionsPerAddress', flag: 'max-connections-per-address', env: 'OPENTPS_MAX_CONNECTIONS_PER_ADDRESS', defaultValue: () => 1000, parse: integer(1, 1_000_000), help: 'open connections allowed per client address (a NAT\'ed site shares one); --trusted-proxies are exempt' },
+  { key: 'minFreeDiskMb', flag: 'min-free-disk-mb', env: 'OPENTPS_MIN_FREE_DISK_MB', defaultValue: () => 1024, parse: integer(0, 100_000_000), help: 'warn (log, console, /api/v1/health) when free space under --data or --files-dir falls below this many MiB (0: off)' },
 ] as const satisfies ReadonlyArray<SettingSpec<keyof OpenTpsConfig>>;
 
 /** Compile-time proof that SETTINGS covers every configuration key. */

@@ -83,3 +83,12 @@ test('the per-address connection cap defaults to 1000 (a NAT\'ed site) and refus
   assert.equal(problemsOf(() => loadConfig({}, { OPENTPS_MAX_CONNECTIONS_PER_ADDRESS: '-5' })).length, 1);
   assert.equal(problemsOf(() => loadConfig({}, { OPENTPS_MAX_CONNECTIONS_PER_ADDRESS: 'many' })).length, 1);
 });
+
+test('the free-disk warning threshold defaults to 1024 MiB, 0 turns it off, and negatives or fractions are refused', () => {
+  assert.equal(loadConfig({}, {}).minFreeDiskMb, 1024);
+  assert.equal(loadConfig({ 'min-free-disk-mb': '0' }, {}).minFreeDiskMb, 0);
+  assert.equal(loadConfig({}, { OPENTPS_MIN_FREE_DISK_MB: '16' }).minFreeDiskMb, 16);
+  assert.deepEqual(problemsOf(() => loadConfig({ 'min-free-disk-mb': '-1' }, {})), ['--min-free-disk-mb: expected an integer from 0 to 100000000, received "-1"']);
+  assert.equal(problemsOf(() => loadConfig({}, { OPENTPS_MIN_FREE_DISK_MB: '1.5' })).length, 1);
+  assert.equal(problemsOf(() => loadConfig({}, { OPENTPS_MIN_FREE_DISK_MB: '1GB' })).length, 1);
+});

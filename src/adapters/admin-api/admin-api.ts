@@ -18,6 +18,8 @@ import { registerEventRoutes } from './event-routes.js';
 import { registerFileApiRoutes } from './file-routes.js';
 import type { FileLibrary } from '../../domain/file-library.js';
 import { registerFleetRoutes } from './fleet-routes.js';
+import { registerHealthApiRoutes, type HealthApiDeps } from './health-routes.js';
+import { failureKey, type RepeatedErrorLog } from '../logging/repeated-error-log.js';
 import { registerMessageRoutes } from './message-routes.js';
 import { OPENAPI_DOCUMENT } from './openapi.js';
 import { registerSessionRoutes } from './session-routes.js';
@@ -35,7 +37,7 @@ declare module 'fastify' {
   }
 }
 
-export interface AdminApiDeps extends CaRouteDeps {
+export interface AdminApiDeps extends CaRouteDeps, HealthApiDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly registry: DeviceRegistry;
@@ -44,6 +46,8 @@ export interface AdminApiDeps extends CaRouteDeps {
   readonly audit: AuditLog;
   readonly events: EventBus;
   readonly files: FileLibrary;
+  /** Where failures that repeat with every request (a full disk) are logged once per interval. */
+  readonly failureLog: RepeatedErrorLog;
 }
 
 export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void {
@@ -73,7 +77,9 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
       api.addHook('onRequest', createAdminAuthHook(deps.auth, (request) => request.method === 'POST' && request.url.split('?')[0] === `${ADMIN_API_PREFIX}/session`));
       api.setErrorHandler(async (error, request, reply) => {
         const { code, message } = apiErrorOf(error);
-        if (code === 'ERR_INTERNAL') request.log.error({ err: error, url: request.url }, 'admin API request failed');
+        if (code === 'ERR_INTERNAL' || code === 'ERR_STORE_UNAVAILABLE') {
+          deps.failureLog.report('error', failureKey(`admin API request failed ${code}`, error), { err: error, url: request.url }, 'admin API request failed');
+        }
         return sendApiError(reply, code, message);
       });
       api.setNotFoundHandler(async (_request, reply) => sendApiError(reply, 'ERR_API_NOT_FOUND'));
@@ -88,6 +94,7 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
       registerCaRoutes(api, deps);
       registerEndpointRoutes(api);
       registerFileApiRoutes(api, deps);
+      registerHealthApiRoutes(api, deps);
     },
     { prefix: ADMIN_API_PREFIX },
   );

@@ -25,6 +25,7 @@ import { registerPullRoute } from './pull-route.js';
 import { registerPushRoute } from './push-route.js';
 import { registerTimeRoute } from './time-route.js';
 import { createConnectionLimiter, limitConnectionsPerAddress } from './connection-limiter.js';
+import { failureKey, type RepeatedErrorLog } from '../logging/repeated-error-log.js';
 import { answerConnectRequests, createClientErrorAnswer, methodsLeftUnrouted, type UnroutedRequestDeps } from './unrouted-requests.js';
 
 /** Paths of the operator side (and the health check), served by the same app but outside the device protocol. */
@@ -58,6 +59,8 @@ export interface DeviceAppDeps {
   readonly delivery: MessageDelivery;
   readonly traffic: TrafficRecorder;
   readonly logger: FastifyBaseLogger;
+  /** Where failures that repeat with every request (a full disk) are logged once per interval. */
+  readonly failureLog: RepeatedErrorLog;
   readonly limits: DeviceAppLimits;
   /** TLS identity; absent for plain HTTP behind a TLS-terminating proxy. */
   readonly tls?: { readonly certPem: string; readonly keyPem: string } | undefined;
@@ -118,10 +121,13 @@ export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
     clock: deps.clock,
     logger: deps.logger,
   });
+  const reportTrafficFailure = (error: unknown): void =>
+    deps.failureLog.report('error', failureKey('recording traffic failed', error), { err: error }, 'recording traffic failed');
   const unroutedDeps: UnroutedRequestDeps = {
     clock: deps.clock,
     traffic: deps.traffic,
     logger: deps.logger,
+    reportTrafficFailure,
     isRecordingAffordable: () => deps.store.pendingWriteCount <= limits.maxPendingWrites,
     isOperatorPath,
   };
@@ -150,7 +156,7 @@ export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
             durationMs: deps.clock.nowMs() - receivedAtMs, signatureVerdict: null, crcVerdict: null, errorCode: code,
             clientCertSubject: null, clientCertSerial: null,
           })
-          .catch((recordError: unknown) => request.log.error({ err: recordError }, 'recording traffic failed'));
+          .catch(reportTrafficFailure);
       });
       void sendJson(reply, status, body);
     },
@@ -262,13 +268,16 @@ export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
     };
     // Overload answers are not recorded: recording them would add the very writes that caused the overload.
     if (request.answeredErrorCode === 'ERR_OVERLOADED') return;
-    deps.traffic.record(entry).catch((error: unknown) => request.log.error({ err: error }, 'recording traffic failed'));
+    deps.traffic.record(entry).catch(reportTrafficFailure);
     request.log.debug({ method: request.method, url: redactUrl(entry.url), status: entry.status, ms: entry.durationMs }, 'device request');
   });
 
   app.setErrorHandler(async (error, request, reply) => {
     const code = errorCodeOf(error);
-    if (code === 'ERR_INTERNAL' || code === 'ERR_STORE_UNAVAILABLE') request.log.error({ err: error, url: redactUrl(request.raw.url ?? '') }, 'device request failed');
+    if (code === 'ERR_INTERNAL' || code === 'ERR_STORE_UNAVAILABLE') {
+      // One line per interval while the store keeps failing, not one stack per refused request.
+      deps.failureLog.report('error', failureKey(`device request failed ${code}`, error), { err: error, url: redactUrl(request.raw.url ?? '') }, 'device request failed');
+    }
     else if (!(error instanceof OpenTpsError)) request.log.debug({ err: error }, 'device request refused');
     const retryAfterS = error instanceof OpenTpsError && typeof error.details?.['retryAfterS'] === 'number' ? error.details['retryAfterS'] : limits.retryAfterSeconds;
     const headers: Record<string, string> = ERROR_CATALOGUE[code].status === 503 ? { 'retry-after': String(retryAfterS) } : {};
@@ -277,14 +286,14 @@ export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
   });
 
   // Stored files: /files/<name>, and /<name> only where no other route matched (never shadowing one).
-  const fileRoutes = deps.files ? registerFileRoutes(app, deps.files) : null;
+  const fileRoutes = deps.files ? registerFileRoutes(app, deps.files, deps.failureLog) : null;
   app.setNotFoundHandler(async (request, reply) => {
     if (fileRoutes !== null && !request.isOperatorRequest && (await fileRoutes.serveRootFile(request, reply))) return reply;
     return sendDeviceError(request, reply, 'ERR_ROUTE_NOT_FOUND');
   });
 
   registerPushRoute(app, deps.pushIngest);
-  registerPullRoute(app, deps.delivery);
+  registerPullRoute(app, deps.delivery, deps.failureLog);
   registerTimeRoute(app, { store: deps.store, clock: deps.clock, defaultTimeZone: limits.defaultTimeZone });
   registerProvisionRoute(app);
 

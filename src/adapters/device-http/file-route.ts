@@ -12,6 +12,7 @@ import type { StoredFile } from '../../domain/file-store.js';
 import { OpenTpsError } from '../../errors.js';
 import { contentRangeOf, decideRange, unsatisfiedContentRange } from '../../protocol/byte-range.js';
 import { decodeFileNameSegment } from '../../protocol/file-name.js';
+import { failureKey, type RepeatedErrorLog } from '../logging/repeated-error-log.js';
 import { sendDeviceError } from './device-reply.js';
 import { extractProtocolParams } from './protocol-params.js';
 
@@ -53,7 +54,7 @@ function isIfRangeFresh(header: string | undefined, etag: string, lastModified: 
   return value === lastModified;
 }
 
-export function registerFileRoutes(app: FastifyInstance, deps: FileRouteDeps): {
+export function registerFileRoutes(app: FastifyInstance, deps: FileRouteDeps, failureLog: RepeatedErrorLog): {
   serveRootFile: (request: FastifyRequest, reply: FastifyReply) => Promise<boolean>;
 } {
   const serve = async (request: FastifyRequest, reply: FastifyReply, file: StoredFile): Promise<FastifyReply> => {
@@ -104,7 +105,7 @@ export function registerFileRoutes(app: FastifyInstance, deps: FileRouteDeps): {
           fileName: file.name, fileSha256: file.sha256, deviceId: grant.deviceId, remoteAddress: request.ip ?? null,
           rangeStart: start, rangeEnd: end, bytesSent, status, startedAtMs, endedAtMs: deps.clock.nowMs(),
         })
-        .catch((error: unknown) => request.log.error({ err: error }, 'recording a file transfer failed'));
+        .catch((error: unknown) => failureLog.report('error', failureKey('recording a file transfer failed', error), { err: error }, 'recording a file transfer failed'));
     });
     if (length <= SMALL_RANGE_BYTES) {
       const bytes = await deps.content.readRange(file.sha256, start, end);

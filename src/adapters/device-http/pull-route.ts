@@ -3,10 +3,11 @@
 
 import type { FastifyInstance } from 'fastify';
 import type { MessageDelivery } from '../../domain/message-delivery.js';
+import { failureKey, type RepeatedErrorLog } from '../logging/repeated-error-log.js';
 import { sendDeviceError, sendJson } from './device-reply.js';
 import { extractProtocolParams } from './protocol-params.js';
 
-export function registerPullRoute(app: FastifyInstance, delivery: MessageDelivery): void {
+export function registerPullRoute(app: FastifyInstance, delivery: MessageDelivery, failureLog: RepeatedErrorLog): void {
   app.all('/pull', async (request, reply) => {
     if (request.method !== 'GET' && request.method !== 'POST') {
       return sendDeviceError(request, reply, 'ERR_METHOD_NOT_ALLOWED', { allow: 'GET, POST' });
@@ -17,11 +18,15 @@ export function registerPullRoute(app: FastifyInstance, delivery: MessageDeliver
     if (messageId !== null) {
       const response = reply.raw;
       response.once('finish', () => {
-        delivery.confirmDelivery(messageId).catch((error: unknown) => request.log.error({ err: error, messageId }, 'confirming a delivery failed'));
+        delivery
+          .confirmDelivery(messageId)
+          .catch((error: unknown) => failureLog.report('error', failureKey('confirming a delivery failed', error), { err: error, messageId }, 'confirming a delivery failed'));
       });
       response.once('close', () => {
         if (response.writableFinished) return;
-        delivery.releaseDelivery(messageId).catch((error: unknown) => request.log.error({ err: error, messageId }, 'releasing a delivery failed'));
+        delivery
+          .releaseDelivery(messageId)
+          .catch((error: unknown) => failureLog.report('error', failureKey('releasing a delivery failed', error), { err: error, messageId }, 'releasing a delivery failed'));
       });
     }
     return sendJson(reply, 200, result.body);

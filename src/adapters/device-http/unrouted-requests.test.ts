@@ -32,7 +32,8 @@ function createTestAnswer(overrides: Partial<UnroutedRequestDeps> = {}): { answe
   const answer = createClientErrorAnswer({
     clock: { nowMs: () => 5_000 },
     traffic: { record: async (entry) => void recorded.push(entry) },
-    logger: { debug: () => undefined, error: () => undefined },
+    logger: { debug: () => undefined },
+    reportTrafficFailure: () => undefined,
     isRecordingAffordable: () => true,
     isOperatorPath: (url) => url.startsWith('/api/'),
     ...overrides,

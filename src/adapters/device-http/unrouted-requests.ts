@@ -17,8 +17,9 @@ export interface UnroutedRequestDeps {
   readonly traffic: TrafficRecorder;
   readonly logger: {
     debug(details: Record<string, unknown>, message: string): void;
-    error(details: Record<string, unknown>, message: string): void;
   };
+  /** Logs a failed traffic write (once per interval while the store keeps failing). */
+  readonly reportTrafficFailure: (error: unknown) => void;
   /** False while the store is behind on writes: recording would add to the very load being shed. */
   readonly isRecordingAffordable: () => boolean;
   /** Operator paths (admin API, console) are not device traffic and are never recorded. */
@@ -64,7 +65,7 @@ function record(deps: UnroutedRequestDeps, fields: UnroutedRecord): void {
     deviceId: null, claimedDeviceId: null, body: '', durationMs: deps.clock.nowMs() - fields.receivedAtMs,
     signatureVerdict: null, crcVerdict: null, clientCertSubject: null, clientCertSerial: null,
   };
-  deps.traffic.record(entry).catch((error: unknown) => deps.logger.error({ err: error }, 'recording traffic failed'));
+  deps.traffic.record(entry).catch(deps.reportTrafficFailure);
 }
 
 /**
