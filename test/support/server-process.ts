@@ -16,6 +16,11 @@ export interface ServerProcess {
   readonly ca: string | null;
   /** Log lines seen so far. */
   readonly logLines: string[];
+  /**
+   * Resolves with the first log line matching `pattern`, among those from index `fromLine` of logLines on
+   * (seen so far or to come); rejects after `timeoutMs`.
+   */
+  waitForLogLine(pattern: RegExp, timeoutMs: number, fromLine?: number): Promise<string>;
   /** Sends a signal and waits for the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -56,6 +61,23 @@ export async function startServerProcess(dataDir: string, extraArgs: readonly st
     child,
     ca,
     logLines,
+    waitForLogLine(pattern, timeoutMs, fromLine = 0) {
+      const seen = logLines.slice(fromLine).find((line) => pattern.test(line));
+      if (seen !== undefined) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const onLine = (line: string): void => {
+          if (!pattern.test(line)) return;
+          clearTimeout(timer);
+          lines.off('line', onLine);
+          resolve(line);
+        };
+        const timer = setTimeout(() => {
+          lines.off('line', onLine);
+          reject(new Error(`no log line matching ${pattern} within ${timeoutMs} ms`));
+        }, timeoutMs);
+        lines.on('line', onLine);
+      });
+    },
     stderr: () => stderr,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
