@@ -27,6 +27,7 @@ import type {
 import { isJsonObject } from './json-reader.js';
 import { parseCaStatus, parseCertificate, parseExportFiles, type CaStatus, type Certificate, type ExportFileInfo } from './setup/setup-model.js';
 import { parseFileList, parseStoredFile, parseTransferList, type FileList, type StoredFile, type TransferProgress } from './files/file-model.js';
+import { parseNodeHealth, type NodeHealth } from './health/health-model.js';
 
 const API_BASE = '/api/v1';
 
@@ -118,6 +119,11 @@ export class ApiClient {
 
   async getFleet(): Promise<FleetSummary> {
     return parseFleetSummary(await this.request('GET', '/fleet'));
+  }
+
+  /** Whether this node can store, and free disk space (GET /api/v1/health). */
+  async getHealth(): Promise<NodeHealth> {
+    return parseNodeHealth(await this.request('GET', '/health'));
   }
 
   async listDevices(query: DeviceQuery): Promise<DevicePage> {

@@ -1,5 +1,8 @@
-// The frame around every page after login: navigation, live-connection indicator, operator and logout.
+// The frame around every page after login: navigation, live-connection indicator, operator and logout,
+// and the node's health banner (not storing, low disk space) above the page.
+import type { ApiClient } from './api-client.js';
 import { el } from './dom-builder.js';
+import { createHealthBanner } from './health/health-banner.js';
 import type { Route } from './hash-router.js';
 import { routeHash } from './hash-router.js';
 import type { ConnectionState, LiveEvents } from './live-events.js';
@@ -16,7 +19,7 @@ const CONNECTION_TEXT: Readonly<Record<ConnectionState, string>> = {
   closed: 'Offline',
 };
 
-export function createAppShell(operatorName: string, events: LiveEvents, onLogout: () => void): AppShell {
+export function createAppShell(operatorName: string, api: ApiClient, events: LiveEvents, onLogout: () => void): AppShell {
   const fleetLink = el('a', { href: routeHash({ name: 'fleet' }) }, 'Fleet');
   const devicesLink = el('a', { href: routeHash({ name: 'devices' }) }, 'Devices');
   const setupLink = el('a', { href: routeHash({ name: 'setup' }) }, 'CWM setup');
@@ -25,6 +28,7 @@ export function createAppShell(operatorName: string, events: LiveEvents, onLogou
   const logoutButton = el('button', { type: 'button', class: 'logout' }, 'Log out');
   logoutButton.addEventListener('click', onLogout);
   const content = el('div', { class: 'content' });
+  const healthBanner = createHealthBanner(api);
   const element = el(
     'div',
     { class: 'app' },
@@ -38,6 +42,7 @@ export function createAppShell(operatorName: string, events: LiveEvents, onLogou
       el('span', { class: 'operator' }, 'Signed in as ', el('strong', {}, operatorName)),
       logoutButton,
     ),
+    healthBanner.element,
     content,
   );
   const stopWatching = events.onConnectionChange((state) => {
@@ -60,6 +65,9 @@ export function createAppShell(operatorName: string, events: LiveEvents, onLogou
       content.replaceChildren(page);
       window.scrollTo(0, 0);
     },
-    dispose: stopWatching,
+    dispose: () => {
+      stopWatching();
+      healthBanner.dispose();
+    },
   };
 }

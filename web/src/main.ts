@@ -50,7 +50,7 @@ function startConsole(root: HTMLElement): void {
       return;
     }
     if (shell === null) {
-      const newShell = createAppShell(session.operatorName, events, () => void logout());
+      const newShell = createAppShell(session.operatorName, api, events, () => void logout());
       shell = newShell;
     }
     if (shell.element.parentElement !== root) root.replaceChildren(shell.element);
