@@ -97,6 +97,11 @@ export const ERROR_CATALOGUE = {
   ERR_FILE_SIGNATURE_MISMATCH: { status: 401, message: 'the signed request names another file' },
   // Connection hygiene (issue 11): requests Node's HTTP parser gives up on
   ERR_REQUEST_TIMEOUT: { status: 408, message: 'the request headers or body did not arrive in time' },
+  // Backups of the embedded store (issue 12): `opentps backup` and `opentps restore`
+  ERR_BACKUP_EXISTS: { status: 409, message: 'the backup file already exists; a backup never overwrites a file' },
+  ERR_BACKUP_FAILED: { status: 500, message: 'the backup could not be made or written' },
+  ERR_BACKUP_INVALID: { status: 400, message: 'the file is not a usable OpenTPS store backup' },
+  ERR_STORE_IN_USE: { status: 409, message: 'a server (or another opentps command) has this data directory\'s store open' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 /** Codes that were used once and must never be given a new meaning. */

@@ -14,6 +14,8 @@ import { runSimCommand } from './sim-command.js';
 import { runTrafficCommand } from './traffic-command.js';
 import { runCaCommand } from './ca-command.js';
 import { runEndpointCommand } from './endpoint-command.js';
+import { runBackupCommand } from './backup-command.js';
+import { runRestoreCommand } from './restore-command.js';
 
 export const USAGE = `usage: opentps <command> [options]   (every command takes --data DIR, default ./data)
   serve [--host H] [--port N] [--http] [--cert F --key F] [--auth hmac|open]
@@ -35,7 +37,11 @@ export const USAGE = `usage: opentps <command> [options]   (every command takes 
   endpoint check <value>                  (is this a valid CWM endpoint value?)
   file add <path> [--name N] [--replace]  (served to devices at /files/<name> and /<name>)
   file list [--json]
-  file rm <name>`;
+  file rm <name>
+  backup --out FILE                       (a consistent copy of DATA/opentps.db while the server runs; not
+                                           traffic.db, which only holds recent requests for diagnostics)
+  restore --from FILE                     (puts a backup back as DATA/opentps.db, keeping the old one aside;
+                                           refused while a server or another command has the store open)`;
 
 const COMMANDS: Record<string, (args: readonly string[], io: CliIo) => Promise<number>> = {
   serve: runServeCommand,
@@ -50,6 +56,8 @@ const COMMANDS: Record<string, (args: readonly string[], io: CliIo) => Promise<n
   ca: runCaCommand,
   endpoint: runEndpointCommand,
   file: runFileCommand,
+  backup: runBackupCommand,
+  restore: runRestoreCommand,
 };
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
