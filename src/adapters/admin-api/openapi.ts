@@ -82,5 +82,6 @@ export const OPENAPI_DOCUMENT = {
     '/ca/export/{name}': { get: { summary: 'Download one export file (PEM or README.txt)', parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }, { name: 'label', in: 'query', schema: { type: 'string' } }], responses: { 200: { description: 'application/x-pem-file' }, 404: error } } },
     '/endpoint-check': { get: { summary: 'Check a CWM endpoint value', parameters: [{ name: 'value', in: 'query', schema: { type: 'string' } }], responses: { 200: ok('{isValid, kind | problem, reason, suggestion}') } } },
     '/openapi.json': { get: { summary: 'This document', responses: { 200: ok('OpenAPI 3.1') } } },
+    '/health': { get: { summary: 'Whether this node can store (as /healthz decides, with the reason and since when) and free disk space against --min-free-disk-mb', responses: { 200: ok('{status, store, disk}') } } },
   },
 } as const;
