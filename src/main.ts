@@ -29,6 +29,7 @@ import { createMessageDelivery, type MessageDelivery } from './domain/message-de
 import { createMessageQueue, type MessageQueue } from './domain/message-queue.js';
 import { createPushIngest, type PushIngest } from './domain/push-ingest.js';
 import type { Store } from './domain/store.js';
+import { runRetention } from './domain/retention-job.js';
 import { createTrafficRecorder, type TrafficRecorder } from './domain/traffic-recorder.js';
 import { createRequestRateLimiter } from './domain/request-rate-limiter.js';
 import type { FileContentStore } from './domain/file-content.js';
@@ -263,8 +264,7 @@ export interface RunningServer {
 const EXPIRY_SWEEP_MS = 60_000;
 const ABANDONED_UPLOAD_MS = 3_600_000;
 const RELAY_REPORT_MS = 60_000;
-const TRANSFER_PRUNE_MS = 3_600_000;
-const DAY_MS = 86_400_000;
+const RETENTION_INTERVAL_MS = 3_600_000;
 /**
  * While writes fail, a write that changes nothing is tried this often: a node that /healthz took out of
  * rotation gets no device writes that could tell it the disk has room again.
@@ -323,17 +323,17 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
     services.store.expireMessages(services.clock.nowMs()).catch((error: unknown) => logger.error({ err: error }, 'expiring messages failed'));
   }, EXPIRY_SWEEP_MS);
   sweeper.unref();
-  // Download parts pile up with every rollout; the progress of each (file, client) is kept apart from them.
-  const pruneTransfers = (): void => {
-    if (config.transferRowsKeepDays === 0) return;
-    services.store
-      .pruneFileTransfers(services.clock.nowMs() - config.transferRowsKeepDays * DAY_MS)
-      .then((count) => count > 0 && logger.info({ count }, 'removed old download rows'))
-      .catch((error: unknown) => logger.error({ err: error }, 'removing old download rows failed'));
+  // Finished messages, audit entries and download part rows are removed at start and hourly (retention-job.ts).
+  const retain = (): void => {
+    runRetention({ store: services.store, clock: services.clock, settings: config })
+      .then((report) => {
+        if (report.messages + report.auditEntries + report.transferRows > 0) logger.info({ removed: report }, 'retention removed old rows');
+      })
+      .catch((error: unknown) => logger.error({ err: error }, 'retention failed'));
   };
-  pruneTransfers();
-  const transferPruner = setInterval(pruneTransfers, TRANSFER_PRUNE_MS);
-  transferPruner.unref();
+  retain();
+  const retentionTimer = setInterval(retain, RETENTION_INTERVAL_MS);
+  retentionTimer.unref();
   // Relaying live events is best effort: say so in the log when some were dropped (a console on another
   // node then misses them; nothing stored is affected).
   let reportedDrops = 0;
@@ -368,7 +368,7 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
     clearInterval(sweeper);
     clearInterval(caWatcher);
     clearInterval(relayWatch);
-    clearInterval(transferPruner);
+    clearInterval(retentionTimer);
     stopWatches();
     await services.close();
     throw error;
@@ -387,7 +387,7 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
         clearInterval(sweeper);
         clearInterval(caWatcher);
         clearInterval(relayWatch);
-        clearInterval(transferPruner);
+        clearInterval(retentionTimer);
         stopWatches();
         deviceApp.beginShutdown();
         const closing = deviceApp.app.close();

@@ -53,6 +53,8 @@ export interface OpenTpsConfig {
   readonly transferStallAfterS: number;
   /** Download rows (one per part) older than this are removed; progress per (file, client) stays. 0: keep all. */
   readonly transferRowsKeepDays: number;
+  readonly messageRetentionDays: number;
+  readonly auditRetentionDays: number;
   /** A TLS handshake not finished this long after the connection opened is cut (Node's default: 120 s). */
   readonly tlsHandshakeTimeoutMs: number;
   /** Open connections one address may hold (counted before the TLS handshake); --trusted-proxies are exempt. */
@@ -160,6 +162,8 @@ export const SETTINGS = [
   { key: 'fileRequestsPerMinute', flag: 'file-requests-per-minute', env: 'OPENTPS_FILE_REQUESTS_PER_MINUTE', defaultValue: () => 6000, parse: integer(1, 10_000_000), help: 'file download requests per minute per device (or address, unsigned) before 429' },
   { key: 'filesRequireSignature', flag: 'files-require-signature', env: 'OPENTPS_FILES_REQUIRE_SIGNATURE', isBooleanFlag: true, defaultValue: () => false, parse: bool, help: 'in hmac mode, refuse unsigned file downloads' },
   { key: 'transferRowsKeepDays', flag: 'transfer-rows-keep-days', env: 'OPENTPS_TRANSFER_ROWS_KEEP_DAYS', defaultValue: () => 30, parse: integer(0, 36_500), help: 'days to keep each download part row (the per-device progress is kept; 0: keep all)' },
+  { key: 'messageRetentionDays', flag: 'message-retention-days', env: 'OPENTPS_MESSAGE_RETENTION_DAYS', defaultValue: () => 90, parse: integer(0, 36_500), help: 'days to keep a finished message (answered, expired, cancelled, or delivered and never answered); queued ones are always kept; 0: keep all' },
+  { key: 'auditRetentionDays', flag: 'audit-retention-days', env: 'OPENTPS_AUDIT_RETENTION_DAYS', defaultValue: () => 400, parse: integer(0, 36_500), help: 'days to keep audit log entries (0: keep all)' },
   { key: 'transferStallAfterS', flag: 'transfer-stall-after', env: 'OPENTPS_TRANSFER_STALL_AFTER', defaultValue: () => 600, parse: integer(1, 31_536_000), help: 'seconds without progress before an incomplete file transfer is shown as stalled' },
   { key: 'tlsHandshakeTimeoutMs', flag: 'tls-handshake-timeout-ms', env: 'OPENTPS_TLS_HANDSHAKE_TIMEOUT_MS', defaultValue: () => 10_000, parse: integer(100, 120_000), help: 'time allowed to finish the TLS handshake before the connection is closed' },
   { key: 'maxConnectionsPerAddress', flag: 'max-connections-per-address', env: 'OPENTPS_MAX_CONNECTIONS_PER_ADDRESS', defaultValue: () => 1000, parse: integer(1, 1_000_000), help: 'open connections allowed per client address (a NAT\'ed site shares one); --trusted-proxies are exempt' },

@@ -92,3 +92,18 @@ test('the free-disk warning threshold defaults to 1024 MiB, 0 turns it off, and 
   assert.equal(problemsOf(() => loadConfig({}, { OPENTPS_MIN_FREE_DISK_MB: '1.5' })).length, 1);
   assert.equal(problemsOf(() => loadConfig({}, { OPENTPS_MIN_FREE_DISK_MB: '1GB' })).length, 1);
 });
+
+test('retention settings take whole days from 0 (keep all) and refuse negative, fractional or absurd values, naming the flag', () => {
+  const config = loadConfig({}, {});
+  assert.equal(config.messageRetentionDays, 90);
+  assert.equal(config.auditRetentionDays, 400);
+  assert.equal(loadConfig({ 'message-retention-days': '0' }, {}).messageRetentionDays, 0);
+  for (const bad of ['-1', '1.5', '1000000', 'ninety']) {
+    assert.deepEqual(problemsOf(() => loadConfig({ 'message-retention-days': bad }, {})), [
+      `--message-retention-days: expected an integer from 0 to 36500, received "${bad}"`,
+    ]);
+  }
+  assert.deepEqual(problemsOf(() => loadConfig({}, { OPENTPS_AUDIT_RETENTION_DAYS: '-5' })), [
+    'OPENTPS_AUDIT_RETENTION_DAYS: expected an integer from 0 to 36500, received "-5"',
+  ]);
+});

@@ -68,4 +68,9 @@ export interface MessageStore {
   hasPendingMessages(cwmId: string, nowMs: number): Promise<boolean>;
   /** Moves every overdue queued message to `expired`; returns how many. */
   expireMessages(nowMs: number): Promise<number>;
+  /**
+   * Removes up to `limit` messages that finished (answered, expired, cancelled) before `olderThanMs`, or were
+   * delivered before it and never answered. Queued messages are never removed. Returns how many went.
+   */
+  pruneFinishedMessages(olderThanMs: number, limit: number): Promise<number>;
 }

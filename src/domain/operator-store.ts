@@ -43,4 +43,6 @@ export interface OperatorStore {
   appendAudit(entry: AuditEntry): Promise<void>;
   /** Newest last. */
   listAudit(limit: number): Promise<AuditEntry[]>;
+  /** Removes up to `limit` of the oldest audit entries written before `olderThanMs`; returns how many went. */
+  pruneAudit(olderThanMs: number, limit: number): Promise<number>;
 }

@@ -107,3 +107,20 @@ test('pull:true makes the CWM pull until pull:false; a ping to its OKE is answer
   assert.deepEqual(cwm.portSetting, { port: '232', baud: 9600 });
   assert.equal(stats.crcFailuresSeen, 1);
 });
+
+test('the CWM never sends the same pull text twice: a second pull within its clock second waits for the next second', async () => {
+  const okm = (id: number) => buildDownstreamOkm({ destination: [plan.id], cmd: 'rd', id, ts: '2026-11-24T12:00:00Z', payload: { _ping: true } });
+  const pulls = [1, 2, 3].map((id, i) => `{"okm":${okm(id)},"pull":${i < 2}}`);
+  let pushes = 0;
+  const server = createScriptedServer((request) =>
+    request.path === '/pull' ? { status: 200, body: pulls.shift() ?? '{"pull":false}', retryAfterS: null } : ok(request.path === '/push' && pushes++ === 0),
+  );
+  const { cwm, stats } = createCwm(server.transport);
+  cwm.start(0);
+  await server.requests(8);
+  await cwm.stop();
+  const pullTexts = server.seen.filter((r) => r.path === '/pull').map((r) => r.reqText);
+  assert.ok(pullTexts.length >= 3, `pulled each queued message (${pullTexts.length} pulls)`);
+  assert.equal(new Set(pullTexts).size, pullTexts.length, 'no pull text repeated');
+  assert.equal(stats.busy, 0);
+});

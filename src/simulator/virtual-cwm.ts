@@ -55,6 +55,8 @@ export class VirtualCwm {
   private isPumping = false;
   private isStopped = false;
   private backoffMs = 0;
+  /** The `req` of the last pull sent, never sent twice (see pullUntilEmpty). */
+  private lastPullReq = '';
   private hasReachedServer = false;
   private wakeUp: (() => void) | null = null;
   private pumpDone: Promise<void> = Promise.resolve();
@@ -214,7 +216,15 @@ export class VirtualCwm {
   private async pullUntilEmpty(): Promise<void> {
     let isLastOkmGood = true;
     while (!this.isStopped) {
-      const req = JSON.stringify({ devid: this.id, ts: localTimestamp(Date.now()), lokm: isLastOkmGood });
+      let req = JSON.stringify({ devid: this.id, ts: localTimestamp(Date.now()), lokm: isLastOkmGood });
+      // The clock has second resolution: a second pull within the same second would be the same text, which
+      // the server refuses as a replay (docs/replay-protection.md). Wait for the next second instead.
+      if (req === this.lastPullReq) {
+        await this.sleep(1000 - (Date.now() % 1000) + 1);
+        if (this.isStopped) return;
+        req = JSON.stringify({ devid: this.id, ts: localTimestamp(Date.now()), lokm: isLastOkmGood });
+      }
+      this.lastPullReq = req;
       const started = performance.now();
       let body: string;
       try {

@@ -7,6 +7,7 @@ import type { Store } from '../../src/domain/store.js';
 import { defineDeviceAdminContract } from './device-admin-contract.js';
 import { defineDeviceStoreContract } from './device-store-contract.js';
 import { definePullReplayContract } from './pull-replay-contract.js';
+import { defineRetentionContract } from './retention-contract.js';
 import { defineDurabilityContract } from './durability-contract.js';
 import { defineEnqueueContract } from './enqueue-contract.js';
 import { defineFileStoreContract } from './file-store-contract.js';
@@ -61,6 +62,7 @@ export function defineStoreContract(backendName: string, openStore: () => Promis
 
     defineDeviceStoreContract(context);
     definePullReplayContract(context);
+    defineRetentionContract(context);
     defineDeviceAdminContract(context);
     defineEnqueueContract(context);
     definePushBurstContract(context);

@@ -258,5 +258,15 @@ export function createPostgresMessageRepo(db: PostgresDatabase): MessageStore & 
       );
       return rowCount ?? 0;
     },
+    async pruneFinishedMessages(olderThanMs, limit) {
+      const { rowCount } = await db.write(
+        `DELETE FROM messages WHERE id IN (SELECT id FROM (
+           (SELECT id FROM messages WHERE ended_at IS NOT NULL AND ended_at < $1 LIMIT $2)
+           UNION ALL
+           (SELECT id FROM messages WHERE state = 'delivered' AND delivered_at < $1 LIMIT $2)) AS old LIMIT $2)`,
+        [olderThanMs, limit],
+      );
+      return rowCount ?? 0;
+    },
   };
 }

@@ -88,6 +88,13 @@ export function createPostgresOperatorRepo(db: PostgresDatabase): OperatorStore 
         [entry.atMs, entry.actor, entry.action, entry.target, entry.details === null ? null : JSON.stringify(entry.details)],
       );
     },
+    async pruneAudit(olderThanMs, limit) {
+      const { rowCount } = await db.write(
+        'DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < $1 ORDER BY at LIMIT $2)',
+        [olderThanMs, limit],
+      );
+      return rowCount ?? 0;
+    },
     async listAudit(limit) {
       const { rows } = await db.read.query<{ at: number; actor: string; action: string; target: string | null; details: string | null }>(
         'SELECT at, actor, action, target, details FROM audit_log ORDER BY id DESC LIMIT $1',

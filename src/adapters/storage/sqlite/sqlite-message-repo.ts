@@ -57,6 +57,13 @@ export function createSqliteMessageRepo(db: Database, batcher: WriteBatcher): Me
   const cancel = db.prepare(
     "UPDATE messages SET state = 'cancelled', lease_until = NULL, ended_at = ? WHERE id = ? AND state IN ('queued', 'delivered')",
   );
+  const deleteFinished = db.prepare(
+    `DELETE FROM messages WHERE id IN (
+       SELECT id FROM messages WHERE ended_at IS NOT NULL AND ended_at < @before
+       UNION ALL
+       SELECT id FROM messages WHERE state = 'delivered' AND delivered_at < @before
+       LIMIT @limit)`,
+  );
   const selectForCwm = db.prepare<[string], MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE cwm_id = ? ORDER BY id`);
 
   function hasPendingNow(cwmId: string, nowMs: number): boolean {
@@ -165,6 +172,9 @@ export function createSqliteMessageRepo(db: Database, batcher: WriteBatcher): Me
     hasPendingNow,
     expireMessages(nowMs) {
       return batcher.run(() => expireAll.run(nowMs, nowMs, nowMs).changes);
+    },
+    pruneFinishedMessages(olderThanMs, limit) {
+      return batcher.run(() => deleteFinished.run({ before: olderThanMs, limit }).changes);
     },
   };
 }

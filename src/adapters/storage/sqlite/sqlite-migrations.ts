@@ -184,6 +184,12 @@ export const RECORD_MIGRATIONS: readonly string[] = [
   ALTER TABLE devices ADD COLUMN pull_mark_tags TEXT NOT NULL DEFAULT '';
   ALTER TABLE devices ADD COLUMN replays_refused INTEGER NOT NULL DEFAULT 0;
   `,
+  // Retention of the command queue and the audit log (issue 12): rows found by age.
+  `
+  CREATE INDEX messages_by_end ON messages(ended_at) WHERE ended_at IS NOT NULL;
+  CREATE INDEX messages_delivered_by_time ON messages(delivered_at) WHERE state = 'delivered';
+  CREATE INDEX audit_log_by_time ON audit_log(at);
+  `,
 ];
 
 /**

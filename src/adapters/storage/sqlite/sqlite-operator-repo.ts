@@ -34,6 +34,7 @@ export function createSqliteOperatorRepo(db: Database, batcher: WriteBatcher): O
     `SELECT t.id, t.operator_name, t.label FROM api_tokens t JOIN operators o ON o.name = t.operator_name
      WHERE t.token_hash = ? AND t.revoked_at IS NULL AND o.is_disabled = 0`,
   );
+  const deleteOldAudit = db.prepare('DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < ? ORDER BY at LIMIT ?)');
   const insertAudit = db.prepare('INSERT INTO audit_log (at, actor, action, target, details) VALUES (?, ?, ?, ?, ?)');
   const selectAudit = db.prepare<[number], { at: number; actor: string; action: string; target: string | null; details: string | null }>(
     'SELECT at, actor, action, target, details FROM audit_log ORDER BY id DESC LIMIT ?',
@@ -90,6 +91,9 @@ export function createSqliteOperatorRepo(db: Database, batcher: WriteBatcher): O
         .all(limit)
         .reverse()
         .map((row) => ({ atMs: row.at, actor: row.actor, action: row.action, target: row.target, details: readJsonObject(row.details) }));
+    },
+    pruneAudit(olderThanMs, limit) {
+      return batcher.run(() => deleteOldAudit.run(olderThanMs, limit).changes);
     },
   };
 }

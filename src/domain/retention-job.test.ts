@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, test } from 'node:test';
+import { openDomainFixture, type DomainFixture } from '../../test/domain/domain-fixture.js';
+import { buildDownstreamOkm } from '../protocol/downstream-okm.js';
+import { RETENTION_CHUNK_ROWS, runRetention } from './retention-job.js';
+
+const CWM = '0002010203040506';
+const DAY_MS = 86_400_000;
+
+let fixture: DomainFixture;
+beforeEach(async () => {
+  fixture = openDomainFixture();
+  await fixture.store.addDevice({ id: CWM, key: 'key-of-the-cwm', name: null, createdAtMs: fixture.clock.nowMs() });
+});
+afterEach(() => fixture.close());
+
+async function queueExpiring(count: number, expiresAtMs: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    await fixture.store.enqueueMessage({
+      cwmId: CWM, destination: [CWM], cmd: 'wr', payload: { n: i }, createdAtMs: fixture.clock.nowMs(), expiresAtMs, maxQueued: 100_000,
+      buildOkmText: (okmId) => buildDownstreamOkm({ destination: [CWM], cmd: 'wr', id: okmId, ts: '2026-11-24T12:00:00Z', payload: { n: i } }),
+    });
+  }
+}
+
+test('finished messages and audit entries past their retention go in chunks, with counts; queued messages stay', async () => {
+  const { store, clock } = fixture;
+  const old = 2 * RETENTION_CHUNK_ROWS + 345;
+  await queueExpiring(old, clock.nowMs() + 1000);
+  await store.expireMessages(clock.nowMs() + 2000);
+  await queueExpiring(3, clock.nowMs() + 400 * DAY_MS);
+  for (let i = 0; i < 12; i++) await store.appendAudit({ atMs: clock.nowMs() + i, actor: 'admin', action: 'device.add', target: CWM, details: null });
+  clock.advanceMs(100 * DAY_MS);
+  await store.appendAudit({ atMs: clock.nowMs(), actor: 'admin', action: 'device.update', target: CWM, details: null });
+
+  let calls = 0;
+  const counting = { ...store, pruneFinishedMessages: (before: number, limit: number) => (calls++, store.pruneFinishedMessages(before, limit)) };
+  const report = await runRetention({ store: counting, clock, settings: { messageRetentionDays: 90, auditRetentionDays: 30, transferRowsKeepDays: 30 } });
+  assert.deepEqual(report, { messages: old, auditEntries: 12, transferRows: 0 });
+  assert.equal(calls, 3, 'in chunks of RETENTION_CHUNK_ROWS');
+  assert.deepEqual((await store.listMessages(CWM, clock.nowMs())).map((m) => m.state), ['queued', 'queued', 'queued']);
+  assert.deepEqual((await store.listAudit(10)).map((entry) => entry.action), ['device.update']);
+});
+
+test('a retention of 0 days keeps everything', async () => {
+  const { store, clock } = fixture;
+  await queueExpiring(5, clock.nowMs() + 1000);
+  await store.expireMessages(clock.nowMs() + 2000);
+  await store.appendAudit({ atMs: clock.nowMs(), actor: 'admin', action: 'device.add', target: CWM, details: null });
+  clock.advanceMs(10_000 * DAY_MS);
+  const report = await runRetention({ store, clock, settings: { messageRetentionDays: 0, auditRetentionDays: 0, transferRowsKeepDays: 0 } });
+  assert.deepEqual(report, { messages: 0, auditEntries: 0, transferRows: 0 });
+  assert.equal((await store.listMessages(CWM, clock.nowMs())).length, 5);
+});

@@ -1,0 +1,62 @@
+// Retention of what is not telemetry: finished messages of the command queue, the audit log, and download
+// part rows. Run at start and hourly. Rows go in chunks, each its own short write, with a turn of the event
+// loop between chunks, so device requests keep being served while a large backlog is removed.
+
+import type { Clock } from './clock.js';
+import type { FileStore } from './file-store.js';
+import type { MessageStore } from './message-store.js';
+import type { OperatorStore } from './operator-store.js';
+
+export const RETENTION_CHUNK_ROWS = 1000;
+const DAY_MS = 86_400_000;
+
+export interface RetentionSettings {
+  /** Days a finished (answered, expired, cancelled, or delivered and never answered) message is kept; 0: for ever. */
+  readonly messageRetentionDays: number;
+  /** Days an audit entry is kept; 0: for ever. */
+  readonly auditRetentionDays: number;
+  /** Days a download part row is kept (the per-client progress stays); 0: for ever. */
+  readonly transferRowsKeepDays: number;
+}
+
+/** How many rows of each kind one run removed. */
+export interface RetentionReport {
+  readonly messages: number;
+  readonly auditEntries: number;
+  readonly transferRows: number;
+}
+
+export interface RetentionDeps {
+  readonly store: MessageStore & OperatorStore & Pick<FileStore, 'pruneFileTransfers'>;
+  readonly clock: Clock;
+  readonly settings: RetentionSettings;
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Repeats `pruneChunk` until a chunk comes back short; returns the total removed. */
+async function pruneInChunks(pruneChunk: (limit: number) => Promise<number>): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const removed = await pruneChunk(RETENTION_CHUNK_ROWS);
+    total += removed;
+    if (removed < RETENTION_CHUNK_ROWS) return total;
+    await nextTurn();
+  }
+}
+
+export async function runRetention(deps: RetentionDeps): Promise<RetentionReport> {
+  const { store, settings } = deps;
+  const nowMs = deps.clock.nowMs();
+  const cutoff = (days: number): number => nowMs - days * DAY_MS;
+  const messages = settings.messageRetentionDays === 0
+    ? 0
+    : await pruneInChunks((limit) => store.pruneFinishedMessages(cutoff(settings.messageRetentionDays), limit));
+  const auditEntries = settings.auditRetentionDays === 0
+    ? 0
+    : await pruneInChunks((limit) => store.pruneAudit(cutoff(settings.auditRetentionDays), limit));
+  const transferRows = settings.transferRowsKeepDays === 0 ? 0 : await store.pruneFileTransfers(cutoff(settings.transferRowsKeepDays));
+  return { messages, auditEntries, transferRows };
+}
