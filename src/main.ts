@@ -38,7 +38,7 @@ import { createFileLibrary, type FileLibrary } from './domain/file-library.js';
 import { createWriteHealth, type WriteHealth, type WriteHealthChange } from './domain/write-health.js';
 import { readDiskSpace, type DiskSpaceReport, type WatchedDirectory } from './adapters/disk/free-disk-space.js';
 import { startLowDiskWatch } from './adapters/disk/low-disk-watch.js';
-import { createRepeatedErrorLog } from './adapters/logging/repeated-error-log.js';
+import { createRepeatedErrorLog, type RepeatedErrorLog } from './adapters/logging/repeated-error-log.js';
 
 export interface Services {
   readonly config: Readonly<OpenTpsConfig>;
@@ -164,6 +164,31 @@ export function createLogger(config: Readonly<OpenTpsConfig>): Logger {
 /** A failure repeating with every request is logged once per this interval, with a count. */
 const FAILURE_LOG_INTERVAL_MS = 10_000;
 
+/**
+ * One line when writes begin to fail and one when they work again, whatever the number of requests; on a
+ * nearly full disk, where some commits pass and others fail, the pair is logged once per interval with counts.
+ */
+function logWriteHealthChange(failureLog: RepeatedErrorLog, change: WriteHealthChange): void {
+  const { failure } = change;
+  if (change.kind === 'failing') {
+    failureLog.report(
+      'error',
+      `store writes failing ${failure.reason}`,
+      { reason: failure.reason, since: new Date(failure.sinceMs).toISOString() },
+      `store writes failing (${failure.reason}): devices get 503 ERR_STORE_UNAVAILABLE and /healthz answers 503 until a write commits`,
+    );
+    return;
+  }
+  // The numbers go in fields, not the text: a count line repeats the text of the line it counts.
+  failureLog.report(
+    'info',
+    `store writes commit again ${failure.reason}`,
+    { reason: failure.reason, failedWrites: failure.failedCount, failingForMs: change.atMs - failure.sinceMs },
+    `store writes commit again (after ${failure.reason})`,
+  );
+}
+
+
 /** Builds the app (device routes and admin API) for the services (no port opened). */
 export function buildApp(services: Services, logger: Logger, tls: TlsIdentity | null): DeviceApp {
   const { config } = services;
@@ -196,8 +221,12 @@ export function buildApp(services: Services, logger: Logger, tls: TlsIdentity | 
   registerAdminApi(deviceApp.app, { ...services, failureLog });
   registerPullformRoute(deviceApp.app, services);
   registerHealthRoute(deviceApp.app, { store: services.store, writeHealth: services.writeHealth, retryAfterSeconds: config.retryAfterSeconds, failureLog });
+  const stopLoggingWriteHealth = services.writeHealth.onChange((change) => logWriteHealthChange(failureLog, change));
   // Counts still pending are logged before the process ends.
-  deviceApp.app.addHook('onClose', async () => failureLog.close());
+  deviceApp.app.addHook('onClose', async () => {
+    stopLoggingWriteHealth();
+    failureLog.close();
+  });
   registerConsoleStatic(deviceApp.app, CONSOLE_DIST_DIR);
   return deviceApp;
 }
@@ -273,22 +302,6 @@ const WRITE_PROBE_MS = 1000;
 /** How often free space is checked against --min-free-disk-mb (one statfs per directory). */
 const DISK_CHECK_MS = 5000;
 
-/** One line when writes begin to fail and one when they work again, whatever the number of requests. */
-function logWriteHealthChange(logger: Logger, change: WriteHealthChange): void {
-  const { failure } = change;
-  if (change.kind === 'failing') {
-    logger.error(
-      { reason: failure.reason, since: new Date(failure.sinceMs).toISOString() },
-      `store writes failing (${failure.reason}): devices get 503 ERR_STORE_UNAVAILABLE and /healthz answers 503 until a write commits`,
-    );
-    return;
-  }
-  logger.info(
-    { reason: failure.reason, failedWrites: failure.failedCount, failingForMs: change.atMs - failure.sinceMs },
-    `store writes commit again after ${failure.failedCount} failed (${failure.reason}) over ${Math.round((change.atMs - failure.sinceMs) / 1000)} s`,
-  );
-}
-
 /** Probes the store while its writes fail, so that it is found writable again without device traffic. */
 function startWriteProbe(services: Services): NodeJS.Timeout {
   let isProbing = false;
@@ -349,13 +362,11 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
     .then((count) => count > 0 && logger.warn({ count }, 'removed temporary files of abandoned uploads'))
     .catch((error: unknown) => logger.error({ err: error }, 'cleaning abandoned uploads failed'));
   const caWatcher = watchCertificateAuthority(services, deviceApp, tls, logger);
-  const stopLoggingWriteHealth = services.writeHealth.onChange((change) => logWriteHealthChange(logger, change));
   const writeProbe = startWriteProbe(services);
   const diskWatch = config.minFreeDiskMb === 0 ? null : startLowDiskWatch({ read: () => services.readDiskSpace(), intervalMs: DISK_CHECK_MS, logger });
   const stopWatches = (): void => {
     clearInterval(writeProbe);
     diskWatch?.stop();
-    stopLoggingWriteHealth();
   };
   try {
     await deviceApp.app.listen({

@@ -16,11 +16,8 @@ export interface ServerProcess {
   readonly ca: string | null;
   /** Log lines seen so far. */
   readonly logLines: string[];
-  /**
-   * Resolves with the first log line matching `pattern`, among those from index `fromLine` of logLines on
-   * (seen so far or to come); rejects after `timeoutMs`.
-   */
-  waitForLogLine(pattern: RegExp, timeoutMs: number, fromLine?: number): Promise<string>;
+  /** Resolves with the first log line (seen so far or to come) matching `pattern`; rejects after `timeoutMs`. */
+  waitForLogLine(pattern: RegExp, timeoutMs: number): Promise<string>;
   /** Sends a signal and waits for the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -61,8 +58,8 @@ export async function startServerProcess(dataDir: string, extraArgs: readonly st
     child,
     ca,
     logLines,
-    waitForLogLine(pattern, timeoutMs, fromLine = 0) {
-      const seen = logLines.slice(fromLine).find((line) => pattern.test(line));
+    waitForLogLine(pattern, timeoutMs) {
+      const seen = logLines.find((line) => pattern.test(line));
       if (seen !== undefined) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
         const onLine = (line: string): void => {

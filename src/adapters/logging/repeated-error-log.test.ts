@@ -3,7 +3,7 @@ import { afterEach, beforeEach, mock, test } from 'node:test';
 import { createRepeatedErrorLog, type FailureLogger } from './repeated-error-log.js';
 
 interface Line {
-  readonly level: 'error' | 'warn';
+  readonly level: 'error' | 'warn' | 'info';
   readonly fields: object;
   readonly message: string;
 }
@@ -14,6 +14,7 @@ function capturingLogger(): FailureLogger & { readonly lines: Line[] } {
     lines,
     error: (fields, message) => lines.push({ level: 'error', fields, message }),
     warn: (fields, message) => lines.push({ level: 'warn', fields, message }),
+    info: (fields, message) => lines.push({ level: 'info', fields, message }),
   };
 }
 

@@ -6,9 +6,11 @@
 export interface FailureLogger {
   error(fields: object, message: string): void;
   warn(fields: object, message: string): void;
+  info(fields: object, message: string): void;
 }
 
-export type FailureLevel = 'error' | 'warn';
+/** `info` is for the other side of a failure that comes and goes (writes working again on a nearly full disk). */
+export type FailureLevel = 'error' | 'warn' | 'info';
 
 export interface RepeatedErrorLog {
   /**
