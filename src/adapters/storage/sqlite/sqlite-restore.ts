@@ -57,11 +57,12 @@ function checkBackup(fromFile: string): void {
  * command's), so an exclusive lock is granted only when nobody else has it open: SQLite's own locks, on a
  * local file system (not on NFS, where SQLite's locking is unreliable anyway). While it is held, the WAL a
  * crashed server left is folded into the file, so the store kept aside is whole in one file.
- * @throws OpenTpsError ERR_STORE_IN_USE
+ * @throws OpenTpsError ERR_STORE_IN_USE, or ERR_BACKUP_FAILED when the current store cannot be opened
  */
 function takeStoreAside(path: string): void {
-  const db = new Database(path, { fileMustExist: true, timeout: 0 });
+  let db: Database.Database | null = null;
   try {
+    db = new Database(path, { fileMustExist: true, timeout: 0 });
     db.pragma('locking_mode = EXCLUSIVE');
     db.exec('BEGIN EXCLUSIVE');
     db.exec('COMMIT');
@@ -69,9 +70,11 @@ function takeStoreAside(path: string): void {
   } catch (error) {
     const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
     if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) throw new OpenTpsError('ERR_STORE_IN_USE', path, { cause: error });
-    throw error;
+    // A store SQLite cannot read (corrupt) cannot be checked for users either: the operator moves it by hand.
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new OpenTpsError('ERR_BACKUP_FAILED', `cannot open the current store ${path} (${detail}); with the server stopped, move it (and its -wal, -shm) away and restore again`, { cause: error });
   } finally {
-    db.close();
+    db?.close();
   }
 }
 
