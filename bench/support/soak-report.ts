@@ -1,0 +1,91 @@
+// The soak scenario's samples (one per 10-s window), their table, and the verdicts drawn from them.
+
+import { percentile } from './load-client.js';
+
+export interface SoakSample {
+  /** Seconds since the measured run began, at the end of the window. */
+  readonly atS: number;
+  readonly requestsPerS: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly errors: number;
+  readonly non2xx: number;
+  /** Largest size seen in the window (checked every 250 ms), in MB. */
+  readonly recordsWalMaxMb: number;
+  readonly trafficWalMaxMb: number;
+  readonly recordsDbMb: number;
+  readonly trafficDbMb: number;
+  readonly serverRssMb: number;
+  /** 100 % = one core. */
+  readonly serverCpuPercent: number;
+  readonly clientCpuPercent: number;
+  /** Everything else on the machine over the window (busy CPU of all cores minus server and client). */
+  readonly otherCpuPercent: number;
+  readonly loadAverage1m: number;
+}
+
+export interface SoakVerdicts {
+  readonly maxRecordsWalMb: number;
+  readonly maxTrafficWalMb: number;
+  /** Length of the first and last spans compared (5 minutes, or half the run when shorter). */
+  readonly spanS: number;
+  readonly p99FirstMs: number;
+  readonly p99LastMs: number;
+  readonly rssFirstMb: number;
+  readonly rssLastMb: number;
+}
+
+const MB = 1024 * 1024;
+const COMPARED_SPAN_S = 300;
+
+export function toMb(bytes: number): number {
+  return bytes / MB;
+}
+
+function mergedP99(windows: readonly Float64Array[]): number {
+  const all = new Float64Array(windows.reduce((n, w) => n + w.length, 0));
+  let offset = 0;
+  for (const window of windows) {
+    all.set(window, offset);
+    offset += window.length;
+  }
+  return percentile(all.sort(), 0.99);
+}
+
+/** `latencies` holds each window's sorted latencies, in the order of `samples`. */
+export function judgeSoak(samples: readonly SoakSample[], latencies: readonly Float64Array[], windowS: number): SoakVerdicts {
+  const spanWindows = Math.max(1, Math.min(COMPARED_SPAN_S / windowS, Math.floor(samples.length / 2)));
+  return {
+    maxRecordsWalMb: Math.max(0, ...samples.map((s) => s.recordsWalMaxMb)),
+    maxTrafficWalMb: Math.max(0, ...samples.map((s) => s.trafficWalMaxMb)),
+    spanS: spanWindows * windowS,
+    p99FirstMs: mergedP99(latencies.slice(0, spanWindows)),
+    p99LastMs: mergedP99(latencies.slice(-spanWindows)),
+    rssFirstMb: samples[0]?.serverRssMb ?? Number.NaN,
+    rssLastMb: samples.at(-1)?.serverRssMb ?? Number.NaN,
+  };
+}
+
+export function formatSoakTable(samples: readonly SoakSample[]): string {
+  const lines = [
+    '| t s | req/s | p50 ms | p99 ms | errors | non-2xx | opentps.db-wal max MB | traffic.db-wal max MB | opentps.db MB | traffic.db MB | server RSS MB | server CPU % | client CPU % | other CPU % | load 1m |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const s of samples) {
+    lines.push(
+      `| ${s.atS.toFixed(0)} | ${s.requestsPerS.toFixed(0)} | ${s.p50Ms.toFixed(2)} | ${s.p99Ms.toFixed(2)} | ${s.errors} | ${s.non2xx} | ` +
+        `${s.recordsWalMaxMb.toFixed(1)} | ${s.trafficWalMaxMb.toFixed(1)} | ${s.recordsDbMb.toFixed(1)} | ${s.trafficDbMb.toFixed(1)} | ` +
+        `${s.serverRssMb.toFixed(0)} | ${s.serverCpuPercent.toFixed(0)} | ${s.clientCpuPercent.toFixed(0)} | ${s.otherCpuPercent.toFixed(0)} | ${s.loadAverage1m.toFixed(2)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function formatSoakVerdicts(verdicts: SoakVerdicts): string {
+  const span = verdicts.spanS % 60 === 0 ? `${verdicts.spanS / 60} min` : `${verdicts.spanS} s`;
+  return [
+    `max WAL: opentps.db-wal ${verdicts.maxRecordsWalMb.toFixed(1)} MB, traffic.db-wal ${verdicts.maxTrafficWalMb.toFixed(1)} MB`,
+    `p99 of the last ${span} vs the first ${span}: ${verdicts.p99LastMs.toFixed(2)} / ${verdicts.p99FirstMs.toFixed(2)} ms = ${(verdicts.p99LastMs / verdicts.p99FirstMs).toFixed(2)}`,
+    `server RSS first vs last sample: ${verdicts.rssFirstMb.toFixed(0)} -> ${verdicts.rssLastMb.toFixed(0)} MB`,
+  ].join('\n');
+}
