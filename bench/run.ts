@@ -1,5 +1,5 @@
 // `npm run bench [-- --only push,pull --duration-s 10 --connections 64 --devices 500 --fleet-steps 10000,25000]`
-// (`--only soak [--soak-minutes 15]`, not in the default set):
+// (`--only soak [--soak-minutes 15] [--soak-max-wal-mb 256]`, not in the default set):
 // runs the scenarios, prints the environment and the table, and writes bench/results/<date>-bench.json.
 
 import { parseArgs } from 'node:util';
@@ -24,6 +24,7 @@ const { values } = parseArgs({
     'fleet-steps': { type: 'string', default: '10000,25000,50000,75000,100000' },
     'fleet-measure-s': { type: 'string', default: '60' },
     'soak-minutes': { type: 'string', default: '15' },
+    'soak-max-wal-mb': { type: 'string' },
   },
 });
 const settings: BenchSettings = {
@@ -58,7 +59,7 @@ await run('memory', () => benchRegisteredFleetMemory(settings));
 await run('files', () => benchFiles(settings, log));
 await run('fleet', () => benchFleet(values['fleet-steps'].split(',').map(Number), Number(values['fleet-measure-s']) * 1000, log));
 await run('soak', () =>
-  benchSoak({ minutes: soakMinutes, connections: settings.connections, warmUpMs: settings.warmUpMs }, log, (report) => {
+  benchSoak({ minutes: soakMinutes, maxWalMb: values['soak-max-wal-mb'] === undefined ? null : Number(values['soak-max-wal-mb']), connections: settings.connections, warmUpMs: settings.warmUpMs }, log, (report) => {
     details['soak'] = report;
   }),
 );

@@ -6,6 +6,7 @@ import { statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { loadConfig } from '../src/config/load-config.js';
 import { prepareDataDir, startOpenTps } from './support/bench-server.js';
 import type { BenchRow } from './support/bench-report.js';
 import { percentile } from './support/load-client.js';
@@ -22,6 +23,8 @@ export interface SoakSettings {
   readonly minutes: number;
   readonly connections: number;
   readonly warmUpMs: number;
+  /** The server's --max-wal-mb; null: its default. */
+  readonly maxWalMb: number | null;
 }
 
 export interface SoakReport {
@@ -37,8 +40,20 @@ function fileBytes(path: string): number {
 export async function benchSoak(settings: SoakSettings, log: (line: string) => void, report: (details: SoakReport) => void): Promise<BenchRow[]> {
   log(`  registering ${SOAK_CWMS.toLocaleString('en')} CWMs ...`);
   const { dataDir, keys } = await prepareDataDir(SOAK_CWMS);
-  const serverArgs = ['--http'];
+  const serverArgs = ['--http', ...(settings.maxWalMb === null ? [] : ['--max-wal-mb', String(settings.maxWalMb)])];
+  const boundMb = settings.maxWalMb ?? loadConfig({}, {}).maxWalMb;
   const server = await startOpenTps(dataDir, serverArgs);
+  // The server logs each WAL restart with how long it held the writers (src/main.ts, logWalEvent).
+  const walLog = { restarts: 0, notRestarted: 0, heldMsTotal: 0, heldMsMax: 0 };
+  server.onLogLine((line) => {
+    if (!line.includes('"msg":"WAL ')) return;
+    const entry: unknown = JSON.parse(line);
+    const heldMs = typeof entry === 'object' && entry !== null && 'heldMs' in entry && typeof entry.heldMs === 'number' ? entry.heldMs : 0;
+    if (line.includes('"msg":"WAL restarted"')) walLog.restarts++;
+    else walLog.notRestarted++;
+    walLog.heldMsTotal += heldMs;
+    walLog.heldMsMax = Math.max(walLog.heldMsMax, heldMs);
+  });
   const files = {
     recordsWal: join(dataDir, 'opentps.db-wal'),
     trafficWal: join(dataDir, 'traffic.db-wal'),
@@ -61,6 +76,7 @@ export async function benchSoak(settings: SoakSettings, log: (line: string) => v
       const clientBefore = process.cpuUsage();
       const machineBefore = readMachineBusySeconds();
       const windowEnd = started + (w + 1) * WINDOW_MS;
+      Object.assign(walLog, { restarts: 0, notRestarted: 0, heldMsTotal: 0, heldMsMax: 0 });
       let recordsWalMax = fileBytes(files.recordsWal);
       let trafficWalMax = fileBytes(files.trafficWal);
       while (performance.now() < windowEnd) {
@@ -89,6 +105,10 @@ export async function benchSoak(settings: SoakSettings, log: (line: string) => v
         clientCpuPercent: (clientCpuS / window.durationS) * 100,
         otherCpuPercent: Math.max(0, (otherCpuS / window.durationS) * 100),
         loadAverage1m: loadavg()[0] ?? Number.NaN,
+        walRestarts: walLog.restarts,
+        walNotRestarted: walLog.notRestarted,
+        writersHeldMsTotal: walLog.heldMsTotal,
+        writersHeldMsMax: walLog.heldMsMax,
       };
       samples.push(sample);
       latencies.push(window.latenciesMs);
@@ -100,14 +120,14 @@ export async function benchSoak(settings: SoakSettings, log: (line: string) => v
         serverCpuS: all.serverCpuS + serverCpuS,
         clientCpuS: all.clientCpuS + clientCpuS,
       });
-      log(`  soak ${sample.atS.toFixed(0)} s: ${sample.requestsPerS.toFixed(0)} req/s, p99 ${sample.p99Ms.toFixed(1)} ms, WAL ${sample.recordsWalMaxMb.toFixed(0)} + ${sample.trafficWalMaxMb.toFixed(0)} MB, RSS ${sample.serverRssMb.toFixed(0)} MB`);
+      log(`  soak ${sample.atS.toFixed(0)} s: ${sample.requestsPerS.toFixed(0)} req/s, p99 ${sample.p99Ms.toFixed(1)} ms, WAL ${sample.recordsWalMaxMb.toFixed(0)} + ${sample.trafficWalMaxMb.toFixed(0)} MB, RSS ${sample.serverRssMb.toFixed(0)} MB, ${sample.walRestarts} WAL restarts`);
     }
   } finally {
     await loop.stop();
   }
   const peakRssMb = readPeakRssMb(pid);
   await server.stop();
-  const verdicts = judgeSoak(samples, latencies, WINDOW_MS / 1000);
+  const verdicts = judgeSoak(samples, latencies, WINDOW_MS / 1000, boundMb > 0 ? boundMb : null);
   log(`\n${formatSoakTable(samples)}\n\n${formatSoakVerdicts(verdicts)}\n`);
   report({ samples, verdicts, serverArgs });
   const merged = new Float64Array(latencies.reduce((n, w) => n + w.length, 0));
@@ -115,7 +135,7 @@ export async function benchSoak(settings: SoakSettings, log: (line: string) => v
   merged.sort();
   return [
     {
-      scenario: `soak: closed-loop /push from ${SOAK_CWMS.toLocaleString('en')} CWMs, HTTP, durable, ${settings.minutes} min`,
+      scenario: `soak: closed-loop /push from ${SOAK_CWMS.toLocaleString('en')} CWMs, HTTP, durable, --max-wal-mb ${boundMb}, ${settings.minutes} min`,
       requestsPerS: all.requests / all.seconds,
       p50Ms: percentile(merged, 0.5),
       p99Ms: percentile(merged, 0.99),

@@ -22,9 +22,16 @@ export interface SoakSample {
   /** Everything else on the machine over the window (busy CPU of all cores minus server and client). */
   readonly otherCpuPercent: number;
   readonly loadAverage1m: number;
+  /** WAL restarts the server logged in the window (both files), and how long writers were held for them. */
+  readonly walRestarts: number;
+  readonly walNotRestarted: number;
+  readonly writersHeldMsTotal: number;
+  readonly writersHeldMsMax: number;
 }
 
 export interface SoakVerdicts {
+  /** The server's --max-wal-mb; null when it has none (0, or a build without the bound). */
+  readonly boundMb: number | null;
   readonly maxRecordsWalMb: number;
   readonly maxTrafficWalMb: number;
   /** Length of the first and last spans compared (5 minutes, or half the run when shorter). */
@@ -53,9 +60,10 @@ function mergedP99(windows: readonly Float64Array[]): number {
 }
 
 /** `latencies` holds each window's sorted latencies, in the order of `samples`. */
-export function judgeSoak(samples: readonly SoakSample[], latencies: readonly Float64Array[], windowS: number): SoakVerdicts {
+export function judgeSoak(samples: readonly SoakSample[], latencies: readonly Float64Array[], windowS: number, boundMb: number | null): SoakVerdicts {
   const spanWindows = Math.max(1, Math.min(COMPARED_SPAN_S / windowS, Math.floor(samples.length / 2)));
   return {
+    boundMb,
     maxRecordsWalMb: Math.max(0, ...samples.map((s) => s.recordsWalMaxMb)),
     maxTrafficWalMb: Math.max(0, ...samples.map((s) => s.trafficWalMaxMb)),
     spanS: spanWindows * windowS,
@@ -68,14 +76,15 @@ export function judgeSoak(samples: readonly SoakSample[], latencies: readonly Fl
 
 export function formatSoakTable(samples: readonly SoakSample[]): string {
   const lines = [
-    '| t s | req/s | p50 ms | p99 ms | errors | non-2xx | opentps.db-wal max MB | traffic.db-wal max MB | opentps.db MB | traffic.db MB | server RSS MB | server CPU % | client CPU % | other CPU % | load 1m |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| t s | req/s | p50 ms | p99 ms | errors | non-2xx | opentps.db-wal max MB | traffic.db-wal max MB | opentps.db MB | traffic.db MB | server RSS MB | server CPU % | client CPU % | other CPU % | load 1m | WAL restarts | writers held ms (sum, max) |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const s of samples) {
     lines.push(
       `| ${s.atS.toFixed(0)} | ${s.requestsPerS.toFixed(0)} | ${s.p50Ms.toFixed(2)} | ${s.p99Ms.toFixed(2)} | ${s.errors} | ${s.non2xx} | ` +
         `${s.recordsWalMaxMb.toFixed(1)} | ${s.trafficWalMaxMb.toFixed(1)} | ${s.recordsDbMb.toFixed(1)} | ${s.trafficDbMb.toFixed(1)} | ` +
-        `${s.serverRssMb.toFixed(0)} | ${s.serverCpuPercent.toFixed(0)} | ${s.clientCpuPercent.toFixed(0)} | ${s.otherCpuPercent.toFixed(0)} | ${s.loadAverage1m.toFixed(2)} |`,
+        `${s.serverRssMb.toFixed(0)} | ${s.serverCpuPercent.toFixed(0)} | ${s.clientCpuPercent.toFixed(0)} | ${s.otherCpuPercent.toFixed(0)} | ${s.loadAverage1m.toFixed(2)} | ` +
+        `${s.walRestarts}${s.walNotRestarted > 0 ? ` (+${s.walNotRestarted} not done)` : ''} | ${s.writersHeldMsTotal.toFixed(0)}, ${s.writersHeldMsMax.toFixed(0)} |`,
     );
   }
   return lines.join('\n');
@@ -83,8 +92,12 @@ export function formatSoakTable(samples: readonly SoakSample[]): string {
 
 export function formatSoakVerdicts(verdicts: SoakVerdicts): string {
   const span = verdicts.spanS % 60 === 0 ? `${verdicts.spanS / 60} min` : `${verdicts.spanS} s`;
+  const largest = Math.max(verdicts.maxRecordsWalMb, verdicts.maxTrafficWalMb);
+  const bound = verdicts.boundMb === null
+    ? 'the server has no bound'
+    : `bound ${verdicts.boundMb} MB per file: ${largest <= verdicts.boundMb ? 'within' : 'OVER'} (${((largest / verdicts.boundMb) * 100).toFixed(0)} %)`;
   return [
-    `max WAL: opentps.db-wal ${verdicts.maxRecordsWalMb.toFixed(1)} MB, traffic.db-wal ${verdicts.maxTrafficWalMb.toFixed(1)} MB`,
+    `max WAL (checked every 250 ms): opentps.db-wal ${verdicts.maxRecordsWalMb.toFixed(1)} MB, traffic.db-wal ${verdicts.maxTrafficWalMb.toFixed(1)} MB; ${bound}`,
     `p99 of the last ${span} vs the first ${span}: ${verdicts.p99LastMs.toFixed(2)} / ${verdicts.p99FirstMs.toFixed(2)} ms = ${(verdicts.p99LastMs / verdicts.p99FirstMs).toFixed(2)}`,
     `server RSS first vs last sample: ${verdicts.rssFirstMb.toFixed(0)} -> ${verdicts.rssLastMb.toFixed(0)} MB`,
   ].join('\n');
