@@ -115,6 +115,23 @@ describe('createWalBound', () => {
     assert.equal(bound.stats.restarts, 1);
   });
 
+  test('a slow PASSIVE checkpoint is followed by another before the writers are held, three at most', async () => {
+    const slow: CheckpointResult = { ...COMPLETE, durationMs: 250 };
+    start();
+    truncateSync(walPath, MAX_WAL_BYTES);
+    bound.noteCommitted();
+    for (let call = 1; call <= 3; call++) {
+      await checkpointer.called(call);
+      assert.equal(checkpointer.calls[call - 1]?.mode, 'PASSIVE');
+      assert.equal(bound.heldUntil, null);
+      checkpointer.calls[call - 1]?.answer.resolve(slow);
+    }
+    await checkpointer.called(4);
+    assert.equal(checkpointer.calls[3]?.mode, 'RESTART');
+    assert.ok(bound.heldUntil !== null);
+    checkpointer.calls[3]?.answer.resolve(COMPLETE);
+  });
+
   test('a RESTART that does not answer lets the writers go after the cap, and says so', async () => {
     start();
     truncateSync(walPath, MAX_WAL_BYTES);

@@ -38,6 +38,10 @@ import type { WriteGate } from './write-batcher.js';
 /** The WAL is restarted once it passes this fraction of the bound (its writing connection's journal_size_limit). */
 export const RESTART_AT_FRACTION = 0.5;
 
+/** PASSIVE checkpoints before the writers are held: until one takes less than QUICK_PASSIVE_MS, at most this many. */
+const MAX_PASSIVE_ROUNDS = 3;
+const QUICK_PASSIVE_MS = 20;
+
 export interface WalBoundOptions {
   readonly walPath: string;
   /** The bound on the WAL file's size. */
@@ -125,10 +129,13 @@ export function createWalBound(options: WalBoundOptions): WalBound {
   const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
   async function restart(): Promise<void> {
-    // First a PASSIVE checkpoint with the writers going on: it copies the bulk (hundreds of ms for a
-    // second's frames), so that the writers are held only while the RESTART copies what came meanwhile.
+    // First PASSIVE checkpoints with the writers going on: the first copies the bulk (hundreds of ms for a
+    // second's frames), a second one what came meanwhile, so that the writers are held only while the
+    // RESTART copies the frames of the last few milliseconds.
     try {
-      await options.checkpoint('PASSIVE', lockWaitMs);
+      for (let round = 0; round < MAX_PASSIVE_ROUNDS; round++) {
+        if ((await options.checkpoint('PASSIVE', lockWaitMs)).durationMs < QUICK_PASSIVE_MS) break;
+      }
     } catch (error) {
       giveUp(messageOf(error));
       return;
