@@ -12,7 +12,7 @@ import type { BenchRow } from './support/bench-report.js';
 import { percentile } from './support/load-client.js';
 import { readCpuSeconds, readMachineBusySeconds, readPeakRssMb, readRssMb } from './support/process-usage.js';
 import { createPushSource } from './support/signed-requests.js';
-import { formatSoakTable, formatSoakVerdicts, judgeSoak, toMb, type SoakSample, type SoakVerdicts } from './support/soak-report.js';
+import { formatSoakTable, formatSoakVerdicts, formatWalEvents, judgeSoak, toMb, type SoakSample, type SoakVerdicts } from './support/soak-report.js';
 import { startClosedLoop } from './support/windowed-load.js';
 
 export const SOAK_CWMS = 30_000;
@@ -31,6 +31,8 @@ export interface SoakReport {
   readonly samples: readonly SoakSample[];
   readonly verdicts: SoakVerdicts;
   readonly serverArgs: readonly string[];
+  /** Every WAL restart the server logged, as logged (the file, its size, how long writers were held). */
+  readonly walEvents: readonly Record<string, unknown>[];
 }
 
 function fileBytes(path: string): number {
@@ -45,9 +47,11 @@ export async function benchSoak(settings: SoakSettings, log: (line: string) => v
   const server = await startOpenTps(dataDir, serverArgs);
   // The server logs each WAL restart with how long it held the writers (src/main.ts, logWalEvent).
   const walLog = { restarts: 0, notRestarted: 0, heldMsTotal: 0, heldMsMax: 0 };
+  const walEvents: Record<string, unknown>[] = [];
   server.onLogLine((line) => {
     if (!line.includes('"msg":"WAL ')) return;
     const entry: unknown = JSON.parse(line);
+    if (typeof entry === 'object' && entry !== null) walEvents.push({ ...entry });
     const heldMs = typeof entry === 'object' && entry !== null && 'heldMs' in entry && typeof entry.heldMs === 'number' ? entry.heldMs : 0;
     if (line.includes('"msg":"WAL restarted"')) walLog.restarts++;
     else walLog.notRestarted++;
@@ -129,7 +133,8 @@ export async function benchSoak(settings: SoakSettings, log: (line: string) => v
   await server.stop();
   const verdicts = judgeSoak(samples, latencies, WINDOW_MS / 1000, boundMb > 0 ? boundMb : null);
   log(`\n${formatSoakTable(samples)}\n\n${formatSoakVerdicts(verdicts)}\n`);
-  report({ samples, verdicts, serverArgs });
+  report({ samples, verdicts, serverArgs, walEvents });
+  log(formatWalEvents(walEvents));
   const merged = new Float64Array(latencies.reduce((n, w) => n + w.length, 0));
   latencies.reduce((offset, w) => (merged.set(w, offset), offset + w.length), 0);
   merged.sort();

@@ -102,3 +102,21 @@ export function formatSoakVerdicts(verdicts: SoakVerdicts): string {
     `server RSS first vs last sample: ${verdicts.rssFirstMb.toFixed(0)} -> ${verdicts.rssLastMb.toFixed(0)} MB`,
   ].join('\n');
 }
+
+/** How often the server restarted its WAL files and how long writers waited: median and largest per file. */
+export function formatWalEvents(events: readonly Record<string, unknown>[]): string {
+  const numberOf = (value: unknown): number => (typeof value === 'number' ? value : Number.NaN);
+  const lines: string[] = [];
+  for (const file of [...new Set(events.map((event) => String(event['wal'])))]) {
+    const restarts = events.filter((event) => event['wal'] === file && event['msg'] === 'WAL restarted');
+    const held = Float64Array.from(restarts.map((event) => numberOf(event['heldMs']))).sort();
+    const checkpoint = Float64Array.from(restarts.map((event) => numberOf(event['checkpointMs']))).sort();
+    const notDone = events.filter((event) => event['wal'] === file && event['msg'] !== 'WAL restarted').length;
+    lines.push(
+      `${file.split('/').at(-1)}: ${restarts.length} restarts${notDone > 0 ? ` (+${notDone} not done)` : ''}; writers held ` +
+        `median ${percentile(held, 0.5).toFixed(0)} ms, max ${(held.at(-1) ?? Number.NaN).toFixed(0)} ms, ` +
+        `of which the RESTART checkpoint median ${percentile(checkpoint, 0.5).toFixed(0)} ms, max ${(checkpoint.at(-1) ?? Number.NaN).toFixed(0)} ms`,
+    );
+  }
+  return lines.length > 0 ? lines.join('\n') : 'no WAL restart logged';
+}
