@@ -75,15 +75,6 @@ test('the TLS handshake timeout defaults to 10 s and takes a flag or OPENTPS_TLS
   assert.equal(problemsOf(() => loadConfig({ 'tls-handshake-timeout-ms': '10s' }, {})).length, 1);
 });
 
-test('the per-address connection cap defaults to 1000 (a NAT\'ed site) and refuses 0, negatives and non-numbers', () => {
-  assert.equal(loadConfig({}, {}).maxConnectionsPerAddress, 1000);
-  assert.equal(loadConfig({ 'max-connections-per-address': '3' }, {}).maxConnectionsPerAddress, 3);
-  assert.equal(loadConfig({}, { OPENTPS_MAX_CONNECTIONS_PER_ADDRESS: '50000' }).maxConnectionsPerAddress, 50_000);
-  assert.deepEqual(problemsOf(() => loadConfig({ 'max-connections-per-address': '0' }, {})), ['--max-connections-per-address: expected an integer from 1 to 1000000, received "0"']);
-  assert.equal(problemsOf(() => loadConfig({}, { OPENTPS_MAX_CONNECTIONS_PER_ADDRESS: '-5' })).length, 1);
-  assert.equal(problemsOf(() => loadConfig({}, { OPENTPS_MAX_CONNECTIONS_PER_ADDRESS: 'many' })).length, 1);
-});
-
 test('the WAL bound defaults to 256 MB, takes --max-wal-mb or OPENTPS_MAX_WAL_MB, 0 for none, and refuses 1 to 3 MB, negatives and non-numbers naming the flag', () => {
   assert.equal(loadConfig({}, {}).maxWalMb, 256);
   assert.equal(loadConfig({ 'max-wal-mb': '4' }, {}).maxWalMb, 4);
@@ -94,4 +85,13 @@ test('the WAL bound defaults to 256 MB, takes --max-wal-mb or OPENTPS_MAX_WAL_MB
   assert.equal(problemsOf(() => loadConfig({ 'max-wal-mb': '-1' }, {})).length, 1);
   assert.equal(problemsOf(() => loadConfig({ 'max-wal-mb': '256MB' }, {})).length, 1);
   assert.equal(problemsOf(() => loadConfig({ 'max-wal-mb': '2.5' }, {})).length, 1);
+});
+
+test('the per-address connection cap defaults to 1000 (a NAT\'ed site) and refuses 0, negatives and non-numbers', () => {
+  assert.equal(loadConfig({}, {}).maxConnectionsPerAddress, 1000);
+  assert.equal(loadConfig({ 'max-connections-per-address': '3' }, {}).maxConnectionsPerAddress, 3);
+  assert.equal(loadConfig({}, { OPENTPS_MAX_CONNECTIONS_PER_ADDRESS: '50000' }).maxConnectionsPerAddress, 50_000);
+  assert.deepEqual(problemsOf(() => loadConfig({ 'max-connections-per-address': '0' }, {})), ['--max-connections-per-address: expected an integer from 1 to 1000000, received "0"']);
+  assert.equal(problemsOf(() => loadConfig({}, { OPENTPS_MAX_CONNECTIONS_PER_ADDRESS: '-5' })).length, 1);
+  assert.equal(problemsOf(() => loadConfig({}, { OPENTPS_MAX_CONNECTIONS_PER_ADDRESS: 'many' })).length, 1);
 });
