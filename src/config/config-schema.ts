@@ -59,6 +59,8 @@ export interface OpenTpsConfig {
   readonly tlsHandshakeTimeoutMs: number;
   /** Open connections one address may hold (counted before the TLS handshake); --trusted-proxies are exempt. */
   readonly maxConnectionsPerAddress: number;
+  /** SQLite: each WAL file (opentps.db-wal, traffic.db-wal) is kept under this many MB; 0: no bound. */
+  readonly maxWalMb: number;
 }
 
 /** A parser turns the raw text into a value or returns the expectation it failed. */
@@ -120,6 +122,12 @@ const password: Parser<string | null> = (raw) =>
 const timeZone: Parser<string> = (raw) =>
   isKnownTimeZone(raw) ? { ok: true, value: raw } : { ok: false, expected: 'an IANA time zone such as Europe/Paris' };
 
+/** 0, or a bound from 4 MB (below that one batch of writes can pass it) to 64 GB. */
+const walBoundMb: Parser<number> = (raw) => {
+  const parsed = integer(0, 65_536)(raw);
+  return parsed.ok && (parsed.value === 0 || parsed.value >= 4) ? parsed : { ok: false, expected: '0 (no bound) or an integer from 4 to 65536' };
+};
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const KIB = 1024;
 
@@ -165,6 +173,7 @@ export const SETTINGS = [
   { key: 'transferStallAfterS', flag: 'transfer-stall-after', env: 'OPENTPS_TRANSFER_STALL_AFTER', defaultValue: () => 600, parse: integer(1, 31_536_000), help: 'seconds without progress before an incomplete file transfer is shown as stalled' },
   { key: 'tlsHandshakeTimeoutMs', flag: 'tls-handshake-timeout-ms', env: 'OPENTPS_TLS_HANDSHAKE_TIMEOUT_MS', defaultValue: () => 10_000, parse: integer(100, 120_000), help: 'time allowed to finish the TLS handshake before the connection is closed' },
   { key: 'maxConnectionsPerAddress', flag: 'max-connections-per-address', env: 'OPENTPS_MAX_CONNECTIONS_PER_ADDRESS', defaultValue: () => 1000, parse: integer(1, 1_000_000), help: 'open connections allowed per client address (a NAT\'ed site shares one); --trusted-proxies are exempt' },
+  { key: 'maxWalMb', flag: 'max-wal-mb', env: 'OPENTPS_MAX_WAL_MB', defaultValue: () => 256, parse: walBoundMb, help: 'SQLite: largest size of each WAL file in MB, kept by briefly holding writes while it restarts (0: no bound, the disk may fill)' },
 ] as const satisfies ReadonlyArray<SettingSpec<keyof OpenTpsConfig>>;
 
 /** Compile-time proof that SETTINGS covers every configuration key. */
