@@ -1,4 +1,5 @@
-// `npm run bench [-- --only push,pull --duration-s 10 --connections 64 --devices 500 --fleet-steps 10000,25000]`:
+// `npm run bench [-- --only push,pull --duration-s 10 --connections 64 --devices 500 --fleet-steps 10000,25000]`
+// (`--only soak [--soak-minutes 15] [--soak-max-wal-mb 256]`, not in the default set):
 // runs the scenarios, prints the environment and the table, and writes bench/results/<date>-bench.json.
 
 import { parseArgs } from 'node:util';
@@ -11,6 +12,7 @@ import { benchPull } from './pull.bench.js';
 import { benchPushRate } from './push-rate.bench.js';
 import { benchPush } from './push.bench.js';
 import { benchRegisteredFleetMemory } from './registered-fleet-memory.bench.js';
+import { benchSoak } from './soak.bench.js';
 import { environmentHeader, formatTable, writeResults, type BenchRow } from './support/bench-report.js';
 
 const { values } = parseArgs({
@@ -21,6 +23,8 @@ const { values } = parseArgs({
     devices: { type: 'string', default: '500' },
     'fleet-steps': { type: 'string', default: '10000,25000,50000,75000,100000' },
     'fleet-measure-s': { type: 'string', default: '60' },
+    'soak-minutes': { type: 'string', default: '15' },
+    'soak-max-wal-mb': { type: 'string' },
   },
 });
 const settings: BenchSettings = {
@@ -30,9 +34,13 @@ const settings: BenchSettings = {
   devices: Number(values.devices),
 };
 const only = new Set(values.only.split(','));
+const soakMinutes = Number(values['soak-minutes']);
+if (!(soakMinutes > 0)) throw new Error(`--soak-minutes: expected a positive number, received ${JSON.stringify(values['soak-minutes'])}`);
 const log = (line: string): void => console.error(line);
 
 const rows: BenchRow[] = [];
+/** Scenario output beyond the rows (the soak's samples), written to the results file beside them. */
+const details: Record<string, unknown> = {};
 const run = async (name: string, scenario: () => Promise<BenchRow[]>): Promise<void> => {
   if (!only.has(name)) return;
   log(`running ${name} ...`);
@@ -50,6 +58,11 @@ await run('postgres', () => benchPostgres(settings));
 await run('memory', () => benchRegisteredFleetMemory(settings));
 await run('files', () => benchFiles(settings, log));
 await run('fleet', () => benchFleet(values['fleet-steps'].split(',').map(Number), Number(values['fleet-measure-s']) * 1000, log));
+await run('soak', () =>
+  benchSoak({ minutes: soakMinutes, maxWalMb: values['soak-max-wal-mb'] === undefined ? null : Number(values['soak-max-wal-mb']), connections: settings.connections, warmUpMs: settings.warmUpMs }, log, (report) => {
+    details['soak'] = report;
+  }),
+);
 await run('fleet-postgres', () => benchFleet(values['fleet-steps'].split(',').map(Number), Number(values['fleet-measure-s']) * 1000, log, 'postgres'));
 
 const ceiling = rows.find((row) => row.scenario.startsWith('ceiling'))?.requestsPerS ?? null;
@@ -61,4 +74,4 @@ const withRatios = rows.map((row) =>
 const header = `${environmentHeader()}; ${settings.connections} closed-loop connections, ${settings.durationMs / 1000} s per closed-loop scenario, ${settings.devices} CWMs`;
 console.log(`\n${header}\n`);
 console.log(formatTable(withRatios));
-console.log(`\nwritten to ${writeResults([...only].join('+'), { header, settings, rows: withRatios })}`);
+console.log(`\nwritten to ${writeResults([...only].join('+'), { header, settings, rows: withRatios, ...details })}`);

@@ -12,6 +12,7 @@ import { buildDeviceApp, type ClientAuthGate, type DeviceApp } from './adapters/
 import { startPostgresEventRelay } from './adapters/storage/postgres/postgres-event-relay.js';
 import { openPostgresStore } from './adapters/storage/postgres/postgres-store.js';
 import { openSqliteStore } from './adapters/storage/sqlite/sqlite-store.js';
+import type { WalBoundEvent } from './adapters/storage/sqlite/wal-bound.js';
 import { describe as describeTlsIdentity, ensureSelfSignedIdentity, loadTlsIdentity, type TlsIdentity } from './adapters/tls/self-signed-certificate.js';
 import { effectiveClientAuthMode, type ClientAuthMode } from './domain/client-auth-mode.js';
 import { openCaDirectory } from './adapters/tls/ca-directory.js';
@@ -84,7 +85,7 @@ const MIB = 1024 * 1024;
 const BACKGROUND_CHECKPOINT_MS = 1000;
 
 /** The store the configuration names: PostgreSQL with --db, else the embedded SQLite store in --data. */
-async function openStore(config: Readonly<OpenTpsConfig>, isServer: boolean, writeHealth: WriteHealth): Promise<Store> {
+async function openStore(config: Readonly<OpenTpsConfig>, isServer: boolean, writeHealth: WriteHealth, logger: Logger | undefined): Promise<Store> {
   if (config.db !== null) return openPostgresStore({ connectionString: config.db, maxConnections: config.dbPoolSize, writeHealth });
   return openSqliteStore({
     dataDir: config.dataDir,
@@ -92,13 +93,26 @@ async function openStore(config: Readonly<OpenTpsConfig>, isServer: boolean, wri
     busyTimeoutMs: 10_000,
     backgroundCheckpointMs: isServer ? BACKGROUND_CHECKPOINT_MS : 0,
     writeHealth,
+    // The bound needs the background checkpointer; a short CLI process leaves checkpoints to SQLite.
+    maxWalBytes: isServer ? config.maxWalMb * 2 ** 20 : 0,
+    ...(logger ? { onWalEvent: (event: WalBoundEvent) => logWalEvent(logger, event) } : {}),
   });
 }
 
-/** Opens the store and builds every domain service on it (used by the server and the CLI alike). */
-export async function openServices(config: Readonly<OpenTpsConfig>, clock: Clock = createSystemClock(), isServer = false): Promise<Services> {
+/** One line per WAL restart (how long writers waited), a warning for each that could not be done. */
+function logWalEvent(logger: Logger, event: WalBoundEvent): void {
+  const details = { wal: event.walPath, walMb: Math.round(event.walBytes / 2 ** 20), heldMs: Math.round(event.heldMs * 10) / 10 };
+  if (event.kind === 'restarted') logger.info({ ...details, checkpointMs: Math.round(event.checkpointMs * 10) / 10 }, 'WAL restarted');
+  else logger.warn({ ...details, reason: event.reason }, 'WAL not restarted: it may grow past --max-wal-mb');
+}
+
+/**
+ * Opens the store and builds every domain service on it (used by the server and the CLI alike).
+ * `logger`: where the server reports its store's WAL restarts (see wal-bound.ts).
+ */
+export async function openServices(config: Readonly<OpenTpsConfig>, clock: Clock = createSystemClock(), isServer = false, logger?: Logger): Promise<Services> {
   const writeHealth = createWriteHealth({ clock });
-  const store = await openStore(config, isServer, writeHealth);
+  const store = await openStore(config, isServer, writeHealth, logger);
   // A server on PostgreSQL is one node of a cluster: its live events go to the other nodes and theirs come here.
   const relayed = config.db !== null && isServer ? startPostgresEventRelay({ connectionString: config.db, bus: createEventBus() }) : null;
   const events = relayed?.bus ?? createEventBus();
@@ -322,7 +336,7 @@ function startWriteProbe(services: Services): NodeJS.Timeout {
 
 /** Opens everything and listens. */
 export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logger = createLogger(config)): Promise<RunningServer> {
-  const services = await openServices(config, createSystemClock(), true);
+  const services = await openServices(config, createSystemClock(), true, logger);
   let tls: TlsIdentity | null;
   try {
     tls = await resolveTlsIdentity(config, services);

@@ -16,6 +16,8 @@ export interface BenchServer {
   readonly url: string;
   readonly ca: string | null;
   readonly dataDir: string | null;
+  /** Calls `listener` with every later line the process writes to stdout (its JSON log). */
+  onLogLine(listener: (line: string) => void): void;
   stop(): Promise<void>;
 }
 
@@ -27,6 +29,8 @@ export async function startProcess(args: readonly string[], dataDir: string | nu
     env: { ...process.env, OPENTPS_ADMIN_PASSWORD: 'benchmark-operator-password' },
   });
   const lines = createInterface({ input: child.stdout ?? process.stdin });
+  const logListeners: Array<(line: string) => void> = [];
+  lines.on('line', (line) => logListeners.forEach((listener) => listener(line)));
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
     lines.on('line', (line) => {
@@ -40,6 +44,7 @@ export async function startProcess(args: readonly string[], dataDir: string | nu
     url,
     ca,
     dataDir,
+    onLogLine: (listener) => logListeners.push(listener),
     async stop() {
       const exited = once(child, 'exit');
       child.kill('SIGTERM');

@@ -1,4 +1,5 @@
-// CPU and memory of another process, read from /proc (Linux): CPU seconds used and peak RSS.
+// CPU and memory of another process, read from /proc (Linux): CPU seconds used, current and peak RSS;
+// and the whole machine's busy CPU seconds, to tell what other work ran beside a benchmark.
 
 import { readdirSync, readFileSync } from 'node:fs';
 
@@ -15,6 +16,21 @@ export function readPeakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const match = /VmHWM:\s+(\d+) kB/.exec(status);
   return match ? Number(match[1]) / 1024 : Number.NaN;
+}
+
+export function readRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /VmRSS:\s+(\d+) kB/.exec(status);
+  return match ? Number(match[1]) / 1024 : Number.NaN;
+}
+
+/** CPU seconds every core of the machine spent busy so far (all of /proc/stat's `cpu` line but idle and iowait). */
+export function readMachineBusySeconds(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+  const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is already counted in user).
+  const busy = ticks.slice(0, 8).reduce((sum, value, i) => (i === 3 || i === 4 ? sum : sum + value), 0);
+  return busy / CLOCK_TICKS_PER_S;
 }
 
 /** CPU seconds used so far by every live process whose command is `name` (e.g. the PostgreSQL server's). */

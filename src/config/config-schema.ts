@@ -61,6 +61,8 @@ export interface OpenTpsConfig {
   readonly maxConnectionsPerAddress: number;
   /** Warn when free space under dataDir (or filesDir) falls below this many MiB; 0: no warning. */
   readonly minFreeDiskMb: number;
+  /** SQLite: each WAL file (opentps.db-wal, traffic.db-wal) is kept under this many MB; 0: no bound. */
+  readonly maxWalMb: number;
 }
 
 /** A parser turns the raw text into a value or returns the expectation it failed. */
@@ -122,6 +124,12 @@ const password: Parser<string | null> = (raw) =>
 const timeZone: Parser<string> = (raw) =>
   isKnownTimeZone(raw) ? { ok: true, value: raw } : { ok: false, expected: 'an IANA time zone such as Europe/Paris' };
 
+/** 0, or a bound from 4 MB (below that one batch of writes can pass it) to 64 GB. */
+const walBoundMb: Parser<number> = (raw) => {
+  const parsed = integer(0, 65_536)(raw);
+  return parsed.ok && (parsed.value === 0 || parsed.value >= 4) ? parsed : { ok: false, expected: '0 (no bound) or an integer from 4 to 65536' };
+};
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const KIB = 1024;
 
@@ -168,6 +176,7 @@ export const SETTINGS = [
   { key: 'tlsHandshakeTimeoutMs', flag: 'tls-handshake-timeout-ms', env: 'OPENTPS_TLS_HANDSHAKE_TIMEOUT_MS', defaultValue: () => 10_000, parse: integer(100, 120_000), help: 'time allowed to finish the TLS handshake before the connection is closed' },
   { key: 'maxConnectionsPerAddress', flag: 'max-connections-per-address', env: 'OPENTPS_MAX_CONNECTIONS_PER_ADDRESS', defaultValue: () => 1000, parse: integer(1, 1_000_000), help: 'open connections allowed per client address (a NAT\'ed site shares one); --trusted-proxies are exempt' },
   { key: 'minFreeDiskMb', flag: 'min-free-disk-mb', env: 'OPENTPS_MIN_FREE_DISK_MB', defaultValue: () => 1024, parse: integer(0, 100_000_000), help: 'warn (log, console, /api/v1/health) when free space under --data or --files-dir falls below this many MiB (0: off)' },
+  { key: 'maxWalMb', flag: 'max-wal-mb', env: 'OPENTPS_MAX_WAL_MB', defaultValue: () => 256, parse: walBoundMb, help: 'SQLite: largest size of each WAL file in MB, kept by briefly holding writes while it restarts (0: no bound, the disk may fill)' },
 ] as const satisfies ReadonlyArray<SettingSpec<keyof OpenTpsConfig>>;
 
 /** Compile-time proof that SETTINGS covers every configuration key. */

@@ -75,6 +75,18 @@ test('the TLS handshake timeout defaults to 10 s and takes a flag or OPENTPS_TLS
   assert.equal(problemsOf(() => loadConfig({ 'tls-handshake-timeout-ms': '10s' }, {})).length, 1);
 });
 
+test('the WAL bound defaults to 256 MB, takes --max-wal-mb or OPENTPS_MAX_WAL_MB, 0 for none, and refuses 1 to 3 MB, negatives and non-numbers naming the flag', () => {
+  assert.equal(loadConfig({}, {}).maxWalMb, 256);
+  assert.equal(loadConfig({ 'max-wal-mb': '4' }, {}).maxWalMb, 4);
+  assert.equal(loadConfig({}, { OPENTPS_MAX_WAL_MB: '1024' }).maxWalMb, 1024);
+  assert.equal(loadConfig({ 'max-wal-mb': '0' }, { OPENTPS_MAX_WAL_MB: '64' }).maxWalMb, 0);
+  assert.deepEqual(problemsOf(() => loadConfig({ 'max-wal-mb': '3' }, {})), ['--max-wal-mb: expected 0 (no bound) or an integer from 4 to 65536, received "3"']);
+  assert.deepEqual(problemsOf(() => loadConfig({}, { OPENTPS_MAX_WAL_MB: '65537' })), ['OPENTPS_MAX_WAL_MB: expected 0 (no bound) or an integer from 4 to 65536, received "65537"']);
+  assert.equal(problemsOf(() => loadConfig({ 'max-wal-mb': '-1' }, {})).length, 1);
+  assert.equal(problemsOf(() => loadConfig({ 'max-wal-mb': '256MB' }, {})).length, 1);
+  assert.equal(problemsOf(() => loadConfig({ 'max-wal-mb': '2.5' }, {})).length, 1);
+});
+
 test('the per-address connection cap defaults to 1000 (a NAT\'ed site) and refuses 0, negatives and non-numbers', () => {
   assert.equal(loadConfig({}, {}).maxConnectionsPerAddress, 1000);
   assert.equal(loadConfig({ 'max-connections-per-address': '3' }, {}).maxConnectionsPerAddress, 3);

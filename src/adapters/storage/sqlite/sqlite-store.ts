@@ -14,6 +14,7 @@ import { createSqliteOperatorRepo } from './sqlite-operator-repo.js';
 import { RECORD_MIGRATIONS, TRAFFIC_MIGRATIONS, migrateSqlite } from './sqlite-migrations.js';
 import { createSqliteTelemetryRepo } from './sqlite-telemetry-repo.js';
 import { createSqliteTrafficRepo } from './sqlite-traffic-repo.js';
+import { createWalBound, type WalBound, type WalBoundEvent } from './wal-bound.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
 import { watchWriteBatcher } from './watched-write-batcher.js';
 import { createWalSync } from './wal-sync.js';
@@ -36,12 +37,27 @@ export interface SqliteStoreOptions {
   readonly backgroundCheckpointMs?: number;
   /** Told of every write to the records database (opentps.db); absent: nobody asks (CLI, tests). */
   readonly writeHealth?: WriteHealth;
+  /**
+   * With background checkpoints: keep each WAL file (opentps.db-wal, traffic.db-wal) under this many bytes
+   * by holding writers while the WAL is restarted (see wal-bound.ts); 0 or absent: no bound.
+   */
+  readonly maxWalBytes?: number;
+  /** Longest writers are held for one WAL restart (default WAL_RESTART_CAP_MS). */
+  readonly walRestartCapMs?: number;
+  /** After a WAL restart that was not done, how long before writers are held for another (default WAL_RETRY_AFTER_MS). */
+  readonly walRetryAfterMs?: number;
+  /** Told of every WAL restart, and of every one that could not be done (default: a process warning for those). */
+  readonly onWalEvent?: (event: WalBoundEvent) => void;
 }
 
 export interface SqliteStore extends Store {
   readonly batcher: WriteBatcher;
   readonly path: string;
 }
+
+/** A restart normally holds writers for tens of ms (see wal-bound.ts); a second means something is wrong. */
+export const WAL_RESTART_CAP_MS = 1000;
+export const WAL_RETRY_AFTER_MS = 10_000;
 
 export const SQLITE_FILE_NAME = 'opentps.db';
 export const SQLITE_TRAFFIC_FILE_NAME = 'traffic.db';
@@ -94,22 +110,42 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   // a power cut may lose the last recorded requests, never an OKM or a message.
   const trafficPath = join(options.dataDir, SQLITE_TRAFFIC_FILE_NAME);
   const trafficDb = openDatabase(trafficPath, 'NORMAL', TRAFFIC_MIGRATIONS, options.busyTimeoutMs);
-  const checkpointers = checkpointMs > 0
+  const onWalEvent = options.onWalEvent ?? ((event: WalBoundEvent) => {
+    if (event.kind === 'not-restarted') process.emitWarning(`WAL ${event.walPath} not restarted (${Math.round(event.walBytes / 2 ** 20)} MB): ${event.reason}`);
+  });
+  const maxWalBytes = options.maxWalBytes ?? 0;
+  const background = checkpointMs > 0
     ? [path, trafficPath].map((file, i) => {
-        (i === 0 ? db : trafficDb).pragma('wal_autocheckpoint = 0');
-        return startWalCheckpointer({
+        const writer = i === 0 ? db : trafficDb;
+        writer.pragma('wal_autocheckpoint = 0');
+        const checkpointer = startWalCheckpointer({
           path: file,
           intervalMs: checkpointMs,
           busyTimeoutMs: options.busyTimeoutMs,
           onError: (message) => process.emitWarning(`WAL checkpoint of ${file} failed: ${message}`),
         });
+        const bound: WalBound | null = maxWalBytes > 0
+          ? createWalBound({
+              walPath: `${file}-wal`,
+              maxWalBytes,
+              restartCapMs: options.walRestartCapMs ?? WAL_RESTART_CAP_MS,
+              retryAfterMs: options.walRetryAfterMs ?? WAL_RETRY_AFTER_MS,
+              checkpoint: (mode, busyTimeoutMs) => checkpointer.checkpoint(mode, busyTimeoutMs),
+              onEvent: onWalEvent,
+            })
+          : null;
+        // The first commit after each restart trims the file back to the restart mark (see wal-bound.ts).
+        if (bound) writer.pragma(`journal_size_limit = ${bound.restartAtBytes}`);
+        return { checkpointer, bound };
       })
     : [];
+  const [recordsBound, trafficBound] = background.map(({ bound }) => bound ?? undefined);
   const batcher = createWriteBatcher(db, {
     commitWindowMs: options.commitWindowMs ?? 0,
     ...(walSync ? { afterCommit: () => walSync.sync() } : {}),
+    ...(recordsBound ? { gate: recordsBound } : {}),
   });
-  const trafficBatcher = createWriteBatcher(trafficDb, { commitWindowMs: options.commitWindowMs ?? 0 });
+  const trafficBatcher = createWriteBatcher(trafficDb, { commitWindowMs: options.commitWindowMs ?? 0, ...(trafficBound ? { gate: trafficBound } : {}) });
   // Only the records database decides whether the node can store: traffic is diagnostics (and a write
   // there may succeed or fail apart from the records, which would make the verdict flap).
   const records = options.writeHealth ? watchWriteBatcher(batcher, options.writeHealth) : batcher;
@@ -155,7 +191,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       if (isClosed) return;
       isClosed = true;
       await Promise.all([batcher.drain(), trafficBatcher.drain()]);
-      await Promise.all(checkpointers.map((checkpointer) => checkpointer.close()));
+      for (const { bound } of background) bound?.close();
+      await Promise.all(background.map(({ checkpointer }) => checkpointer.close()));
       walSync?.close();
       db.close();
       trafficDb.close();

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { createTempDataDir, type TempDataDir } from '../../../../test/support/temp-data-dir.js';
 import { isOpenTpsError } from '../../../errors.js';
-import { createWriteBatcher } from './write-batcher.js';
+import { createWriteBatcher, type WriteGate } from './write-batcher.js';
 
 describe('createWriteBatcher', () => {
   let dataDir: TempDataDir;
@@ -126,5 +126,34 @@ describe('createWriteBatcher', () => {
       blocker.close();
     }
     assert.equal(committedCount(), 0);
+  });
+
+  test('a held gate keeps the next batch queued, still accepting writes, until it opens; each commit is reported to it', async () => {
+    let open: () => void = () => undefined;
+    let commits = 0;
+    let heldUntil: Promise<void> | null = new Promise<void>((resolve) => {
+      open = () => {
+        heldUntil = null;
+        resolve();
+      };
+    });
+    const gate: WriteGate = {
+      get heldUntil() {
+        return heldUntil;
+      },
+      noteCommitted: () => commits++,
+    };
+    const batcher = createWriteBatcher(db, { gate });
+    const first = [batcher.run(insertItem(1)), batcher.run(insertItem(2))];
+    // The turn at whose end the batch would have committed, and the next one.
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = batcher.run(insertItem(3));
+    assert.equal(committedCount(), 0, 'nothing commits while the gate is held');
+    assert.equal(batcher.pendingCount, 3, 'the writes wait in the queue, where the overload check counts them');
+    open();
+    assert.deepEqual(await Promise.all([...first, later]), [1, 2, 3]);
+    assert.equal(committedCount(), 3);
+    assert.equal(commits, 1, 'the queued writes went in one batch, reported once');
   });
 });

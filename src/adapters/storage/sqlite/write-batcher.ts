@@ -23,6 +23,14 @@ export interface WriteBatcher {
   drain(): Promise<void>;
 }
 
+/** Lets something outside hold the next batch (see wal-bound.ts): writes queue meanwhile. */
+export interface WriteGate {
+  /** null while batches may run; otherwise resolves when they may run again. */
+  readonly heldUntil: Promise<void> | null;
+  /** Called after each commit, before its writers are answered. */
+  noteCommitted(): void;
+}
+
 export interface WriteBatcherOptions {
   readonly maxBatchSize?: number;
   /**
@@ -32,12 +40,14 @@ export interface WriteBatcherOptions {
   readonly commitWindowMs?: number;
   /** Called after each commit; the batch's writers are answered once it resolves (see wal-sync.ts). */
   readonly afterCommit?: () => Promise<void>;
+  readonly gate?: WriteGate;
 }
 
 export function createWriteBatcher(db: Database, options: WriteBatcherOptions = {}): WriteBatcher {
   const maxBatchSize = options.maxBatchSize ?? 2000;
   const afterCommit = options.afterCommit;
   const commitWindowMs = options.commitWindowMs ?? 0;
+  const gate = options.gate;
   let inFlight = 0;
   let inFlightWrites = 0;
   let queue: PendingWrite[] = [];
@@ -85,6 +95,12 @@ export function createWriteBatcher(db: Database, options: WriteBatcherOptions = 
   }
 
   function flush(): void {
+    // Held: stay scheduled (run() adds to the queue without scheduling again) and flush once let go.
+    const heldUntil = gate?.heldUntil ?? null;
+    if (heldUntil !== null) {
+      void heldUntil.then(flush);
+      return;
+    }
     isScheduled = false;
     const batch = queue.slice(0, maxBatchSize);
     queue = queue.slice(batch.length);
@@ -98,6 +114,7 @@ export function createWriteBatcher(db: Database, options: WriteBatcherOptions = 
       notifyDrained();
       return;
     }
+    gate?.noteCommitted();
     const answer = (): void => {
       batch.forEach((write, i) => {
         const outcome = outcomes[i];
