@@ -179,7 +179,8 @@ describe('replayed pulls', () => {
     const push = pushReqText(buildUpstreamOkm({ cwmId: CWM, okeId: OKE, id: 9 }), tsAt(clock.nowMs() + 60_000));
     const file = JSON.stringify({ devid: CWM, file: 'fw.bin', ts: tsAt(clock.nowMs() + 60_000) });
     for (const reqText of [push, file]) {
-      const response = await send(signedPath('/pull', `{"devid":"${CWM}",${reqText.slice(1)}`, TEST_KEY));
+      const withDevid = reqText.includes('"devid"') ? reqText : `{"devid":"${CWM}",${reqText.slice(1)}`;
+      const response = await send(signedPath('/pull', withDevid, TEST_KEY));
       assert.equal(response.body, '{"push":false,"pull":false,"error":"ERR_PULL_FOREIGN_REQ"}');
       const asIs = await send(signedPath('/pull', reqText, TEST_KEY));
       assert.equal(asIs.statusCode, 400);
