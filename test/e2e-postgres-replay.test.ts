@@ -36,9 +36,15 @@ test('a pull taken by one node is refused as a replay by the other, and a pull s
         });
         assert.equal(response.status, 201, response.body);
       };
-      const states = async (): Promise<string[]> => {
-        const response = await b.send('GET', `/api/v1/devices/${CWM}/messages`, { headers: { authorization } });
-        return (JSON.parse(response.body) as { items: Array<{ state: string }> }).items.map((m) => m.state).sort();
+      // A delivery is confirmed once its response has been written, so the client can read the answer a
+      // moment before the state changes: wait (5 s at most) until `delivered` messages are as many as expected.
+      const states = async (deliveredExpected: number): Promise<string[]> => {
+        for (let attempt = 0; ; attempt++) {
+          const response = await b.send('GET', `/api/v1/devices/${CWM}/messages`, { headers: { authorization } });
+          const found = (JSON.parse(response.body) as { items: Array<{ state: string }> }).items.map((m) => m.state).sort();
+          if (found.filter((state) => state === 'delivered').length >= deliveredExpected || attempt === 50) return found;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
       };
 
       await queue(0);
@@ -53,7 +59,7 @@ test('a pull taken by one node is refused as a replay by the other, and a pull s
         assert.equal(replayed.body, '{"push":false,"pull":false,"error":"ERR_REPLAYED_REQUEST","reason":"repeated"}');
         assert.equal(replayed.headers['retry-after'], '1');
       }
-      assert.deepEqual(await states(), ['delivered', 'queued'], 'the replays delivered nothing');
+      assert.deepEqual(await states(1), ['delivered', 'queued'], 'the replays delivered nothing');
 
       const second = await b.send('GET', signedPath('/pull', pullReqText(CWM), key));
       assert.match(second.body, /"seq":1/);
@@ -71,7 +77,7 @@ test('a pull taken by one node is refused as a replay by the other, and a pull s
         assert.equal(delivered.length, 1, `round ${round}: ${answers.map((x) => `${x.status} ${x.body}`).join(' | ')}`);
         assert.equal(refused.length, 1, `round ${round}`);
       }
-      assert.deepEqual(new Set(await states()), new Set(['delivered']));
+      assert.deepEqual(new Set(await states(2 + ROUNDS)), new Set(['delivered']));
 
       const device = await a.send('GET', `/api/v1/devices/${CWM}`, { headers: { authorization } });
       assert.equal((JSON.parse(device.body) as { device: { replaysRefusedCount: number } }).device.replaysRefusedCount, 3 + ROUNDS);
