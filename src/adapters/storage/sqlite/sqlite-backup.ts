@@ -35,7 +35,7 @@ export interface SqliteBackupResult {
 const ALL_PAGES = 0x7fffffff;
 
 /** fsync of a file or directory: the copy is only a backup once it is on disk, under its final name. */
-function syncPath(path: string): void {
+export function syncPath(path: string): void {
   const fd = openSync(path, 'r');
   try {
     fsyncSync(fd);

@@ -2,10 +2,11 @@
 // store open. The store it replaces is kept beside it (renamed, so no space is needed for a copy).
 
 import Database from 'better-sqlite3';
-import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { OpenTpsError, isOpenTpsError } from '../../../errors.js';
 import { RECORD_MIGRATIONS } from './sqlite-migrations.js';
+import { syncPath } from './sqlite-backup.js';
 import { SQLITE_FILE_NAME } from './sqlite-store.js';
 
 export interface SqliteRestoreOptions {
@@ -75,15 +76,6 @@ function takeStoreAside(path: string): void {
     throw new OpenTpsError('ERR_BACKUP_FAILED', `cannot open the current store ${path} (${detail}); with the server stopped, move it (and its -wal, -shm) away and restore again`, { cause: error });
   } finally {
     db?.close();
-  }
-}
-
-function syncPath(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }
 
