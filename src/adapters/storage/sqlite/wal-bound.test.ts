@@ -132,6 +132,27 @@ describe('createWalBound', () => {
     checkpointer.calls[3]?.answer.resolve(COMPLETE);
   });
 
+  test('a WAL that passes 80 % of the bound during the PASSIVE rounds holds the writers at once, and no further PASSIVE round runs', async () => {
+    start({ restartCapMs: 60_000 });
+    truncateSync(walPath, MAX_WAL_BYTES / 2 + 1);
+    bound.noteCommitted();
+    await checkpointer.called(1);
+    truncateSync(walPath, Math.floor(MAX_WAL_BYTES * 0.8));
+    bound.noteCommitted();
+    assert.equal(bound.heldUntil, null, 'at 80 % exactly the writers still go on');
+    truncateSync(walPath, Math.floor(MAX_WAL_BYTES * 0.8) + 1);
+    bound.noteCommitted();
+    const held = bound.heldUntil;
+    assert.ok(held !== null, 'past 80 % the next batch waits while the PASSIVE round is still running');
+    checkpointer.calls[0]?.answer.resolve({ ...COMPLETE, durationMs: 250 });
+    await checkpointer.called(2);
+    assert.equal(checkpointer.calls[1]?.mode, 'RESTART', 'a slow round is not followed by another once writers are held');
+    checkpointer.calls[1]?.answer.resolve(COMPLETE);
+    await held;
+    assert.equal(bound.heldUntil, null);
+    assert.deepEqual(events.map((event) => event.kind), ['restarted']);
+  });
+
   test('a RESTART that does not answer lets the writers go after the cap, and says so', async () => {
     start();
     truncateSync(walPath, MAX_WAL_BYTES);

@@ -45,6 +45,13 @@ import type { WriteGate } from './write-batcher.js';
 /** The WAL is restarted once it passes this fraction of the bound (its writing connection's journal_size_limit). */
 export const RESTART_AT_FRACTION = 0.5;
 
+/**
+ * While the PASSIVE rounds run, the writers are held at once if the WAL passes this fraction of the bound:
+ * on a slow disk (or a machine busy with other work) the rounds can take long enough for the writes made
+ * meanwhile to eat the headroom; holding them there keeps the file within the bound plus the batch in flight.
+ */
+export const HOLD_AT_FRACTION = 0.8;
+
 /** PASSIVE checkpoints before the writers are held: until one takes less than QUICK_PASSIVE_MS, at most this many. */
 const MAX_PASSIVE_ROUNDS = 3;
 const QUICK_PASSIVE_MS = 20;
@@ -88,6 +95,7 @@ export function restartAtBytesOf(maxWalBytes: number): number {
 
 export function createWalBound(options: WalBoundOptions): WalBound {
   const restartAtBytes = restartAtBytesOf(options.maxWalBytes);
+  const holdAtBytes = Math.floor(options.maxWalBytes * HOLD_AT_FRACTION);
   // Up to three lock waits in a RESTART (the write lock, readers in the way of the copy, readers still on the WAL).
   const lockWaitMs = Math.max(1, Math.floor(options.restartCapMs / 4));
   let held: Promise<void> | null = null;
@@ -95,6 +103,7 @@ export function createWalBound(options: WalBoundOptions): WalBound {
   let release: (() => void) | null = null;
   let capTimer: NodeJS.Timeout | null = null;
   let isRestarting = false;
+  let isInPassiveRounds = false;
   let isClosed = false;
   let nextAttemptAtMs = 0;
   const stats = { restarts: 0, failedRestarts: 0, heldMsTotal: 0, heldMsMax: 0 };
@@ -139,17 +148,22 @@ export function createWalBound(options: WalBoundOptions): WalBound {
     // First PASSIVE checkpoints with the writers going on: the first copies the bulk (hundreds of ms for a
     // second's frames), a second one what came meanwhile, so that the writers are held only while the
     // RESTART copies the frames of the last few milliseconds.
+    const failedBefore = stats.failedRestarts;
+    isInPassiveRounds = true;
     try {
-      for (let round = 0; round < MAX_PASSIVE_ROUNDS; round++) {
+      for (let round = 0; round < MAX_PASSIVE_ROUNDS && held === null; round++) {
         if ((await options.checkpoint('PASSIVE', lockWaitMs)).durationMs < QUICK_PASSIVE_MS) break;
       }
     } catch (error) {
       giveUp(messageOf(error));
       return;
+    } finally {
+      isInPassiveRounds = false;
     }
-    if (isClosed) return;
+    // Closed, or writers held early and then let go by the cap: this restart is over.
+    if (isClosed || stats.failedRestarts !== failedBefore) return;
     const walBytesBefore = walBytes();
-    holdWriters();
+    if (held === null) holdWriters();
     let result: CheckpointResult;
     try {
       result = await options.checkpoint('RESTART', lockWaitMs);
@@ -175,7 +189,12 @@ export function createWalBound(options: WalBoundOptions): WalBound {
     noteCommitted() {
       // Above journal_size_limit only when the frames written since the last restart reach past it: the
       // first commit after a restart trims the file back to that size, and later ones overwrite it in place.
-      if (isClosed || isRestarting || performance.now() < nextAttemptAtMs || walBytes() <= restartAtBytes) return;
+      if (isClosed) return;
+      if (isRestarting) {
+        if (isInPassiveRounds && held === null && walBytes() > holdAtBytes) holdWriters();
+        return;
+      }
+      if (performance.now() < nextAttemptAtMs || walBytes() <= restartAtBytes) return;
       isRestarting = true;
       void restart().finally(() => {
         isRestarting = false;
