@@ -55,6 +55,14 @@ export interface OpenTpsConfig {
   readonly transferRowsKeepDays: number;
   readonly messageRetentionDays: number;
   readonly auditRetentionDays: number;
+  /** Days stored OKMs are kept, dropped a whole time partition at a time; 0: keep all. */
+  readonly telemetryRetentionDays: number;
+  /** Hours of receive time one OKM partition covers. */
+  readonly telemetryPartitionHours: number;
+  /** Days hourly rollups are kept; 0: keep all. */
+  readonly rollupRetentionDays: number;
+  /** Days per-minute rollups are kept; 0: keep all. */
+  readonly minuteRollupRetentionDays: number;
   /** A TLS handshake not finished this long after the connection opened is cut (Node's default: 120 s). */
   readonly tlsHandshakeTimeoutMs: number;
   /** Open connections one address may hold (counted before the TLS handshake); --trusted-proxies are exempt. */
@@ -172,6 +180,10 @@ export const SETTINGS = [
   { key: 'transferRowsKeepDays', flag: 'transfer-rows-keep-days', env: 'OPENTPS_TRANSFER_ROWS_KEEP_DAYS', defaultValue: () => 30, parse: integer(0, 36_500), help: 'days to keep each download part row (the per-device progress is kept; 0: keep all)' },
   { key: 'messageRetentionDays', flag: 'message-retention-days', env: 'OPENTPS_MESSAGE_RETENTION_DAYS', defaultValue: () => 90, parse: integer(0, 36_500), help: 'days to keep a finished message (answered, expired, cancelled, or delivered and never answered); queued ones are always kept; 0: keep all' },
   { key: 'auditRetentionDays', flag: 'audit-retention-days', env: 'OPENTPS_AUDIT_RETENTION_DAYS', defaultValue: () => 400, parse: integer(0, 36_500), help: 'days to keep audit log entries (0: keep all)' },
+  { key: 'telemetryRetentionDays', flag: 'telemetry-retention-days', env: 'OPENTPS_TELEMETRY_RETENTION_DAYS', defaultValue: () => 90, parse: integer(0, 36_500), help: 'days to keep stored OKMs, removed a whole time partition at a time at start and hourly (0: keep all)' },
+  { key: 'telemetryPartitionHours', flag: 'telemetry-partition-hours', env: 'OPENTPS_TELEMETRY_PARTITION_HOURS', defaultValue: () => 24, parse: integer(1, 744), help: 'hours of receive time one OKM partition covers (smaller: finer retention, more partitions)' },
+  { key: 'rollupRetentionDays', flag: 'rollup-retention-days', env: 'OPENTPS_ROLLUP_RETENTION_DAYS', defaultValue: () => 730, parse: integer(0, 36_500), help: 'days to keep hourly min/max/avg/count rollups of heartbeat fields (0: keep all)' },
+  { key: 'minuteRollupRetentionDays', flag: 'minute-rollup-retention-days', env: 'OPENTPS_MINUTE_ROLLUP_RETENTION_DAYS', defaultValue: () => 30, parse: integer(0, 36_500), help: 'days to keep per-minute rollups of heartbeat fields (0: keep all)' },
   { key: 'transferStallAfterS', flag: 'transfer-stall-after', env: 'OPENTPS_TRANSFER_STALL_AFTER', defaultValue: () => 600, parse: integer(1, 31_536_000), help: 'seconds without progress before an incomplete file transfer is shown as stalled' },
   { key: 'tlsHandshakeTimeoutMs', flag: 'tls-handshake-timeout-ms', env: 'OPENTPS_TLS_HANDSHAKE_TIMEOUT_MS', defaultValue: () => 10_000, parse: integer(100, 120_000), help: 'time allowed to finish the TLS handshake before the connection is closed' },
   { key: 'maxConnectionsPerAddress', flag: 'max-connections-per-address', env: 'OPENTPS_MAX_CONNECTIONS_PER_ADDRESS', defaultValue: () => 1000, parse: integer(1, 1_000_000), help: 'open connections allowed per client address (a NAT\'ed site shares one); --trusted-proxies are exempt' },

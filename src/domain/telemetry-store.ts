@@ -78,7 +78,42 @@ export interface SeriesQuery {
   readonly bucketMs: number;
 }
 
+/**
+ * How long after an OKM was first received a re-send of it (same dedup identity) is still recognised and
+ * acknowledged without being stored again. Stored OKMs live in time partitions (by receive time); the check
+ * looks into every partition this window reaches, so it stays cheap however many partitions are kept. A
+ * CWM re-sends an OKM when its acknowledgement was lost, within seconds or minutes: a day is generous.
+ */
+export const DEDUP_WINDOW_MS = 24 * 3_600_000;
+
+/** The default span of one OKM partition. */
+export const DEFAULT_PARTITION_SPAN_MS = 24 * 3_600_000;
+
+/** One time partition of stored OKMs: those received in [startMs, endMs). */
+export interface TelemetryPartition {
+  readonly name: string;
+  readonly startMs: number;
+  readonly endMs: number;
+  /** About how many OKMs it holds: an estimate where an exact count would cost a scan of its rows. */
+  readonly approxOkms: number;
+}
+
+/** What one retention pass removed. */
+export interface TelemetryDropReport {
+  readonly partitions: number;
+  readonly approxOkms: number;
+}
+
 export interface TelemetryStore {
+  /** Creates the partitions that receive times in [nowMs, nowMs + one span] fall in, so inserts do not wait on DDL. */
+  preparePartitions(nowMs: number): Promise<void>;
+  /** Every OKM partition, oldest first. */
+  listTelemetryPartitions(): Promise<TelemetryPartition[]>;
+  /**
+   * Removes every OKM partition whose range ends at or before cutoffMs, a whole partition at a time
+   * (O(partitions), never a scan of rows), with device traffic going on; reports what it removed.
+   */
+  dropTelemetryBefore(cutoffMs: number): Promise<TelemetryDropReport>;
   /** min/max/avg per time bucket of `_pld._hbt.<field>` over the OKMs of one origin device (by receive time). */
   querySeries(query: SeriesQuery): Promise<SeriesPoint[]>;
   /** OKMs received per minute in [fromMs, toMs), all devices: [minute start, count], oldest first, empty minutes omitted. */

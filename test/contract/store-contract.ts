@@ -14,6 +14,7 @@ import { defineFileStoreContract } from './file-store-contract.js';
 import { defineMessageStoreContract } from './message-store-contract.js';
 import { definePushBurstContract } from './push-burst-contract.js';
 import type { ContractContext } from './store-fixtures.js';
+import { defineTelemetryPartitionContract } from './telemetry-partition-contract.js';
 import { defineTelemetryQueryContract } from './telemetry-query-contract.js';
 import { defineTelemetryStoreContract } from './telemetry-store-contract.js';
 import { defineTrafficStoreContract } from './traffic-store-contract.js';
@@ -67,6 +68,7 @@ export function defineStoreContract(backendName: string, openStore: () => Promis
     defineEnqueueContract(context);
     definePushBurstContract(context);
     defineTelemetryQueryContract(context);
+    defineTelemetryPartitionContract(context);
     defineMessageStoreContract(context);
     defineTelemetryStoreContract(context);
     defineTrafficStoreContract(context);
