@@ -54,13 +54,22 @@ export function pushRecord(cwmId: string, overrides: Partial<PushRecord> = {}): 
   const originId = overrides.originId ?? cwmId;
   const okmId = overrides.okmId === undefined ? 7 : overrides.okmId;
   const payload = overrides.payload === undefined ? { _hbt: { temp: 180 } } : overrides.payload;
+  const cmd = overrides.cmd === undefined ? 'wr' : overrides.cmd;
+  const ts = overrides.ts === undefined ? '2027-01-15T08:00:00' : overrides.ts;
   const source = originId === cwmId ? [cwmId] : [originId, cwmId];
+  // The text says what the other fields say, as it does for every OKM push ingest hands over.
+  const text: Record<string, unknown> = { _src: source };
+  if (cmd !== null) text['_cmd'] = cmd;
+  if (okmId !== null) text['_id'] = okmId;
+  if (ts !== null) text['_ts'] = ts;
+  text['_crc'] = 'ABCD';
+  if (payload !== null) text['_pld'] = payload;
   return {
     cwmId,
     originId,
-    cmd: 'wr',
+    cmd,
     okmId,
-    ts: '2027-01-15T08:00:00',
+    ts,
     tsEpochMs: T0,
     isTsLocal: true,
     receivedAtMs: T0,
@@ -68,7 +77,7 @@ export function pushRecord(cwmId: string, overrides: Partial<PushRecord> = {}): 
     crcReceived: 'ABCD',
     crcExpected: 'ABCD',
     auth: 'hmac',
-    rawOkm: JSON.stringify({ _src: source, _cmd: 'wr', _id: okmId, _ts: '2027-01-15T08:00:00', _crc: 'ABCD', _pld: payload }),
+    rawOkm: JSON.stringify(text),
     payload,
     envelope: { ts: '2027-01-15T08:00:01' },
     remoteAddress: '192.0.2.10',
