@@ -190,6 +190,28 @@ export const RECORD_MIGRATIONS: readonly string[] = [
   CREATE INDEX messages_delivered_by_time ON messages(delivered_at) WHERE state = 'delivered';
   CREATE INDEX audit_log_by_time ON audit_log(at);
   `,
+  // Time partitions of OKMs (issue 12, sqlite-okm-partitions.ts). The OKMs stored so far stay where they
+  // are, renamed: one read-only 'legacy' partition over their receive times (found through okms_by_time,
+  // no scan), queried like the others and dropped whole once all of it is past retention. An empty one
+  // is dropped at open. New OKMs go to compact partitions, one table per span of receive time.
+  `
+  CREATE TABLE okm_partitions (
+    name TEXT PRIMARY KEY,
+    start_ms INTEGER NOT NULL,
+    end_ms INTEGER NOT NULL,
+    layout TEXT NOT NULL CHECK (layout IN ('legacy', 'compact')),
+    dictionary BLOB
+  ) STRICT;
+  CREATE TABLE device_refs (
+    ref INTEGER PRIMARY KEY,
+    device_id TEXT NOT NULL UNIQUE
+  ) STRICT;
+  ALTER TABLE okms RENAME TO okms_legacy;
+  INSERT INTO okm_partitions (name, start_ms, end_ms, layout)
+    SELECT 'okms_legacy', lo, hi + 1, 'legacy'
+    FROM (SELECT (SELECT min(received_at) FROM okms_legacy) AS lo, (SELECT max(received_at) FROM okms_legacy) AS hi)
+    WHERE lo IS NOT NULL;
+  `,
 ];
 
 /**

@@ -24,8 +24,8 @@ export interface SqliteRestoreResult {
   readonly bytes: number;
 }
 
-/** Tables every OpenTPS store has had since its first version. */
-const REQUIRED_TABLES = ['devices', 'okms', 'messages', 'operators'];
+/** Tables every OpenTPS store has had since its first version (OKMs: in `okms`, or since migration 9 in partitions listed in `okm_partitions`). */
+const REQUIRED_TABLES = ['devices', 'messages', 'operators'];
 
 /** See sqlite-backup.ts: the whole backup in one step. */
 const ALL_PAGES = 0x7fffffff;
@@ -40,7 +40,8 @@ function checkBackup(fromFile: string): void {
     if (check !== 'ok') throw new OpenTpsError('ERR_BACKUP_INVALID', `${fromFile} failed its integrity check: ${check}`);
     const version = Number(db.pragma('user_version', { simple: true }));
     const tables = new Set(db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((row) => row.name));
-    if (version < 1 || REQUIRED_TABLES.some((table) => !tables.has(table))) throw new OpenTpsError('ERR_BACKUP_INVALID', `${fromFile} is not an OpenTPS store`);
+    const hasOkms = tables.has('okms') || tables.has('okm_partitions');
+    if (version < 1 || !hasOkms || REQUIRED_TABLES.some((table) => !tables.has(table))) throw new OpenTpsError('ERR_BACKUP_INVALID', `${fromFile} is not an OpenTPS store`);
     if (version > RECORD_MIGRATIONS.length) {
       throw new OpenTpsError('ERR_BACKUP_INVALID', `${fromFile} was made by a newer OpenTPS (schema ${version}, this one knows ${RECORD_MIGRATIONS.length})`);
     }

@@ -97,7 +97,8 @@ describe('the WAL bound of the SQLite store', () => {
     const db = new Database(join(dataDir.path, SQLITE_FILE_NAME), { readonly: true });
     const traffic = new Database(join(dataDir.path, SQLITE_TRAFFIC_FILE_NAME), { readonly: true });
     try {
-      const stored = db.prepare<[], { id: number }>('SELECT id FROM okms ORDER BY id').all().map((row) => row.id);
+      const partitions = db.prepare<[], { name: string }>('SELECT name FROM okm_partitions').all();
+      const stored = partitions.flatMap((p) => db.prepare<[], { id: number }>(`SELECT id FROM "${p.name}"`).all().map((row) => row.id)).sort((a, b) => a - b);
       assert.deepEqual(stored, [...acknowledged].sort((a, b) => a - b));
       assert.equal(traffic.prepare<[], { n: number }>('SELECT count(*) AS n FROM traffic').get()?.n, acknowledged.length);
     } finally {
@@ -113,7 +114,11 @@ describe('the WAL bound of the SQLite store', () => {
     await writeRound();
     const reader = new Database(join(dataDir.path, SQLITE_FILE_NAME));
     reader.exec('BEGIN');
-    const countAtStart = reader.prepare<[], { n: number }>('SELECT count(*) AS n FROM okms').get()?.n;
+    const countOkms = (): number | undefined => {
+      const newest = reader.prepare<[], { name: string }>('SELECT name FROM okm_partitions ORDER BY start_ms DESC LIMIT 1').get()?.name;
+      return reader.prepare<[], { n: number }>(`SELECT count(*) AS n FROM "${newest}"`).get()?.n;
+    };
+    const countAtStart = countOkms();
     let isReaderDone = false;
     try {
       // Every round must be acknowledged while the reader keeps its snapshot: a stalled writer would hang here.
@@ -122,7 +127,7 @@ describe('the WAL bound of the SQLite store', () => {
       assert.ok(walBytes(SQLITE_FILE_NAME) > MAX_WAL_BYTES, 'writes went on past the bound while the WAL could not be restarted');
       assert.ok(eventsOf(SQLITE_FILE_NAME, 'not-restarted').length >= 1, 'each restart given up on is reported');
       assert.deepEqual(eventsOf(SQLITE_FILE_NAME, 'restarted'), []);
-      assert.equal(reader.prepare<[], { n: number }>('SELECT count(*) AS n FROM okms').get()?.n, countAtStart, 'the reader kept its snapshot all along');
+      assert.equal(countOkms(), countAtStart, 'the reader kept its snapshot all along');
       reader.exec('COMMIT');
       isReaderDone = true;
       for (let round = 0; round < 400 && eventsOf(SQLITE_FILE_NAME, 'restarted').length === 0; round++) await writeRound();

@@ -12,6 +12,7 @@ import { createSqliteFileRepo } from './sqlite-file-repo.js';
 import { createSqliteMessageRepo } from './sqlite-message-repo.js';
 import { createSqliteOperatorRepo } from './sqlite-operator-repo.js';
 import { RECORD_MIGRATIONS, TRAFFIC_MIGRATIONS, migrateSqlite } from './sqlite-migrations.js';
+import { DEFAULT_PARTITION_SPAN_MS } from '../../../domain/telemetry-store.js';
 import { createSqliteTelemetryRepo } from './sqlite-telemetry-repo.js';
 import { createSqliteTrafficRepo } from './sqlite-traffic-repo.js';
 import { createWalBound, type WalBound, type WalBoundEvent } from './wal-bound.js';
@@ -46,6 +47,8 @@ export interface SqliteStoreOptions {
   readonly walRestartCapMs?: number;
   /** After a WAL restart that was not done, how long before writers are held for another (default WAL_RETRY_AFTER_MS). */
   readonly walRetryAfterMs?: number;
+  /** Receive time one OKM partition covers, whole hours (default DEFAULT_PARTITION_SPAN_MS, a day). */
+  readonly partitionSpanMs?: number;
   /** Told of every WAL restart, and of every one that could not be done (default: a process warning for those). */
   readonly onWalEvent?: (event: WalBoundEvent) => void;
 }
@@ -151,7 +154,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const records = options.writeHealth ? watchWriteBatcher(batcher, options.writeHealth) : batcher;
   const messages = createSqliteMessageRepo(db, records);
   const devices = createSqliteDeviceRepo(db, records);
-  const telemetry = createSqliteTelemetryRepo(db, records, messages.hasPendingNow);
+  const telemetry = createSqliteTelemetryRepo(db, records, messages.hasPendingNow, options.partitionSpanMs ?? DEFAULT_PARTITION_SPAN_MS);
   const traffic = createSqliteTrafficRepo(trafficDb, trafficBatcher);
   const operators = createSqliteOperatorRepo(db, records);
   let isClosed = false;

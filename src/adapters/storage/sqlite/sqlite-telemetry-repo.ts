@@ -1,25 +1,47 @@
-// Upstream OKMs in the embedded store: one idempotent insert per push, with the device state and
-// answer matching it implies, in the same transaction.
+// Upstream OKMs in the embedded store: one idempotent insert per push into the time partition of its
+// receive time (sqlite-okm-partitions.ts), with the device state and answer matching it implies, in the
+// same transaction. Reads span the partitions a query's range reaches.
 
 import type { Database } from 'better-sqlite3';
-import type { PushOutcome, PushRecord, TelemetryStore } from '../../../domain/telemetry-store.js';
+import { type PushOutcome, type PushRecord, type SeriesPoint, type TelemetryStore } from '../../../domain/telemetry-store.js';
 import { readJsonObject } from '../stored-rows/stored-json.js';
 import type { WriteBatcher } from './write-batcher.js';
-import { OKM_COLUMNS, toStoredOkm, type OkmRow } from '../stored-rows/okm-row.js';
+import { toStoredOkm, type OkmRow } from '../stored-rows/okm-row.js';
+import { dedupDigest, dictionaryFromSamples, encodeBody, packVerdicts } from './compact-okm-codec.js';
+import { createDeviceRefs } from './device-refs.js';
+import { preparePartitionStatements, type DeviceKey, type PartitionStatements } from './okm-partition-statements.js';
+import { openOkmPartitionCatalog, type OkmPartition } from './sqlite-okm-partitions.js';
+
+/** OKMs of the newest partition the next partition's dictionary is made of. */
+const DICTIONARY_SAMPLES = 24;
 
 export function createSqliteTelemetryRepo(
   db: Database,
   batcher: WriteBatcher,
   hasPendingNow: (cwmId: string, nowMs: number) => boolean,
+  partitionSpanMs: number,
 ): TelemetryStore {
-  const insertOkm = db.prepare(
-    `INSERT INTO okms (cwm_id, origin_id, cmd, okm_id, ts, ts_epoch_ms, is_ts_local, received_at, crc_verdict,
-       crc_received, crc_expected, auth, raw, payload, envelope, remote_address, dedup_key)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-  );
-  const selectDuplicate = db.prepare<[string, string, string], { id: number }>(
-    'SELECT id FROM okms WHERE cwm_id = ? AND origin_id = ? AND dedup_key = ?',
-  );
+  const catalog = openOkmPartitionCatalog(db, partitionSpanMs);
+  const refs = createDeviceRefs(db);
+  const statementsByName = new Map<string, PartitionStatements>();
+  const statementsOf = (partition: OkmPartition): PartitionStatements => {
+    let statements = statementsByName.get(partition.name);
+    if (!statements) {
+      statements = preparePartitionStatements(db, partition, refs);
+      statementsByName.set(partition.name, statements);
+    }
+    return statements;
+  };
+  /** After the catalog changed: statements of partitions that are gone go too. */
+  const reloadCatalog = (): void => {
+    catalog.reload();
+    const names = new Set(catalog.all().map((p) => p.name));
+    for (const name of statementsByName.keys()) if (!names.has(name)) statementsByName.delete(name);
+  };
+  // Ids increase across partitions: one counter for all, from the largest id stored. A rolled-back write
+  // leaves a gap, nothing worse.
+  let lastOkmRowId = catalog.all().reduce((max, p) => Math.max(max, statementsOf(p).maxId()), 0);
+
   const updateCwm = db.prepare(
     `UPDATE devices SET last_seen_at = ?, last_remote_address = coalesce(?, last_remote_address),
        okm_count = okm_count + ?, crc_failure_count = crc_failure_count + ? WHERE id = ?`,
@@ -56,54 +78,58 @@ export function createSqliteTelemetryRepo(
                  ORDER BY id DESC LIMIT 1)
      RETURNING id`,
   );
-  const linkAnswer = db.prepare('UPDATE okms SET answers_message = ? WHERE id = ?');
-  const selectByCwm = db.prepare<[string, number], OkmRow>(
-    `SELECT ${OKM_COLUMNS} FROM okms WHERE cwm_id = ? ORDER BY id DESC LIMIT ?`,
-  );
-  const selectByOrigin = db.prepare<[string, number], OkmRow>(
-    `SELECT ${OKM_COLUMNS} FROM okms WHERE origin_id = ? ORDER BY id DESC LIMIT ?`,
-  );
-  const selectByCwmAndOrigin = db.prepare<[string, string, number], OkmRow>(
-    `SELECT ${OKM_COLUMNS} FROM okms WHERE cwm_id = ? AND origin_id = ? ORDER BY id DESC LIMIT ?`,
-  );
-  const selectAll = db.prepare<[number], OkmRow>(
-    `SELECT ${OKM_COLUMNS} FROM okms ORDER BY id DESC LIMIT ?`,
-  );
-  const selectSeries = db.prepare<{ origin: string; path: string; from: number; to: number; bucket: number }, { b: number; lo: number; hi: number; mean: number; n: number }>(
-    // better-sqlite3 binds JS numbers as REAL: CAST keeps the bucket number whole.
-    `SELECT CAST((received_at - @from) / @bucket AS INTEGER) AS b, min(v) AS lo, max(v) AS hi, avg(v) AS mean, count(v) AS n
-     FROM (SELECT received_at, json_extract(payload, @path) AS v FROM okms
-           WHERE origin_id = @origin AND received_at >= @from AND received_at < @to)
-     WHERE typeof(v) IN ('integer', 'real') GROUP BY b ORDER BY b`,
-  );
-  const selectPerMinute = db.prepare<[number, number], { m: number; n: number }>(
-    'SELECT received_at / 60000 AS m, count(*) AS n FROM okms WHERE received_at >= ? AND received_at < ? GROUP BY m ORDER BY m',
-  );
-  const selectRange = db.prepare<[string, number, number, number], OkmRow>(
-    `SELECT ${OKM_COLUMNS} FROM okms
-     WHERE cwm_id = ? AND received_at >= ? AND received_at < ? ORDER BY id LIMIT ?`,
-  );
-  const countByCwm = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM okms WHERE cwm_id = ?');
 
-  function applyPush(record: PushRecord): PushOutcome {
-    const payloadJson = record.payload === null ? null : JSON.stringify(record.payload);
-    const inserted = insertOkm.run(
-      record.cwmId, record.originId, record.cmd, record.okmId, record.ts, record.tsEpochMs, record.isTsLocal ? 1 : 0,
-      record.receivedAtMs, record.crcVerdict, record.crcReceived, record.crcExpected, record.auth, record.rawOkm,
-      payloadJson, JSON.stringify(record.envelope), record.remoteAddress, record.dedupKey,
-    );
-    if (inserted.changes === 0 && record.dedupKey !== null) {
+  /** The dictionary of a partition starting at startMs: recent OKMs of the newest compact partition before it. */
+  function dictionaryFor(startMs: number): Buffer {
+    const previous = catalog.all().filter((p) => p.layout === 'compact' && p.startMs < startMs).at(-1);
+    return dictionaryFromSamples(previous ? statementsOf(previous).recentBodyTexts(DICTIONARY_SAMPLES) : []);
+  }
+
+  interface Applied {
+    readonly outcome: PushOutcome;
+    readonly madePartition: boolean;
+    readonly refs: ReadonlyArray<readonly [string, number]>;
+  }
+
+  function applyPush(record: PushRecord): Applied {
+    const { partition, isNew } = catalog.forInsert(record.receivedAtMs, dictionaryFor);
+    const target = statementsOf(partition);
+    const probe = record.dedupKey === null
+      ? null
+      : { cwmId: record.cwmId, originId: record.originId, dedupKey: record.dedupKey, digest: dedupDigest(record.cwmId, record.originId, record.dedupKey) };
+    // A re-send received after a partition boundary: its first copy is in an earlier partition, within the window.
+    let duplicateOf: number | null = null;
+    if (probe !== null) {
+      for (const candidate of catalog.dedupCandidates(record.receivedAtMs)) {
+        if (candidate.name === partition.name) continue;
+        duplicateOf = statementsOf(candidate).findDuplicate(probe);
+        if (duplicateOf !== null) break;
+      }
+    }
+    const cwmRef = refs.refOf(record.cwmId);
+    const originRef = record.originId === record.cwmId ? cwmRef : refs.refOf(record.originId);
+    const madeRefs: Array<readonly [string, number]> = [[record.cwmId, cwmRef], [record.originId, originRef]];
+    const okmRowId = lastOkmRowId + 1;
+    const isInserted = duplicateOf === null && target.insert({
+      id: okmRowId,
+      receivedAtMs: record.receivedAtMs,
+      cwmRef,
+      originRef,
+      flags: packVerdicts(record.crcVerdict, record.auth),
+      dedup: probe?.digest ?? null,
+      body: encodeBody({ envelope: record.envelope, remoteAddress: record.remoteAddress, rawOkm: record.rawOkm }, partition.dictionary),
+    });
+    if (!isInserted) {
       // A re-sent OKM: acknowledge again, store nothing new, but the device was seen.
       updateCwm.run(record.receivedAtMs, record.remoteAddress, 0, 0, record.cwmId);
-      const existing = selectDuplicate.get(record.cwmId, record.originId, record.dedupKey);
+      const existing = duplicateOf ?? (probe === null ? null : target.findDuplicate(probe));
       return {
-        storedOkmId: existing?.id ?? 0,
-        isDuplicate: true,
-        answeredMessageId: null,
-        isPullPending: hasPendingNow(record.cwmId, record.receivedAtMs),
+        outcome: { storedOkmId: existing ?? 0, isDuplicate: true, answeredMessageId: null, isPullPending: hasPendingNow(record.cwmId, record.receivedAtMs) },
+        madePartition: isNew,
+        refs: madeRefs,
       };
     }
-    const okmRowId = Number(inserted.lastInsertRowid);
+    lastOkmRowId = okmRowId;
     updateCwm.run(record.receivedAtMs, record.remoteAddress, 1, record.crcVerdict === 'valid' ? 0 : 1, record.cwmId);
     if (record.heartbeat !== null && record.originId === record.cwmId) updateInterval.run({ at: record.receivedAtMs, id: record.cwmId });
     const previousFields = readJsonObject(selectLatestFields.get(record.originId)?.latest_fields ?? null) ?? {};
@@ -120,7 +146,7 @@ export function createSqliteTelemetryRepo(
     if (record.answerCandidate !== null) {
       const answered = answerMessage.get({
         at: record.receivedAtMs,
-        result: payloadJson ?? '{}',
+        result: record.payload === null ? '{}' : JSON.stringify(record.payload),
         okm: okmRowId,
         cwmId: record.cwmId,
         okmId: record.answerCandidate.okmId,
@@ -128,45 +154,126 @@ export function createSqliteTelemetryRepo(
       });
       if (answered) {
         answeredMessageId = answered.id;
-        linkAnswer.run(answered.id, okmRowId);
+        target.linkAnswer(okmRowId, answered.id);
       }
     }
     return {
-      storedOkmId: okmRowId,
-      isDuplicate: false,
-      answeredMessageId,
-      isPullPending: hasPendingNow(record.cwmId, record.receivedAtMs),
+      outcome: { storedOkmId: okmRowId, isDuplicate: false, answeredMessageId, isPullPending: hasPendingNow(record.cwmId, record.receivedAtMs) },
+      madePartition: isNew,
+      refs: madeRefs,
     };
   }
 
+  const deviceKey = (id: string): DeviceKey => ({ id, ref: refs.findRef(id) });
+  /** Rows of every partition in [fromMs, toMs) merged: by id, the newest `limit` (newest last) or the oldest. */
+  const newestOf = (collect: (statements: PartitionStatements) => OkmRow[], limit: number): OkmRow[] =>
+    catalog.all().flatMap((p) => collect(statementsOf(p))).sort((a, b) => a.id - b.id).slice(-limit);
+
   return {
     recordPush(record) {
-      return batcher.run(() => applyPush(record));
+      return batcher.run(() => applyPush(record)).then(
+        (applied) => {
+          for (const [deviceId, ref] of applied.refs) refs.remember(deviceId, ref);
+          if (applied.madePartition) reloadCatalog();
+          return applied.outcome;
+        },
+        (error: unknown) => {
+          // A partition made in a transaction that did not commit must not stay listed.
+          reloadCatalog();
+          throw error;
+        },
+      );
+    },
+    async preparePartitions(nowMs) {
+      for (const atMs of [nowMs, nowMs + catalog.spanMs]) {
+        if (catalog.all().some((p) => p.layout === 'compact' && p.startMs <= atMs && atMs < p.endMs)) continue;
+        try {
+          await batcher.run(() => catalog.forInsert(atMs, dictionaryFor));
+        } finally {
+          reloadCatalog();
+        }
+      }
+    },
+    async listTelemetryPartitions() {
+      return catalog.all().map((p) => ({ name: p.name, startMs: p.startMs, endMs: p.endMs, approxOkms: statementsOf(p).approxCount() }));
+    },
+    async dropTelemetryBefore(cutoffMs) {
+      let partitions = 0;
+      let approxOkms = 0;
+      // One partition per write transaction: pushes queued meanwhile are committed between two drops.
+      for (const partition of catalog.all().filter((p) => p.endMs <= cutoffMs)) {
+        const count = statementsOf(partition).approxCount();
+        try {
+          await batcher.run(() => catalog.drop(partition));
+        } finally {
+          reloadCatalog();
+        }
+        partitions++;
+        approxOkms += count;
+      }
+      return { partitions, approxOkms };
     },
     async listOkms(query) {
-      const rows =
-        query.originId !== undefined && query.cwmId !== undefined
-          ? selectByCwmAndOrigin.all(query.cwmId, query.originId, query.limit)
-          : query.originId !== undefined
-          ? selectByOrigin.all(query.originId, query.limit)
-          : query.cwmId !== undefined
-            ? selectByCwm.all(query.cwmId, query.limit)
-            : selectAll.all(query.limit);
-      return rows.reverse().map(toStoredOkm);
+      const limit = query.limit;
+      const cwm = query.cwmId === undefined ? null : deviceKey(query.cwmId);
+      const origin = query.originId === undefined ? null : deviceKey(query.originId);
+      const rows = newestOf((s) =>
+        cwm !== null && origin !== null ? s.newestByCwmAndOrigin(cwm, origin, limit)
+          : origin !== null ? s.newestByOrigin(origin, limit)
+          : cwm !== null ? s.newestByCwm(cwm, limit)
+          : s.newest(limit), limit);
+      return rows.map(toStoredOkm);
     },
     async querySeries(query) {
-      return selectSeries
-        .all({ origin: query.originId, path: `$._hbt.${query.field}`, from: query.fromMs, to: query.toMs, bucket: query.bucketMs })
-        .map((row) => ({ bucketStartMs: query.fromMs + row.b * query.bucketMs, min: row.lo, max: row.hi, avg: row.mean, count: row.n }));
+      const origin = deviceKey(query.originId);
+      const buckets = new Map<number, { min: number; max: number; sum: number; count: number }>();
+      for (const partition of catalog.overlapping(query.fromMs, query.toMs)) {
+        for (const [receivedAtMs, payloadText] of statementsOf(partition).payloadsOfOrigin(origin, query.fromMs, query.toMs)) {
+          const value = numericHeartbeatField(payloadText, query.field);
+          if (value === null) continue;
+          const bucket = Math.floor((receivedAtMs - query.fromMs) / query.bucketMs);
+          const current = buckets.get(bucket);
+          if (current) {
+            current.min = Math.min(current.min, value);
+            current.max = Math.max(current.max, value);
+            current.sum += value;
+            current.count++;
+          } else {
+            buckets.set(bucket, { min: value, max: value, sum: value, count: 1 });
+          }
+        }
+      }
+      return [...buckets.entries()].sort(([a], [b]) => a - b).map(([bucket, b]): SeriesPoint => ({
+        bucketStartMs: query.fromMs + bucket * query.bucketMs, min: b.min, max: b.max, avg: b.sum / b.count, count: b.count,
+      }));
     },
     async countOkmsPerMinute(fromMs, toMs) {
-      return selectPerMinute.all(fromMs, toMs).map((row) => [row.m * 60_000, row.n] as [number, number]);
+      const perMinute = new Map<number, number>();
+      for (const partition of catalog.overlapping(fromMs, toMs)) {
+        for (const { m, n } of statementsOf(partition).countPerMinute(fromMs, toMs)) perMinute.set(m, (perMinute.get(m) ?? 0) + n);
+      }
+      return [...perMinute.entries()].sort(([a], [b]) => a - b).map(([m, n]) => [m * 60_000, n] as [number, number]);
     },
     async listOkmsInRange(cwmId, fromMs, toMs, limit) {
-      return selectRange.all(cwmId, fromMs, toMs, limit).map(toStoredOkm);
+      const cwm = deviceKey(cwmId);
+      const rows: OkmRow[] = [];
+      for (const partition of catalog.overlapping(fromMs, toMs)) rows.push(...statementsOf(partition).rangeByCwm(cwm, fromMs, toMs, limit));
+      return rows.sort((a, b) => a.id - b.id).slice(0, limit).map(toStoredOkm);
     },
     async countOkms(cwmId) {
-      return countByCwm.get(cwmId)?.n ?? 0;
+      const cwm = deviceKey(cwmId);
+      return catalog.all().reduce((total, p) => total + statementsOf(p).countByCwm(cwm), 0);
     },
   };
+}
+
+/** A heartbeat field of a payload as a number: numbers as they are, booleans as 0/1, anything else null. */
+function numericHeartbeatField(payloadText: string | null, field: string): number | null {
+  const payload = readJsonObject(payloadText);
+  const heartbeat = payload?.['_hbt'];
+  if (typeof heartbeat !== 'object' || heartbeat === null || Array.isArray(heartbeat) || !Object.hasOwn(heartbeat, field)) return null;
+  const value: unknown = (heartbeat as Record<string, unknown>)[field];
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return null;
 }
