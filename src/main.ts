@@ -95,6 +95,7 @@ async function openStore(config: Readonly<OpenTpsConfig>, isServer: boolean, wri
     writeHealth,
     // The bound needs the background checkpointer; a short CLI process leaves checkpoints to SQLite.
     maxWalBytes: isServer ? config.maxWalMb * 2 ** 20 : 0,
+    partitionSpanMs: config.telemetryPartitionHours * 3_600_000,
     ...(logger ? { onWalEvent: (event: WalBoundEvent) => logWalEvent(logger, event) } : {}),
   });
 }
@@ -350,11 +351,12 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
     services.store.expireMessages(services.clock.nowMs()).catch((error: unknown) => logger.error({ err: error }, 'expiring messages failed'));
   }, EXPIRY_SWEEP_MS);
   sweeper.unref();
-  // Finished messages, audit entries and download part rows are removed at start and hourly (retention-job.ts).
+  // OKM partitions past retention are dropped and the next ones made, and finished messages, audit entries
+  // and download part rows are removed, at start and hourly (retention-job.ts).
   const retain = (): void => {
     runRetention({ store: services.store, clock: services.clock, settings: config })
       .then((report) => {
-        if (report.messages + report.auditEntries + report.transferRows > 0) logger.info({ removed: report }, 'retention removed old rows');
+        if (report.telemetryPartitions + report.messages + report.auditEntries + report.transferRows > 0) logger.info({ removed: report }, 'retention removed old rows');
       })
       .catch((error: unknown) => logger.error({ err: error }, 'retention failed'));
   };

@@ -119,3 +119,20 @@ test('retention settings take whole days from 0 (keep all) and refuse negative, 
     'OPENTPS_AUDIT_RETENTION_DAYS: expected an integer from 0 to 36500, received "-5"',
   ]);
 });
+
+test('telemetry and rollup retention and the partition span: defaults, 0 keeps all, bad values refused naming the flag', () => {
+  const config = loadConfig({}, {});
+  assert.equal(config.telemetryRetentionDays, 90);
+  assert.equal(config.telemetryPartitionHours, 24);
+  assert.equal(config.rollupRetentionDays, 730);
+  assert.equal(config.minuteRollupRetentionDays, 30);
+  assert.equal(loadConfig({ 'telemetry-retention-days': '0' }, {}).telemetryRetentionDays, 0);
+  assert.equal(loadConfig({}, { OPENTPS_TELEMETRY_RETENTION_DAYS: '7' }).telemetryRetentionDays, 7);
+  for (const [flag, range] of [['telemetry-retention-days', '0 to 36500'], ['rollup-retention-days', '0 to 36500'], ['minute-rollup-retention-days', '0 to 36500'], ['telemetry-partition-hours', '1 to 744']] as const) {
+    for (const bad of ['-1', '1.5', '1000000', 'ninety', '']) {
+      assert.deepEqual(problemsOf(() => loadConfig({ [flag]: bad }, {})), [`--${flag}: expected an integer from ${range}, received "${bad}"`]);
+    }
+  }
+  assert.deepEqual(problemsOf(() => loadConfig({ 'telemetry-partition-hours': '0' }, {})), ['--telemetry-partition-hours: expected an integer from 1 to 744, received "0"']);
+  assert.deepEqual(problemsOf(() => loadConfig({}, { OPENTPS_TELEMETRY_RETENTION_DAYS: '-3' })), ['OPENTPS_TELEMETRY_RETENTION_DAYS: expected an integer from 0 to 36500, received "-3"']);
+});

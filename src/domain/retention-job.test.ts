@@ -35,8 +35,8 @@ test('finished messages and audit entries past their retention go in chunks, wit
 
   let calls = 0;
   const counting = { ...store, pruneFinishedMessages: (before: number, limit: number) => (calls++, store.pruneFinishedMessages(before, limit)) };
-  const report = await runRetention({ store: counting, clock, settings: { messageRetentionDays: 90, auditRetentionDays: 30, transferRowsKeepDays: 30 } });
-  assert.deepEqual(report, { messages: old, auditEntries: 12, transferRows: 0 });
+  const report = await runRetention({ store: counting, clock, settings: { telemetryRetentionDays: 90, messageRetentionDays: 90, auditRetentionDays: 30, transferRowsKeepDays: 30 } });
+  assert.deepEqual(report, { telemetryPartitions: 0, okms: 0, messages: old, auditEntries: 12, transferRows: 0 });
   assert.equal(calls, 3, 'in chunks of RETENTION_CHUNK_ROWS');
   assert.deepEqual((await store.listMessages(CWM, clock.nowMs())).map((m) => m.state), ['queued', 'queued', 'queued']);
   assert.deepEqual((await store.listAudit(10)).map((entry) => entry.action), ['device.update']);
@@ -48,7 +48,31 @@ test('a retention of 0 days keeps everything', async () => {
   await store.expireMessages(clock.nowMs() + 2000);
   await store.appendAudit({ atMs: clock.nowMs(), actor: 'admin', action: 'device.add', target: CWM, details: null });
   clock.advanceMs(10_000 * DAY_MS);
-  const report = await runRetention({ store, clock, settings: { messageRetentionDays: 0, auditRetentionDays: 0, transferRowsKeepDays: 0 } });
-  assert.deepEqual(report, { messages: 0, auditEntries: 0, transferRows: 0 });
+  const report = await runRetention({ store, clock, settings: { telemetryRetentionDays: 0, messageRetentionDays: 0, auditRetentionDays: 0, transferRowsKeepDays: 0 } });
+  assert.deepEqual(report, { telemetryPartitions: 0, okms: 0, messages: 0, auditEntries: 0, transferRows: 0 });
   assert.equal((await store.listMessages(CWM, clock.nowMs())).length, 5);
+});
+
+test('stored OKMs past their retention go a whole partition at a time; the partitions for now and the next day are made ahead', async () => {
+  const { store, clock } = fixture;
+  const startMs = clock.nowMs();
+  for (let day = 0; day < 5; day++) {
+    await store.recordPush({
+      cwmId: CWM, originId: CWM, cmd: 'wr', okmId: day + 1, ts: null, tsEpochMs: null, isTsLocal: false, receivedAtMs: startMs + day * DAY_MS,
+      crcVerdict: 'missing', crcReceived: null, crcExpected: null, auth: 'hmac', rawOkm: `{"_src":["${CWM}"],"_id":${day + 1}}`, payload: null,
+      envelope: {}, remoteAddress: null, dedupKey: null, heartbeat: null, answerCandidate: null,
+    });
+  }
+  clock.advanceMs(5 * DAY_MS);
+  const settings = { telemetryRetentionDays: 3, messageRetentionDays: 0, auditRetentionDays: 0, transferRowsKeepDays: 0 };
+  const report = await runRetention({ store, clock, settings });
+  // Received on days 0..4, now day 5: days 0 and 1 ended more than 3 days ago (day 2's partition ends within them).
+  assert.equal(report.telemetryPartitions, 2);
+  assert.equal(report.okms, 2);
+  assert.deepEqual((await store.listOkms({ cwmId: CWM, limit: 10 })).map((okm) => okm.okmId), [3, 4, 5]);
+  const partitions = await store.listTelemetryPartitions();
+  for (const atMs of [clock.nowMs(), clock.nowMs() + DAY_MS]) {
+    assert.ok(partitions.some((p) => p.startMs <= atMs && atMs < p.endMs), `a partition is ready for ${new Date(atMs).toISOString()}`);
+  }
+  assert.deepEqual(await runRetention({ store, clock, settings }), { telemetryPartitions: 0, okms: 0, messages: 0, auditEntries: 0, transferRows: 0 });
 });
