@@ -5,10 +5,11 @@ import type { DeviceStore } from './device-store.js';
 import type { FileStore } from './file-store.js';
 import type { MessageStore } from './message-store.js';
 import type { OperatorStore } from './operator-store.js';
+import type { RollupStore } from './rollup-store.js';
 import type { TelemetryStore } from './telemetry-store.js';
 import type { TrafficStore } from './traffic-store.js';
 
-export interface Store extends DeviceStore, MessageStore, TelemetryStore, TrafficStore, OperatorStore, FileStore {
+export interface Store extends DeviceStore, MessageStore, TelemetryStore, RollupStore, TrafficStore, OperatorStore, FileStore {
   /** Writes accepted but not yet committed: the back-pressure signal for overload protection. */
   readonly pendingWriteCount: number;
   /** Resolves when the backend answers a trivial query; rejects (ERR_STORE_FAILED) when it does not. */

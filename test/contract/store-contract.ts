@@ -13,6 +13,7 @@ import { defineEnqueueContract } from './enqueue-contract.js';
 import { defineFileStoreContract } from './file-store-contract.js';
 import { defineMessageStoreContract } from './message-store-contract.js';
 import { definePushBurstContract } from './push-burst-contract.js';
+import { defineRollupContract } from './rollup-contract.js';
 import type { ContractContext } from './store-fixtures.js';
 import { defineTelemetryPartitionContract } from './telemetry-partition-contract.js';
 import { defineTelemetryQueryContract } from './telemetry-query-contract.js';
@@ -69,6 +70,7 @@ export function defineStoreContract(backendName: string, openStore: () => Promis
     definePushBurstContract(context);
     defineTelemetryQueryContract(context);
     defineTelemetryPartitionContract(context);
+    defineRollupContract(context);
     defineMessageStoreContract(context);
     defineTelemetryStoreContract(context);
     defineTrafficStoreContract(context);

@@ -4,8 +4,8 @@
 //
 // Why by hand: an OKM is a few hundred bytes of JSON, too short for deflate to find repeats within itself
 // (176 of 241 bytes for the simulator's heartbeats). A preset dictionary made of recent OKMs of the same
-// fleet gives it the repeats: 52 bytes, in ~16 µs per OKM at level 6 (measured on 10,060 simulator
-// heartbeats, /tmp script during issue 12; see BENCHMARKS.md "bytes per OKM"). Node's zlib is what does it.
+// fleet gives it the repeats: ~57 bytes including the envelope line, in ~18 µs per OKM (bench/okm-bytes.ts;
+// BENCHMARKS.md "bytes per OKM"). Node's zlib is what does it.
 
 import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
@@ -14,7 +14,13 @@ import type { AuthVerdict } from '../../../domain/telemetry-store.js';
 
 const CRC_VERDICTS: readonly CrcVerdict[] = ['valid', 'missing', 'mismatch', 'malformed'];
 const AUTH_VERDICTS: readonly AuthVerdict[] = ['hmac', 'unsigned', 'bad-signature', 'unknown-device'];
-const DEFLATE_LEVEL = 6;
+/**
+ * An 8 KiB window holds the whole dictionary and the text; zlib's default (32 KiB, memLevel 8) allocates
+ * ~270 KB per call, which is most of a call's cost: 29 µs per heartbeat against 18 µs with these, same
+ * size out (measured on 5,000 simulator heartbeats with a 4 KiB dictionary).
+ */
+const DEFLATE_OPTIONS = { level: 6, windowBits: 13, memLevel: 6 } as const;
+const INFLATE_OPTIONS = { windowBits: 13 } as const;
 /** The largest dictionary a partition gets: deflate reads the whole of it for every OKM it compresses. */
 export const MAX_DICTIONARY_BYTES = 4096;
 
@@ -44,11 +50,11 @@ export function bodyText(body: OkmBody): string {
 }
 
 export function encodeBody(body: OkmBody, dictionary: Buffer): Buffer {
-  return deflateRawSync(bodyText(body), { dictionary, level: DEFLATE_LEVEL });
+  return deflateRawSync(bodyText(body), { dictionary, ...DEFLATE_OPTIONS });
 }
 
 export function decodeBodyText(blob: Buffer, dictionary: Buffer): string {
-  return inflateRawSync(blob, { dictionary }).toString('utf8');
+  return inflateRawSync(blob, { dictionary, ...INFLATE_OPTIONS }).toString('utf8');
 }
 
 /** The OKM text of a decoded body. */

@@ -212,6 +212,28 @@ export const RECORD_MIGRATIONS: readonly string[] = [
     FROM (SELECT (SELECT min(received_at) FROM okms_legacy) AS lo, (SELECT max(received_at) FROM okms_legacy) AS hi)
     WHERE lo IS NOT NULL;
   `,
+  // Rollups (issue 12, sqlite-rollup-repo.ts): per origin device and bucket, the statistics of every numeric
+  // heartbeat field in one JSON row (stored-rows/rollup-fields.ts); the fleet's OKMs per minute.
+  `
+  CREATE TABLE rollup_minute (
+    origin_ref INTEGER NOT NULL,
+    bucket_ms INTEGER NOT NULL,
+    fields TEXT NOT NULL,
+    PRIMARY KEY (origin_ref, bucket_ms)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX rollup_minute_by_bucket ON rollup_minute(bucket_ms);
+  CREATE TABLE rollup_hour (
+    origin_ref INTEGER NOT NULL,
+    bucket_ms INTEGER NOT NULL,
+    fields TEXT NOT NULL,
+    PRIMARY KEY (origin_ref, bucket_ms)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX rollup_hour_by_bucket ON rollup_hour(bucket_ms);
+  CREATE TABLE fleet_minute (
+    bucket_ms INTEGER PRIMARY KEY,
+    okms INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];
 
 /**

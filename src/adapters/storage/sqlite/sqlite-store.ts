@@ -14,6 +14,8 @@ import { createSqliteOperatorRepo } from './sqlite-operator-repo.js';
 import { RECORD_MIGRATIONS, TRAFFIC_MIGRATIONS, migrateSqlite } from './sqlite-migrations.js';
 import { DEFAULT_PARTITION_SPAN_MS } from '../../../domain/telemetry-store.js';
 import { createSqliteTelemetryRepo } from './sqlite-telemetry-repo.js';
+import { createSqliteRollupRepo } from './sqlite-rollup-repo.js';
+import { createDeviceRefs } from './device-refs.js';
 import { createSqliteTrafficRepo } from './sqlite-traffic-repo.js';
 import { createWalBound, type WalBound, type WalBoundEvent } from './wal-bound.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
@@ -154,7 +156,9 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const records = options.writeHealth ? watchWriteBatcher(batcher, options.writeHealth) : batcher;
   const messages = createSqliteMessageRepo(db, records);
   const devices = createSqliteDeviceRepo(db, records);
-  const telemetry = createSqliteTelemetryRepo(db, records, messages.hasPendingNow, options.partitionSpanMs ?? DEFAULT_PARTITION_SPAN_MS);
+  const deviceRefs = createDeviceRefs(db);
+  const telemetry = createSqliteTelemetryRepo(db, records, messages.hasPendingNow, options.partitionSpanMs ?? DEFAULT_PARTITION_SPAN_MS, deviceRefs);
+  const rollups = createSqliteRollupRepo(db, records, deviceRefs);
   const traffic = createSqliteTrafficRepo(trafficDb, trafficBatcher);
   const operators = createSqliteOperatorRepo(db, records);
   let isClosed = false;
@@ -163,6 +167,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     ...devices,
     ...messages,
     ...telemetry,
+    ...rollups,
     ...traffic,
     ...operators,
     ...createSqliteFileRepo(db, records),

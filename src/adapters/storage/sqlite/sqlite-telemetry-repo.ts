@@ -8,7 +8,7 @@ import { readJsonObject } from '../stored-rows/stored-json.js';
 import type { WriteBatcher } from './write-batcher.js';
 import { toStoredOkm, type OkmRow } from '../stored-rows/okm-row.js';
 import { dedupDigest, dictionaryFromSamples, encodeBody, packVerdicts } from './compact-okm-codec.js';
-import { createDeviceRefs } from './device-refs.js';
+import type { DeviceRefs } from './device-refs.js';
 import { preparePartitionStatements, type DeviceKey, type PartitionStatements } from './okm-partition-statements.js';
 import { openOkmPartitionCatalog, type OkmPartition } from './sqlite-okm-partitions.js';
 
@@ -20,9 +20,9 @@ export function createSqliteTelemetryRepo(
   batcher: WriteBatcher,
   hasPendingNow: (cwmId: string, nowMs: number) => boolean,
   partitionSpanMs: number,
+  refs: DeviceRefs,
 ): TelemetryStore {
   const catalog = openOkmPartitionCatalog(db, partitionSpanMs);
-  const refs = createDeviceRefs(db);
   const statementsByName = new Map<string, PartitionStatements>();
   const statementsOf = (partition: OkmPartition): PartitionStatements => {
     let statements = statementsByName.get(partition.name);
