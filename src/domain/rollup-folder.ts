@@ -1,0 +1,165 @@
+// Folds each stored OKM into rollups (issue 12) as it is acknowledged: the heartbeat is already parsed at
+// that point, so folding costs a few map updates and no read of stored OKMs. Statistics gather in memory per
+// origin device and minute; every few seconds the minutes that have ended are written, as minute rows and
+// merged into hour rows, in chunks (each its own write, so device writes interleave).
+//
+// What a crash costs: the statistics of the minutes not yet written (at most the last FLUSH_EVERY_MS plus the
+// minute in progress) are missing from the rollups; the raw OKMs, the record, are all there. Writes merge
+// (min, max, sum, count), so several nodes of a cluster fold into the same rows, each its own pushes.
+
+import { mergeStatsInto, numericFieldsOf, statsOf } from './field-stats.js';
+import { BUCKET_MS, type FieldStats, type RollupDelta, type RollupStore } from './rollup-store.js';
+
+/** Deltas per write transaction. */
+export const ROLLUP_CHUNK = 2000;
+/** A minute is written once it ended this long ago: a push received in it but committed late still joins it. */
+export const MINUTE_GRACE_MS = 2000;
+/** Buckets kept in memory at most while the store refuses writes; past it the oldest are dropped and counted. */
+const MAX_PENDING_BUCKETS = 2_000_000;
+
+interface MinuteBucket {
+  readonly originId: string;
+  readonly minuteMs: number;
+  readonly fields: Map<string, FieldStats>;
+  /** Already merged into its hour row (a write that failed after the hours were written must not add it again). */
+  isInHour: boolean;
+}
+
+export interface RollupFlushReport {
+  readonly minuteRows: number;
+  readonly hourRows: number;
+}
+
+export interface RollupFolder {
+  /** Folds one stored OKM (never a re-sent one): counted for the fleet, its heartbeat's numeric fields for its origin device. */
+  add(originId: string, receivedAtMs: number, heartbeat: Readonly<Record<string, unknown>> | null): void;
+  /** Writes the minutes that ended before `nowMs - MINUTE_GRACE_MS`, or every minute when `everything` (at shutdown). */
+  flush(nowMs: number, everything?: boolean): Promise<RollupFlushReport>;
+  /** Origin-device minutes waiting to be written. */
+  readonly pendingBuckets: number;
+  /** Buckets dropped because the store refused writes for too long. */
+  readonly droppedBuckets: number;
+}
+
+export function createRollupFolder(store: Pick<RollupStore, 'mergeRollups'>): RollupFolder {
+  let minutes = new Map<string, MinuteBucket>();
+  let fleet = new Map<number, number>();
+  let isFlushing = false;
+  let droppedBuckets = 0;
+
+  function addStats(target: Map<string, FieldStats>, name: string, stats: FieldStats): void {
+    const current = target.get(name);
+    if (current) mergeStatsInto(current, stats);
+    else target.set(name, { ...stats });
+  }
+
+  /** Buckets and fleet counts a failed write took out: written first by the next flush, as they are. */
+  let retry: MinuteBucket[] = [];
+  let retryFleet = new Map<number, number>();
+
+  function putBack(buckets: MinuteBucket[], fleetCounts: Map<number, number>): void {
+    retry.push(...buckets);
+    for (const [minuteMs, n] of fleetCounts) retryFleet.set(minuteMs, (retryFleet.get(minuteMs) ?? 0) + n);
+    if (retry.length > MAX_PENDING_BUCKETS) {
+      const excess = retry.length - MAX_PENDING_BUCKETS;
+      retry.sort((a, b) => a.minuteMs - b.minuteMs);
+      retry = retry.slice(excess);
+      droppedBuckets += excess;
+    }
+  }
+
+  /**
+   * Hour rows first, then minute rows, chunk by chunk; each bucket remembers what of it was written, so a
+   * failure puts back only the rest and nothing is counted twice.
+   */
+  async function write(taken: MinuteBucket[], takenFleet: Map<number, number>): Promise<RollupFlushReport> {
+    const hours = new Map<string, { delta: { originId: string; bucketStartMs: number; fields: Map<string, FieldStats> }; from: MinuteBucket[] }>();
+    for (const bucket of taken) {
+      if (bucket.isInHour || bucket.fields.size === 0) continue;
+      const hourMs = Math.floor(bucket.minuteMs / BUCKET_MS.hour) * BUCKET_MS.hour;
+      const key = `${bucket.originId}\u0000${hourMs}`;
+      let hour = hours.get(key);
+      if (!hour) {
+        hour = { delta: { originId: bucket.originId, bucketStartMs: hourMs, fields: new Map() }, from: [] };
+        hours.set(key, hour);
+      }
+      for (const [name, stats] of bucket.fields) addStats(hour.delta.fields, name, stats);
+      hour.from.push(bucket);
+    }
+    const hourList = [...hours.values()];
+    let minuteRows = 0;
+    let written = 0;
+    let isFleetWritten = takenFleet.size === 0;
+    const withFields = taken.filter((b) => b.fields.size > 0);
+    try {
+      for (let i = 0; i < hourList.length; i += ROLLUP_CHUNK) {
+        const chunk = hourList.slice(i, i + ROLLUP_CHUNK);
+        await store.mergeRollups('hour', chunk.map((h) => h.delta), new Map());
+        for (const hour of chunk) for (const bucket of hour.from) bucket.isInHour = true;
+      }
+      for (; written < withFields.length || !isFleetWritten; written += ROLLUP_CHUNK) {
+        const chunk = withFields.slice(written, written + ROLLUP_CHUNK);
+        await store.mergeRollups('minute', chunk.map((b): RollupDelta => ({ originId: b.originId, bucketStartMs: b.minuteMs, fields: b.fields })), isFleetWritten ? new Map() : takenFleet);
+        isFleetWritten = true;
+        minuteRows += chunk.length;
+      }
+    } catch (error) {
+      putBack(withFields.slice(written), isFleetWritten ? new Map() : takenFleet);
+      throw error;
+    }
+    return { minuteRows, hourRows: hourList.length };
+  }
+
+  return {
+    add(originId, receivedAtMs, heartbeat) {
+      const minuteMs = Math.floor(receivedAtMs / BUCKET_MS.minute) * BUCKET_MS.minute;
+      fleet.set(minuteMs, (fleet.get(minuteMs) ?? 0) + 1);
+      if (heartbeat === null) return;
+      const fields = numericFieldsOf(heartbeat);
+      if (fields.length === 0) return;
+      const key = `${originId}\u0000${minuteMs}`;
+      let bucket = minutes.get(key);
+      if (!bucket) {
+        bucket = { originId, minuteMs, fields: new Map(), isInHour: false };
+        minutes.set(key, bucket);
+      }
+      for (const [name, value] of fields) {
+        const current = bucket.fields.get(name);
+        if (current) mergeStatsInto(current, statsOf(value));
+        else bucket.fields.set(name, statsOf(value));
+      }
+    },
+    async flush(nowMs, everything = false) {
+      if (isFlushing) return { minuteRows: 0, hourRows: 0 };
+      isFlushing = true;
+      const endedBefore = everything ? Number.POSITIVE_INFINITY : nowMs - MINUTE_GRACE_MS - BUCKET_MS.minute;
+      const taken = retry;
+      const takenFleet = retryFleet;
+      retry = [];
+      retryFleet = new Map();
+      const kept = new Map<string, MinuteBucket>();
+      for (const [key, bucket] of minutes) {
+        if (bucket.minuteMs <= endedBefore) taken.push(bucket);
+        else kept.set(key, bucket);
+      }
+      minutes = kept;
+      const keptFleet = new Map<number, number>();
+      for (const [minuteMs, n] of fleet) {
+        if (minuteMs <= endedBefore) takenFleet.set(minuteMs, (takenFleet.get(minuteMs) ?? 0) + n);
+        else keptFleet.set(minuteMs, n);
+      }
+      fleet = keptFleet;
+      try {
+        return await write(taken, takenFleet);
+      } finally {
+        isFlushing = false;
+      }
+    },
+    get pendingBuckets() {
+      return minutes.size + retry.length;
+    },
+    get droppedBuckets() {
+      return droppedBuckets;
+    },
+  };
+}
