@@ -31,6 +31,7 @@ import { createMessageQueue, type MessageQueue } from './domain/message-queue.js
 import { createPushIngest, type PushIngest } from './domain/push-ingest.js';
 import type { Store } from './domain/store.js';
 import { runRetention } from './domain/retention-job.js';
+import { createRollupFolder, type RollupFolder } from './domain/rollup-folder.js';
 import { createTrafficRecorder, type TrafficRecorder } from './domain/traffic-recorder.js';
 import { createRequestRateLimiter } from './domain/request-rate-limiter.js';
 import type { FileContentStore } from './domain/file-content.js';
@@ -51,7 +52,9 @@ export interface Services {
   readonly delivery: MessageDelivery;
   readonly traffic: TrafficRecorder;
   readonly events: EventBus;
-  /** Stops relaying live events (cluster nodes), then commits and closes the store. */
+  /** Rollups of stored heartbeats, folded at acknowledgement and written once their minute ended (rollup-folder.ts). */
+  readonly rollups: RollupFolder;
+  /** Stops relaying live events (cluster nodes), writes the rollups still in memory, then commits and closes the store. */
   close(): Promise<void>;
   /** Live events this node could not relay to the other nodes so far (0 when it is not a cluster node). */
   relayDroppedCount(): number;
@@ -118,6 +121,7 @@ export async function openServices(config: Readonly<OpenTpsConfig>, clock: Clock
   const relayed = config.db !== null && isServer ? startPostgresEventRelay({ connectionString: config.db, bus: createEventBus() }) : null;
   const events = relayed?.bus ?? createEventBus();
   const fileContent = createDiskFileContent(filesDirOf(config));
+  const rollups = createRollupFolder(store, clock.nowMs());
   // One allowance per device for /push and /pull together (PROTOCOL.md Part C: per-device rate limits).
   const deviceRateLimiter = config.deviceRequestsPerMinute === 0 ? undefined : createRequestRateLimiter({ clock, requestsPerMinute: config.deviceRequestsPerMinute });
   return {
@@ -133,12 +137,14 @@ export async function openServices(config: Readonly<OpenTpsConfig>, clock: Clock
       maxOkmBytes: config.maxOkmBytes,
       events,
     }),
-    pushIngest: createPushIngest({ store, clock, authMode: config.authMode, maxOkmBytes: config.maxOkmBytes, events, deviceRateLimiter }),
+    pushIngest: createPushIngest({ store, clock, authMode: config.authMode, maxOkmBytes: config.maxOkmBytes, events, deviceRateLimiter, rollups }),
     delivery: createMessageDelivery({ store, clock, authMode: config.authMode, deliveryLeaseMs: config.deliveryLeaseMs, events, deviceRateLimiter, defaultTimeZone: config.timeZone }),
     traffic: createTrafficRecorder({ store, keepPerDevice: config.trafficPerDevice }),
     events,
+    rollups,
     async close() {
       await relayed?.relay.close();
+      await rollups.flush(clock.nowMs(), true).catch((error: unknown) => logger?.error({ err: error }, 'writing the last rollups failed'));
       await store.close();
     },
     relayDroppedCount: () => relayed?.relay.droppedCount ?? 0,
@@ -309,6 +315,8 @@ const EXPIRY_SWEEP_MS = 60_000;
 const ABANDONED_UPLOAD_MS = 3_600_000;
 const RELAY_REPORT_MS = 60_000;
 const RETENTION_INTERVAL_MS = 3_600_000;
+/** How often the rollup minutes that ended are written. */
+const ROLLUP_FLUSH_MS = 5_000;
 /**
  * While writes fail, a write that changes nothing is tried this often: a node that /healthz took out of
  * rotation gets no device writes that could tell it the disk has room again.
@@ -356,13 +364,28 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
   const retain = (): void => {
     runRetention({ store: services.store, clock: services.clock, settings: config })
       .then((report) => {
-        if (report.telemetryPartitions + report.messages + report.auditEntries + report.transferRows > 0) logger.info({ removed: report }, 'retention removed old rows');
+        if (report.telemetryPartitions + report.rollupRows + report.messages + report.auditEntries + report.transferRows > 0) logger.info({ removed: report }, 'retention removed old rows');
       })
       .catch((error: unknown) => logger.error({ err: error }, 'retention failed'));
   };
   retain();
   const retentionTimer = setInterval(retain, RETENTION_INTERVAL_MS);
   retentionTimer.unref();
+  // Rollups: the minutes that ended are written every few seconds; a failure is logged once a minute at most
+  // (with how many failed since), the statistics wait in memory for the next try.
+  let rollupFailures = 0;
+  let rollupFailureLoggedAtMs = 0;
+  const rollupTimer = setInterval(() => {
+    services.rollups.flush(services.clock.nowMs()).catch((error: unknown) => {
+      rollupFailures++;
+      const nowMs = services.clock.nowMs();
+      if (nowMs - rollupFailureLoggedAtMs < 60_000) return;
+      rollupFailureLoggedAtMs = nowMs;
+      logger.error({ err: error, failures: rollupFailures, pendingBuckets: services.rollups.pendingBuckets, droppedBuckets: services.rollups.droppedBuckets }, 'writing rollups failed');
+      rollupFailures = 0;
+    });
+  }, ROLLUP_FLUSH_MS);
+  rollupTimer.unref();
   // Relaying live events is best effort: say so in the log when some were dropped (a console on another
   // node then misses them; nothing stored is affected).
   let reportedDrops = 0;
@@ -396,6 +419,7 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
     clearInterval(caWatcher);
     clearInterval(relayWatch);
     clearInterval(retentionTimer);
+    clearInterval(rollupTimer);
     stopWatches();
     await services.close();
     throw error;
@@ -415,6 +439,8 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
         clearInterval(caWatcher);
         clearInterval(relayWatch);
         clearInterval(retentionTimer);
+        clearInterval(rollupTimer);
+    clearInterval(rollupTimer);
         stopWatches();
         deviceApp.beginShutdown();
         const closing = deviceApp.app.close();

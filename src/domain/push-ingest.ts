@@ -9,6 +9,7 @@ import { parseOkmTimestamp } from '../protocol/okm-timestamp.js';
 import { isJsonObject, type UpstreamOkm } from '../protocol/upstream-okm.js';
 import type { AuthMode } from './auth-mode.js';
 import type { RequestRateLimiter } from './request-rate-limiter.js';
+import type { RollupFolder } from './rollup-folder.js';
 import type { Clock } from './clock.js';
 import type { EventBus } from './event-bus.js';
 import { authenticateSignedRequest } from './device-authenticator.js';
@@ -25,6 +26,8 @@ export interface PushIngestDeps {
   readonly maxOkmBytes: number;
   /** Live events for the console; none when absent (CLI). */
   readonly events?: EventBus | undefined;
+  /** Folds each stored OKM into rollups; none when absent (CLI, tests of other things). */
+  readonly rollups?: Pick<RollupFolder, 'add'> | undefined;
 }
 
 export interface PushParams {
@@ -60,6 +63,7 @@ export function createPushIngest(deps: PushIngestDeps): PushIngest {
       }
       const record = toPushRecord(request, verdict, deps.clock.nowMs(), params.remoteAddress);
       const outcome = await deps.store.recordPush(record);
+      if (!outcome.isDuplicate) deps.rollups?.add(record.originId, record.receivedAtMs, record.heartbeat);
       if (deps.events && !outcome.isDuplicate) await publishPushEvents(deps.store, deps.events, record, outcome);
       return { body: encodePushAnswer(outcome.isPullPending), outcome };
     },

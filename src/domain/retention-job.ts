@@ -8,6 +8,7 @@ import type { Clock } from './clock.js';
 import type { FileStore } from './file-store.js';
 import type { MessageStore } from './message-store.js';
 import type { OperatorStore } from './operator-store.js';
+import type { RollupStore } from './rollup-store.js';
 import type { TelemetryStore } from './telemetry-store.js';
 
 export const RETENTION_CHUNK_ROWS = 1000;
@@ -16,6 +17,10 @@ const DAY_MS = 86_400_000;
 export interface RetentionSettings {
   /** Days stored OKMs are kept (whole partitions whose range ended before go); 0: for ever. */
   readonly telemetryRetentionDays: number;
+  /** Days minute rollups (and the fleet's OKMs per minute) are kept; 0: for ever. */
+  readonly minuteRollupRetentionDays: number;
+  /** Days hour rollups are kept; 0: for ever. */
+  readonly rollupRetentionDays: number;
   /** Days a finished (answered, expired, cancelled, or delivered and never answered) message is kept; 0: for ever. */
   readonly messageRetentionDays: number;
   /** Days an audit entry is kept; 0: for ever. */
@@ -29,13 +34,16 @@ export interface RetentionReport {
   /** OKM partitions dropped, and about how many OKMs they held. */
   readonly telemetryPartitions: number;
   readonly okms: number;
+  /** Rollup rows removed (minute and hour). */
+  readonly rollupRows: number;
   readonly messages: number;
   readonly auditEntries: number;
   readonly transferRows: number;
 }
 
 export interface RetentionDeps {
-  readonly store: MessageStore & OperatorStore & Pick<FileStore, 'pruneFileTransfers'> & Pick<TelemetryStore, 'dropTelemetryBefore' | 'preparePartitions'>;
+  readonly store: MessageStore & OperatorStore & Pick<FileStore, 'pruneFileTransfers'> & Pick<TelemetryStore, 'dropTelemetryBefore' | 'preparePartitions'>
+    & Pick<RollupStore, 'pruneRollups'>;
   readonly clock: Clock;
   readonly settings: RetentionSettings;
 }
@@ -63,6 +71,12 @@ export async function runRetention(deps: RetentionDeps): Promise<RetentionReport
   const telemetry = settings.telemetryRetentionDays === 0
     ? { partitions: 0, approxOkms: 0 }
     : await store.dropTelemetryBefore(cutoff(settings.telemetryRetentionDays));
+  const minuteRollups = settings.minuteRollupRetentionDays === 0
+    ? 0
+    : await pruneInChunks((limit) => store.pruneRollups('minute', cutoff(settings.minuteRollupRetentionDays), limit));
+  const hourRollups = settings.rollupRetentionDays === 0
+    ? 0
+    : await pruneInChunks((limit) => store.pruneRollups('hour', cutoff(settings.rollupRetentionDays), limit));
   const messages = settings.messageRetentionDays === 0
     ? 0
     : await pruneInChunks((limit) => store.pruneFinishedMessages(cutoff(settings.messageRetentionDays), limit));
@@ -70,5 +84,5 @@ export async function runRetention(deps: RetentionDeps): Promise<RetentionReport
     ? 0
     : await pruneInChunks((limit) => store.pruneAudit(cutoff(settings.auditRetentionDays), limit));
   const transferRows = settings.transferRowsKeepDays === 0 ? 0 : await store.pruneFileTransfers(cutoff(settings.transferRowsKeepDays));
-  return { telemetryPartitions: telemetry.partitions, okms: telemetry.approxOkms, messages, auditEntries, transferRows };
+  return { telemetryPartitions: telemetry.partitions, okms: telemetry.approxOkms, rollupRows: minuteRollups + hourRollups, messages, auditEntries, transferRows };
 }

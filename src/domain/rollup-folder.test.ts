@@ -18,13 +18,15 @@ const series = (resolution: 'minute' | 'hour', originIds = [OKE], field = 'temp'
   fixture.store.queryRollupSeries({ originIds, field, fromMs: START_MS - HOUR, toMs: START_MS + 3 * HOUR, resolution });
 
 test('heartbeats fold into minute and hour rows once their minute has ended; booleans count 0/1, text is left out; every OKM counts for the fleet', async () => {
-  const folder = createRollupFolder(fixture.store);
+  const folder = createRollupFolder(fixture.store, START_MS);
   folder.add(OKE, START_MS + 1000, { temp: 180, door: true, mode: 'fry' });
   folder.add(OKE, START_MS + 30_000, { temp: 182.5, door: false });
   folder.add(OKE, START_MS + MINUTE + 5, { temp: 170 });
   folder.add(OKE, START_MS + MINUTE + 6, null);
   assert.deepEqual(await folder.flush(START_MS + MINUTE + MINUTE_GRACE_MS - 1), { minuteRows: 0, hourRows: 0 }, 'the first minute is still within its grace');
+  assert.equal(folder.writtenThroughMs, START_MS);
   assert.deepEqual(await folder.flush(START_MS + MINUTE + MINUTE_GRACE_MS), { minuteRows: 1, hourRows: 1 });
+  assert.equal(folder.writtenThroughMs, START_MS + MINUTE, 'the first minute is written');
   assert.equal(folder.pendingBuckets, 1);
   assert.deepEqual((await series('minute')).map((p) => [p.bucketStartMs, p.stats]), [[START_MS, { min: 180, max: 182.5, sum: 362.5, count: 2 }]]);
   assert.deepEqual((await series('minute', [OKE], 'door')).map((p) => p.stats), [{ min: 0, max: 1, sum: 1, count: 2 }]);
@@ -36,7 +38,7 @@ test('heartbeats fold into minute and hour rows once their minute has ended; boo
 });
 
 test('at shutdown every minute is written, the current one too', async () => {
-  const folder = createRollupFolder(fixture.store);
+  const folder = createRollupFolder(fixture.store, START_MS);
   folder.add(OKE, START_MS, { temp: 1 });
   await folder.flush(START_MS + 1, true);
   assert.equal((await series('minute')).length, 1);
@@ -52,7 +54,7 @@ test('a write that fails puts back only what was not written: after the retry ev
       return fixture.store.mergeRollups(resolution, deltas, fleet);
     },
   };
-  const folder = createRollupFolder(flaky);
+  const folder = createRollupFolder(flaky, START_MS);
   // More origin devices than one chunk: two hour chunks and two minute chunks.
   const devices = Array.from({ length: ROLLUP_CHUNK + 10 }, (_, i) => `0363${i.toString(16).padStart(12, '0')}`);
   for (const id of devices) folder.add(id, START_MS + 10, { temp: 2 });
@@ -77,7 +79,7 @@ test('a write that fails in the hours puts the not-yet-folded buckets back for b
       return fixture.store.mergeRollups(resolution, deltas, fleet);
     },
   };
-  const folder = createRollupFolder(flaky);
+  const folder = createRollupFolder(flaky, START_MS);
   folder.add(OKE, START_MS, { temp: 5 });
   await assert.rejects(folder.flush(START_MS + 5 * MINUTE), /busy/);
   await folder.flush(START_MS + 5 * MINUTE);

@@ -35,13 +35,19 @@ export interface RollupFolder {
   add(originId: string, receivedAtMs: number, heartbeat: Readonly<Record<string, unknown>> | null): void;
   /** Writes the minutes that ended before `nowMs - MINUTE_GRACE_MS`, or every minute when `everything` (at shutdown). */
   flush(nowMs: number, everything?: boolean): Promise<RollupFlushReport>;
+  /**
+   * Rollups hold this node's OKMs received before this instant (a minute boundary); later ones are only in
+   * memory yet. Starts at the minute the folder was made (a node stopping writes all it has).
+   */
+  readonly writtenThroughMs: number;
   /** Origin-device minutes waiting to be written. */
   readonly pendingBuckets: number;
   /** Buckets dropped because the store refused writes for too long. */
   readonly droppedBuckets: number;
 }
 
-export function createRollupFolder(store: Pick<RollupStore, 'mergeRollups'>): RollupFolder {
+export function createRollupFolder(store: Pick<RollupStore, 'mergeRollups'>, startedAtMs: number): RollupFolder {
+  let writtenThroughMs = Math.floor(startedAtMs / BUCKET_MS.minute) * BUCKET_MS.minute;
   let minutes = new Map<string, MinuteBucket>();
   let fleet = new Map<number, number>();
   let isFlushing = false;
@@ -150,10 +156,15 @@ export function createRollupFolder(store: Pick<RollupStore, 'mergeRollups'>): Ro
       }
       fleet = keptFleet;
       try {
-        return await write(taken, takenFleet);
+        const report = await write(taken, takenFleet);
+        if (!everything) writtenThroughMs = Math.max(writtenThroughMs, Math.floor(endedBefore / BUCKET_MS.minute) * BUCKET_MS.minute + BUCKET_MS.minute);
+        return report;
       } finally {
         isFlushing = false;
       }
+    },
+    get writtenThroughMs() {
+      return writtenThroughMs;
     },
     get pendingBuckets() {
       return minutes.size + retry.length;

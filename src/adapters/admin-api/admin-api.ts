@@ -18,6 +18,7 @@ import { registerEventRoutes } from './event-routes.js';
 import { registerFileApiRoutes } from './file-routes.js';
 import type { FileLibrary } from '../../domain/file-library.js';
 import { registerFleetRoutes } from './fleet-routes.js';
+import type { RollupFolder } from '../../domain/rollup-folder.js';
 import { registerHealthApiRoutes, type HealthApiDeps } from './health-routes.js';
 import { failureKey, type RepeatedErrorLog } from '../logging/repeated-error-log.js';
 import { registerMessageRoutes } from './message-routes.js';
@@ -48,6 +49,8 @@ export interface AdminApiDeps extends CaRouteDeps, HealthApiDeps {
   readonly files: FileLibrary;
   /** Where failures that repeat with every request (a full disk) are logged once per interval. */
   readonly failureLog: RepeatedErrorLog;
+  /** How far rollups are written (series-reader.ts reads raw OKMs after it). */
+  readonly rollups: Pick<RollupFolder, 'writtenThroughMs'>;
 }
 
 export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void {

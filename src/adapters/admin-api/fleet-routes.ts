@@ -4,11 +4,13 @@ import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../domain/clock.js';
 import { deriveDeviceStatus } from '../../domain/device-status.js';
 import type { Store } from '../../domain/store.js';
+import type { RollupFolder } from '../../domain/rollup-folder.js';
+import { readFleetOkmsPerMinute } from '../../domain/series-reader.js';
 
 /** Queued messages above which a CWM is listed as having a backlog. */
 const BACKLOG_THRESHOLD = 10;
 
-export function registerFleetRoutes(api: FastifyInstance, deps: { store: Store; clock: Clock }): void {
+export function registerFleetRoutes(api: FastifyInstance, deps: { store: Store; clock: Clock; rollups: Pick<RollupFolder, 'writtenThroughMs'> }): void {
   api.get('/fleet', async () => {
     const nowMs = deps.clock.nowMs();
     const devices = await deps.store.listDevices(nowMs);
@@ -28,7 +30,7 @@ export function registerFleetRoutes(api: FastifyInstance, deps: { store: Store; 
       if (expired.length > 0) problems.push({ deviceId: device.id, kind: 'messages-expired', detail: `${expired.length} messages expired in the last 24 h` });
     }
     const hourStart = Math.floor(nowMs / 60_000) * 60_000 - 59 * 60_000;
-    const perMinute = new Map(await deps.store.countOkmsPerMinute(hourStart, nowMs + 1));
+    const perMinute = new Map(await readFleetOkmsPerMinute(deps.store, hourStart, nowMs + 1, deps.rollups.writtenThroughMs));
     const pushesPerMinute = Array.from({ length: 60 }, (_, i) => {
       const t = hourStart + i * 60_000;
       return { t: new Date(t).toISOString(), n: perMinute.get(t) ?? 0 };
