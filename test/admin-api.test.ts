@@ -186,6 +186,42 @@ describe('admin API resources', () => {
     assert.equal((await call(h, s, 'GET', `/api/v1/devices/${CWM}/telemetry?field=$.x`)).statusCode, 400);
   });
 
+  test('a fleet series and the fleet OKM counts come from rollups once written; bad requests get 400 with the reason', async () => {
+    // As a few seconds after the last heartbeat's minute ended: a fleet series reads the minutes written.
+    await h.services.rollups.flush(clock.nowMs() + 60_000);
+    const from = new Date(clock.nowMs() - 86_400_000).toISOString();
+    const to = new Date(clock.nowMs()).toISOString();
+    const series = await call(h, s, 'GET', `/api/v1/series?field=temp&devices=${OKE},0002000000000002&from=${from}&to=${to}&points=1`);
+    assert.equal(series.statusCode, 200, series.body);
+    const body = series.json() as { source: string; devices: number; points: Array<{ min: number; max: number; avg: number; sum: number; n: number; devices: number }> };
+    assert.equal(body.source, 'hour');
+    assert.equal(body.devices, 2);
+    assert.deepEqual(body.points.map((p) => [p.min, p.max, p.avg, p.n, p.devices, p.sum]), [[170, 175, 172.5, 6, 1, 172.5]]);
+    const counts = (await call(h, s, 'GET', `/api/v1/fleet/okms-per-minute?from=${new Date(clock.nowMs() - 10 * 60_000).toISOString()}`)).json() as { minutes: Array<{ n: number }> };
+    assert.equal(counts.minutes.reduce((sum, m) => sum + m.n, 0), 12, 'six minutes of a CWM and an OKE heartbeat each');
+    const device = (await call(h, s, 'GET', `/api/v1/devices/${CWM}/telemetry?origin=${OKE}&field=temp&from=${from}&to=${to}&points=24`)).json() as { source: string; points: Array<{ n: number }> };
+    assert.equal(device.source, 'hour');
+    assert.equal(device.points.reduce((sum, p) => sum + p.n, 0), 6);
+    const refusals: Array<[string, RegExp]> = [
+      ['/api/v1/series?devices=' + OKE, /"field"/],
+      ['/api/v1/series?field=temp', /"devices"/],
+      ['/api/v1/series?field=temp&devices=,,', /"devices"/],
+      ['/api/v1/series?field=$.x&devices=' + OKE, /"field"/],
+      ['/api/v1/series?field=temp&devices=' + encodeURIComponent('bad id'), /"devices"/],
+      ['/api/v1/series?field=temp&devices=' + Array.from({ length: 5001 }, (_, i) => `d${i}`).join(','), /at most 5000/],
+      [`/api/v1/series?field=temp&devices=${OKE}&from=${to}&to=${from}`, /"from" must be before "to"/],
+      [`/api/v1/series?field=temp&devices=${OKE}&points=0`, /points/],
+      ['/api/v1/fleet/okms-per-minute?from=2020-01-01T00:00:00Z', /31 days/],
+      ['/api/v1/fleet/okms-per-minute?from=yesterday', /from/],
+    ];
+    for (const [url, reason] of refusals) {
+      const refused = await call(h, s, 'GET', url);
+      assert.equal(refused.statusCode, 400, url);
+      assert.equal(refused.json().error, 'ERR_API_INVALID', url);
+      assert.match(String(refused.json().message), reason, url);
+    }
+  });
+
   test('raw OKMs export as CSV and NDJSON, exactly as received', async () => {
     const from = new Date(clock.nowMs() - 3_600_000).toISOString();
     const csv = await call(h, s, 'GET', `/api/v1/devices/${CWM}/okms?format=csv&from=${from}`);

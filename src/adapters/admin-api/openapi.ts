@@ -29,6 +29,8 @@ export const OPENAPI_DOCUMENT = {
       delete: { summary: 'Log out', responses: { 204: { description: 'Logged out' } } },
     },
     '/fleet': { get: { summary: 'Fleet counts, pushes per minute, problems', responses: { 200: ok('Fleet overview') } } },
+    '/fleet/okms-per-minute': { get: { summary: "The fleet's stored OKMs per minute (rollups; at most 31 days)", parameters: ['from', 'to'].map((name) => ({ name, in: 'query', schema: { type: 'string' } })), responses: { 200: ok('{minutes}'), 400: error } } },
+    '/series': { get: { summary: 'One heartbeat field over a set of devices (comma-separated ids, at most 5000), from rollups: min, max, avg, sum of device means', parameters: ['field', 'devices', 'from', 'to', 'points'].map((name) => ({ name, in: 'query', schema: { type: 'string' } })), responses: { 200: ok('{source, points}'), 400: error } } },
     '/devices': {
       get: {
         summary: 'List CWMs',
@@ -43,7 +45,7 @@ export const OPENAPI_DOCUMENT = {
     },
     '/devices/{id}/rotate-key': { post: { summary: 'Set a new provisioning key', parameters: [idParam], responses: { 200: ok('{key}'), 404: error } } },
     '/devices/{id}/fields': { get: { summary: 'Numeric heartbeat fields per origin device', parameters: [idParam], responses: { 200: ok('{origins}') } } },
-    '/devices/{id}/telemetry': { get: { summary: 'Downsampled series of one field', parameters: [idParam, ...['origin', 'field', 'from', 'to', 'points'].map((name) => ({ name, in: 'query', schema: { type: 'string' } }))], responses: { 200: ok('{points}'), 400: error } } },
+    '/devices/{id}/telemetry': { get: { summary: 'Downsampled series of one field: raw OKMs up to 6 h, else minute or hour rollups (see source)', parameters: [idParam, ...['origin', 'field', 'from', 'to', 'points'].map((name) => ({ name, in: 'query', schema: { type: 'string' } }))], responses: { 200: ok('{points}'), 400: error } } },
     '/devices/{id}/okms': { get: { summary: 'Raw OKMs of a time range as CSV or NDJSON', parameters: [idParam, ...['from', 'to', 'format'].map((name) => ({ name, in: 'query', schema: { type: 'string' } }))], responses: { 200: { description: 'text/csv or application/x-ndjson' } } } },
     '/devices/{id}/messages': {
       get: { summary: 'Messages of a CWM, newest first', parameters: [idParam], responses: { 200: ok('{items}') } },
