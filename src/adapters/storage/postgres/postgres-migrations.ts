@@ -242,6 +242,31 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX messages_delivered_by_time ON messages (delivered_at) WHERE state = 'delivered';
   CREATE INDEX audit_log_by_time ON audit_log (at);
   `,
+  // Rollups (issue 12): one row per origin device and minute or hour holding every numeric field's
+  // statistics as the JSON of stored-rows/rollup-fields.ts, found by device and bucket (a device's range
+  // is one index range) and pruned by bucket; and the fleet's OKMs per minute.
+  `
+  CREATE TABLE rollup_minute (
+    origin_id TEXT COLLATE "C" NOT NULL,
+    bucket_ms BIGINT NOT NULL,
+    fields TEXT NOT NULL,
+    PRIMARY KEY (origin_id, bucket_ms)
+  );
+  CREATE INDEX rollup_minute_by_bucket ON rollup_minute (bucket_ms);
+
+  CREATE TABLE rollup_hour (
+    origin_id TEXT COLLATE "C" NOT NULL,
+    bucket_ms BIGINT NOT NULL,
+    fields TEXT NOT NULL,
+    PRIMARY KEY (origin_id, bucket_ms)
+  );
+  CREATE INDEX rollup_hour_by_bucket ON rollup_hour (bucket_ms);
+
+  CREATE TABLE fleet_minute (
+    bucket_ms BIGINT PRIMARY KEY,
+    okms BIGINT NOT NULL
+  );
+  `,
 ];
 
 /** Quotes an identifier for SQL text (schema names cannot be bound as parameters). */

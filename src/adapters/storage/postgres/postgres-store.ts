@@ -12,6 +12,7 @@ import { createPostgresFileRepo } from './postgres-file-repo.js';
 import { createPostgresMessageRepo } from './postgres-message-repo.js';
 import { migratePostgres, quoteIdentifier } from './postgres-migrations.js';
 import { createPostgresOperatorRepo } from './postgres-operator-repo.js';
+import { createPostgresRollupRepo } from './postgres-rollup-repo.js';
 import { createPostgresTelemetryRepo } from './postgres-telemetry-repo.js';
 import { createPostgresTrafficRepo } from './postgres-traffic-repo.js';
 
@@ -100,6 +101,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     ...createPostgresDeviceRepo(db, credentials),
     ...messages,
     ...telemetry,
+    ...createPostgresRollupRepo(db),
     ...traffic,
     ...createPostgresOperatorRepo(db),
     ...createPostgresFileRepo(db),
