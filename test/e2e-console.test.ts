@@ -74,6 +74,12 @@ test('the console: login, a fleet CWM appears with a charted field, a ping goes 
     await page.goto(`${base}/console/#/devices/${firstVirtual}`);
     await telemetry;
     await page.locator('.chart-card canvas').first().waitFor();
+    await page.getByTestId('telemetry-source').getByText('from the raw OKMs').waitFor();
+    // A month is read from hourly rollups (and the raw OKMs of the minutes not folded yet), and says so.
+    const month = page.waitForResponse(async (response) => response.url().includes('/telemetry?') && ((await response.json()) as { source?: string }).source === 'hour', { timeout: 20_000 });
+    await page.getByRole('radio', { name: '30 d' }).check();
+    await month;
+    await page.getByTestId('telemetry-source').getByText('from hourly rollups').waitFor();
 
     // A ping from the typed form to the hand-driven CWM: queued, delivered when it pulls, answered when it replies.
     await page.goto(`${base}/console/#/devices/${CWM}`);

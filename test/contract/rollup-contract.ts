@@ -9,7 +9,7 @@ import { OKE_1, OKE_2, T0, type ContractContext } from './store-fixtures.js';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
-/** A minute boundary at or before T0. */
+/** An hour boundary at or before T0 (so a minute and an hour boundary both). */
 const M0 = Math.floor(T0 / HOUR) * HOUR;
 
 const stats = (min: number, max: number, sum: number, count: number): FieldStats => ({ min, max, sum, count });

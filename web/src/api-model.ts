@@ -108,6 +108,9 @@ export interface TelemetryBucket {
 export interface TelemetrySeries {
   readonly origin: string;
   readonly field: string;
+  /** What answered: raw OKMs (short ranges), or minute or hour rollups (long ones). */
+  readonly source: 'raw' | 'minute' | 'hour';
+  readonly bucketS: number;
   readonly points: readonly TelemetryBucket[];
 }
 

@@ -167,11 +167,18 @@ export function parseOriginFields(value: unknown): OriginFields[] {
   });
 }
 
+/** A server from before rollups sends no source: its series were raw. */
+function readSeriesSource(value: unknown): TelemetrySeries['source'] {
+  return value === 'minute' || value === 'hour' ? value : 'raw';
+}
+
 export function parseTelemetrySeries(value: unknown): TelemetrySeries {
   const object = readObject(value, 'telemetry');
   return {
     origin: readString(object, 'origin', 'telemetry'),
     field: readString(object, 'field', 'telemetry'),
+    source: readSeriesSource(object['source']),
+    bucketS: readOptionalNumber(object, 'bucketS', 'telemetry') ?? 0,
     points: readArray(object['points'], 'telemetry.points').map((item, index) => {
       const path = `telemetry.points[${index}]`;
       const bucket = readObject(item, path);

@@ -1,13 +1,14 @@
 // Re-runs a refresh on an interval, never overlapping itself and pausing while the tab is hidden.
 
 export interface PeriodicRefresh {
-  /** Runs the refresh now (unless one is already running) and restarts the interval. */
+  /** Runs the refresh now (or, while one is running, right after it) and restarts the interval. */
   readonly runNow: () => void;
   readonly stop: () => void;
 }
 
 export function startPeriodicRefresh(refresh: () => Promise<void>, intervalMs: number): PeriodicRefresh {
   let isRunning = false;
+  let isRerunWanted = false;
   let isStopped = false;
   let timer: number | undefined;
 
@@ -21,6 +22,11 @@ export function startPeriodicRefresh(refresh: () => Promise<void>, intervalMs: n
       })
       .finally(() => {
         isRunning = false;
+        // A range picked while a refresh was running must not wait for the next interval.
+        if (isRerunWanted) {
+          isRerunWanted = false;
+          run();
+        }
       });
   };
   const schedule = (): void => {
@@ -35,7 +41,8 @@ export function startPeriodicRefresh(refresh: () => Promise<void>, intervalMs: n
 
   return {
     runNow: () => {
-      run();
+      if (isRunning) isRerunWanted = true;
+      else run();
       schedule();
     },
     stop: () => {

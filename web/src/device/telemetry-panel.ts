@@ -1,6 +1,6 @@
 // Live charts of every numeric heartbeat field of the CWM and its OKEs, over a chosen time range.
 import type { ApiClient } from '../api-client.js';
-import type { OriginFields } from '../api-model.js';
+import type { OriginFields, TelemetrySeries } from '../api-model.js';
 import { createTelemetryChart, type TelemetryChart } from '../charts/telemetry-chart.js';
 import { runWithConcurrency } from '../concurrency-limit.js';
 import { el, replaceChildren, uniqueId } from '../dom-builder.js';
@@ -25,6 +25,7 @@ export function createTelemetryPanel(api: ApiClient, cwmId: string, onRangeChang
   const errorArea = el('div');
   const csvLink = el('a', { download: true }, 'CSV');
   const ndjsonLink = el('a', { download: true }, 'NDJSON');
+  const sourceNote = el('p', { class: 'muted small', 'data-testid': 'telemetry-source' });
 
   const picker = el('fieldset', { class: 'segmented' }, el('legend', { class: 'visually-hidden' }, 'Time range'));
   const pickerName = uniqueId('range');
@@ -50,6 +51,7 @@ export function createTelemetryPanel(api: ApiClient, cwmId: string, onRangeChang
       el('div', { class: 'toolbar-spacer' }),
       el('span', { class: 'small' }, 'Raw OKMs in this range: ', csvLink, ' · ', ndjsonLink),
     ),
+    sourceNote,
     errorArea,
     chartsArea,
   );
@@ -93,6 +95,7 @@ export function createTelemetryPanel(api: ApiClient, cwmId: string, onRangeChang
     }
     rebuildCharts(origins);
     const failures: string[] = [];
+    let described = false;
     const tasks = origins.flatMap((origin) =>
       origin.numericFields.map((field) => async () => {
         const chart = charts.get(chartKey(origin.deviceId, field));
@@ -100,6 +103,10 @@ export function createTelemetryPanel(api: ApiClient, cwmId: string, onRangeChang
         try {
           const series = await api.getTelemetry({ deviceId: cwmId, origin: origin.deviceId, field, ...timeWindow, points: POINTS_PER_CHART });
           chart.show(series, timeWindow.from.getTime(), timeWindow.to.getTime());
+          if (!described) {
+            described = true;
+            sourceNote.textContent = describeSeries(series);
+          }
         } catch (error) {
           failures.push(`${origin.deviceId} ${field}: ${describeError(error)}`);
         }
@@ -117,6 +124,19 @@ export function createTelemetryPanel(api: ApiClient, cwmId: string, onRangeChang
       charts.clear();
     },
   };
+}
+
+/** "Min, average and max per 2 h, from hourly rollups": what each point of the charts stands for. */
+function describeSeries(series: TelemetrySeries): string {
+  const from = series.source === 'raw' ? 'from the raw OKMs' : series.source === 'minute' ? 'from per-minute rollups' : 'from hourly rollups';
+  return `Min, average and max per ${describeSeconds(series.bucketS)}, ${from}.`;
+}
+
+function describeSeconds(seconds: number): string {
+  if (seconds % 86_400 === 0) return `${seconds / 86_400} d`;
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${Math.round(seconds)} s`;
 }
 
 function chartKey(originId: string, field: string): string {
