@@ -93,6 +93,13 @@ try {
     console.log('| tables | heap+TOAST B/OKM | indexes B/OKM | total B/OKM | total MB |');
     console.log('|---:|---:|---:|---:|---:|');
     console.log(`| ${sizes.partitions} | ${perOkm(sizes.heap)} | ${perOkm(sizes.indexes)} | ${perOkm(sizes.total)} | ${(Number(sizes.total) / 2 ** 20).toFixed(1)} |`);
+    const { rows: indexes } = await admin.query<{ name: string; bytes: string }>(
+      `SELECT regexp_replace(i.relname, '^okms_[0-9_]+_', '') AS name, sum(pg_relation_size(i.oid)) AS bytes
+       FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+       WHERE x.indrelid = 'okms'::regclass OR x.indrelid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'okms'::regclass)
+       GROUP BY 1 ORDER BY 2 DESC`,
+    );
+    console.log(`indexes, B/OKM: ${indexes.map((index) => `${index.name} ${perOkm(index.bytes)}`).join(', ')}`);
   } finally {
     await admin.end();
   }
