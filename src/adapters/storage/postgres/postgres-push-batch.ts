@@ -19,6 +19,7 @@
 import { DEDUP_WINDOW_MS, type PushOutcome, type PushRecord } from '../../../domain/telemetry-store.js';
 import { readJsonObject } from '../stored-rows/stored-json.js';
 import type { SqlRunner, SqlScalar } from './postgres-database.js';
+import { dedupDigestSql } from './postgres-okm-partitions.js';
 
 /**
  * A message still `queued` but already handed to a /pull response (delivery_count > 0) counts too: the
@@ -49,12 +50,14 @@ const LOCK_UNREGISTERED_CWMS = `
 
 /**
  * The stored OKM each re-send repeats, received since its own `since`. `$5`, the earliest `since`, is a
- * plain bound on the partition key: PostgreSQL skips the partitions that end before it.
+ * plain bound on the partition key: PostgreSQL skips the partitions that end before it. The digest
+ * finds the row through each partition's dedup index (okms_legacy's is on the columns themselves).
  */
 const FIND_STORED = `
   SELECT o.id, o.cwm_id, o.origin_id, o.dedup_key FROM okms o
   JOIN unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS v(cwm_id, origin_id, dedup_key, since)
-    ON o.cwm_id = v.cwm_id AND o.origin_id = v.origin_id AND o.dedup_key = v.dedup_key AND o.received_at >= v.since
+    ON ${dedupDigestSql('o.')} = ${dedupDigestSql('v.')}
+      AND o.cwm_id = v.cwm_id AND o.origin_id = v.origin_id AND o.dedup_key = v.dedup_key AND o.received_at >= v.since
   WHERE o.received_at >= $5`;
 
 /** ORDER BY ord: identities are drawn in the order given, which maps key-less rows back to their pushes. */
