@@ -89,7 +89,7 @@ const BACKGROUND_CHECKPOINT_MS = 1000;
 
 /** The store the configuration names: PostgreSQL with --db, else the embedded SQLite store in --data. */
 async function openStore(config: Readonly<OpenTpsConfig>, isServer: boolean, writeHealth: WriteHealth, logger: Logger | undefined): Promise<Store> {
-  if (config.db !== null) return openPostgresStore({ connectionString: config.db, maxConnections: config.dbPoolSize, writeHealth });
+  if (config.db !== null) return openPostgresStore({ connectionString: config.db, maxConnections: config.dbPoolSize, writeHealth, partitionSpanMs: config.telemetryPartitionHours * 3_600_000 });
   return openSqliteStore({
     dataDir: config.dataDir,
     durability: config.durability,

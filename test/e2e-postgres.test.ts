@@ -170,7 +170,7 @@ test('the database drops every connection of a node: devices get 503 + Retry-Aft
         }
       }
       assert.equal(statuses.filter((status) => status === 200).length, 5, `every push stored in the end (${statuses.join(',')})`);
-      const { rows: stored } = await admin.query<{ okm_id: string }>('SELECT okm_id FROM okms ORDER BY okm_id');
+      const { rows: stored } = await admin.query<{ okm_id: string }>("SELECT (raw::json ->> '_id')::bigint AS okm_id FROM okms ORDER BY okm_id");
       assert.deepEqual(stored.map((row) => Number(row.okm_id)), [1, 2, 3, 4, 5, 6]);
     } catch (error) {
       throw new Error(`${String(error)}; node stderr: ${node.stderr().slice(-3000)}`, { cause: error });

@@ -242,6 +242,60 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX messages_delivered_by_time ON messages (delivered_at) WHERE state = 'delivered';
   CREATE INDEX audit_log_by_time ON audit_log (at);
   `,
+  // 8: stored OKMs in time partitions, compact (issue 12). okms becomes a table PARTITION BY RANGE
+  // (received_at); its partitions, with their indexes, are made by postgres-okm-partitions.ts. A row keeps
+  // only what the queries need: the OKM text once (cmd, _id, _ts and the payload are read out of it), the
+  // verdicts, where it came from, its dedup identity and the answer it matched. The envelope ({ts, gwmac?})
+  // is no longer kept: nothing ever read it.
+  //
+  // The existing table is kept as it is, as the partition "okms_legacy" covering the receive times it
+  // holds, rather than copied: its rows stay where they are, its indexes are reused as that partition's
+  // own (a copy would rewrite every row and rebuild every index, and write all of it to the WAL). Its
+  // dropped columns are only marked dropped (no rewrite); they free their space when retention drops
+  // the partition. ATTACH reads the table once to check the range holds every row: a CHECK constraint
+  // added NOT VALID and then VALIDATEd would read it once too, inside this same transaction, so it would
+  // save nothing here. Cost on a big table: one sequential read of its heap under the migration's lock,
+  // no write besides the catalog. An empty table (a new database) is simply dropped.
+  `
+  ALTER TABLE okms RENAME TO okms_legacy;
+  ALTER TABLE okms_legacy
+    DROP COLUMN cmd, DROP COLUMN okm_id, DROP COLUMN ts, DROP COLUMN ts_epoch_ms, DROP COLUMN is_ts_local,
+    DROP COLUMN crc_received, DROP COLUMN crc_expected, DROP COLUMN payload, DROP COLUMN envelope;
+  -- Its identity sequence goes; the new table's identity continues after its highest id (below).
+  ALTER TABLE okms_legacy ALTER COLUMN id DROP IDENTITY;
+
+  CREATE TABLE okms (
+    id BIGINT GENERATED ALWAYS AS IDENTITY,
+    received_at BIGINT NOT NULL,
+    answers_message BIGINT,
+    cwm_id TEXT COLLATE "C" NOT NULL,
+    origin_id TEXT COLLATE "C" NOT NULL,
+    crc_verdict TEXT NOT NULL,
+    auth TEXT NOT NULL,
+    raw TEXT NOT NULL,
+    remote_address TEXT,
+    -- NULL for an OKM without _id: NULLs are distinct, such an OKM never conflicts.
+    dedup_key TEXT
+  ) PARTITION BY RANGE (received_at);
+
+  DO $$
+  DECLARE
+    first_at BIGINT;
+    last_at BIGINT;
+    top_id BIGINT;
+  BEGIN
+    -- Both ends from okms_by_time, the highest id from the primary key: index lookups, no scan.
+    SELECT min(received_at), max(received_at) INTO first_at, last_at FROM okms_legacy;
+    SELECT max(id) INTO top_id FROM okms_legacy;
+    IF first_at IS NULL THEN
+      DROP TABLE okms_legacy;
+    ELSE
+      PERFORM setval(pg_get_serial_sequence('okms', 'id'), top_id);
+      EXECUTE format('ALTER TABLE okms ATTACH PARTITION okms_legacy FOR VALUES FROM (%s) TO (%s)', first_at, last_at + 1);
+    END IF;
+  END
+  $$;
+  `,
   // Rollups (issue 12): one row per origin device and minute or hour holding every numeric field's
   // statistics as the JSON of stored-rows/rollup-fields.ts, found by device and bucket (a device's range
   // is one index range) and pruned by bucket; and the fleet's OKMs per minute.

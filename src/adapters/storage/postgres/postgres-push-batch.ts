@@ -1,18 +1,32 @@
-// Many pushes in one transaction, with a fixed number of statements whatever their count: the OKMs in
-// one multi-row INSERT (each array a column, through unnest), device counters and device state in one
-// statement each, answers one by one (rare), and the pending check for every CWM at once. The outcome
-// of each push is the one it would have had alone, in the order given.
+// Many pushes in one transaction, with a fixed number of statements whatever their count: the re-sends
+// already stored looked up at once, the new OKMs in one multi-row INSERT (each array a column, through
+// unnest), device counters and device state in one statement each, answers one by one (rare), and the
+// pending check for every CWM at once. The outcome of each push is the one it would have had alone, in
+// the order given.
+//
+// Re-sends across partitions. Stored OKMs live in partitions by receive time, and a unique index can
+// only be per partition (it would have to include received_at to span them). So a re-send is looked
+// for first in every partition the dedup window reaches back into (the lookup bound lets PostgreSQL
+// prune the others), and only OKMs not found are inserted; ON CONFLICT DO NOTHING (no target: the
+// partition's unique dedup index is the arbiter) then catches a re-send within this batch, or one older
+// than the window in the same partition. Two transactions carrying the same OKM (a CWM retrying on
+// another node while its first push is still being stored) must not both miss each other: every batch
+// first locks the device row of each of its CWMs (the dedup identity includes the CWM), so they run one
+// after the other and the second's lookup, a new statement under READ COMMITTED, sees the first's
+// committed row. A CWM with no device row (open mode) is held by a transaction-scoped advisory lock on
+// its id instead. Row locks then advisory locks, each in id order: batches cannot deadlock on them.
 
-import type { PushOutcome, PushRecord } from '../../../domain/telemetry-store.js';
+import { DEDUP_WINDOW_MS, type PushOutcome, type PushRecord } from '../../../domain/telemetry-store.js';
 import { readJsonObject } from '../stored-rows/stored-json.js';
 import type { SqlRunner, SqlScalar } from './postgres-database.js';
+import { dedupDigestSql } from './postgres-okm-partitions.js';
 
 /**
  * A message still `queued` but already handed to a /pull response (delivery_count > 0) counts too: the
  * device can answer before the server has seen that response's 'finish', and an answer proves delivery.
  * The state test is repeated on the outer UPDATE so that it is re-checked on the row as locked.
  */
-export const ANSWER_MESSAGE = `
+const ANSWER_MESSAGE = `
   WITH answered AS (
     UPDATE messages SET state = 'answered', answered_at = $1, result = $2, answer_okm = $3, ended_at = $1,
       lease_until = NULL, delivered_at = coalesce(delivered_at, $1)
@@ -22,33 +36,45 @@ export const ANSWER_MESSAGE = `
       AND (state = 'delivered' OR (state = 'queued' AND delivery_count > 0))
     RETURNING id
   ), linked AS (
-    UPDATE okms SET answers_message = answered.id FROM answered WHERE okms.id = $3
+    -- received_at is the stored OKM's own: PostgreSQL looks in its partition only.
+    UPDATE okms SET answers_message = answered.id FROM answered WHERE okms.id = $3 AND okms.received_at = $1
   )
   SELECT id FROM answered`;
 
 /** Device rows of every CWM in the batch, locked in one order on every node, before anything else. */
 const LOCK_CWMS = 'SELECT id FROM devices WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE';
 
-/** ORDER BY ord: identities are drawn in the order given, which maps key-less rows back to their pushes. */
-const INSERT_OKMS = `
-  INSERT INTO okms (cwm_id, origin_id, cmd, okm_id, ts, ts_epoch_ms, is_ts_local, received_at, crc_verdict,
-    crc_received, crc_expected, auth, raw, payload, envelope, remote_address, dedup_key)
-  SELECT cwm_id, origin_id, cmd, okm_id, ts, ts_epoch_ms, is_ts_local, received_at, crc_verdict,
-    crc_received, crc_expected, auth, raw, payload, envelope, remote_address, dedup_key
-  FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::boolean[], $8::bigint[],
-              $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[])
-    WITH ORDINALITY AS v(cwm_id, origin_id, cmd, okm_id, ts, ts_epoch_ms, is_ts_local, received_at, crc_verdict,
-      crc_received, crc_expected, auth, raw, payload, envelope, remote_address, dedup_key, ord)
-  ORDER BY ord
-  ON CONFLICT ON CONSTRAINT okms_dedup DO NOTHING
-  RETURNING id, cwm_id, origin_id, dedup_key`;
+/** CWMs of the batch without a device row (open mode), in id order: held in their stead (see above). */
+const LOCK_UNREGISTERED_CWMS = `
+  SELECT pg_advisory_xact_lock(hashtextextended('opentps okm dedup ' || id, 0)) FROM unnest($1::text[]) AS id`;
 
+/**
+ * The stored OKM each re-send repeats, received since its own `since`. `$5`, the earliest `since`, is a
+ * plain bound on the partition key: PostgreSQL skips the partitions that end before it. The digest
+ * finds the row through each partition's dedup index (okms_legacy's is on the columns themselves).
+ */
 const FIND_STORED = `
   SELECT o.id, o.cwm_id, o.origin_id, o.dedup_key FROM okms o
-  JOIN unnest($1::text[], $2::text[], $3::text[]) AS v(cwm_id, origin_id, dedup_key)
-    ON o.cwm_id = v.cwm_id AND o.origin_id = v.origin_id AND o.dedup_key = v.dedup_key`;
+  JOIN unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS v(cwm_id, origin_id, dedup_key, since)
+    ON ${dedupDigestSql('o.')} = ${dedupDigestSql('v.')}
+      AND o.cwm_id = v.cwm_id AND o.origin_id = v.origin_id AND o.dedup_key = v.dedup_key AND o.received_at >= v.since
+  WHERE o.received_at >= $5`;
 
-/** As COUNT_ON_CWM, for many CWMs: `hb` is the time of the one CWM heartbeat applied in this round. */
+/** ORDER BY ord: identities are drawn in the order given, which maps key-less rows back to their pushes. */
+const INSERT_OKMS = `
+  INSERT INTO okms (cwm_id, origin_id, received_at, crc_verdict, auth, raw, remote_address, dedup_key)
+  SELECT cwm_id, origin_id, received_at, crc_verdict, auth, raw, remote_address, dedup_key
+  FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+    WITH ORDINALITY AS v(cwm_id, origin_id, received_at, crc_verdict, auth, raw, remote_address, dedup_key, ord)
+  ORDER BY ord
+  ON CONFLICT DO NOTHING
+  RETURNING id, cwm_id, origin_id, dedup_key`;
+
+/**
+ * Counts the OKMs on their CWMs: `hb` is the time of the one CWM heartbeat applied in this round. The
+ * typical interval is a moving average (weight 1/5) of the gaps between the CWM's own heartbeats, each
+ * clamped to 1 s .. 1 h, computed in float8 and truncated as the embedded store does.
+ */
 const COUNT_ON_CWMS = `
   UPDATE devices SET
     last_seen_at = v.seen,
@@ -106,19 +132,49 @@ function column<T extends SqlScalar>(records: readonly PushRecord[], pick: (reco
   return records.map(pick);
 }
 
-/** Stores the pushes; resolves with one outcome per record, in order. Runs inside the caller's transaction. */
-export async function applyPushBatch(tx: SqlRunner, records: readonly PushRecord[]): Promise<PushOutcome[]> {
-  const cwmIds = [...new Set(records.map((record) => record.cwmId))];
-  await tx.query(LOCK_CWMS, [cwmIds]);
+/** Where to look for the stored original of each keyed push: the pushes, and from when on. */
+interface StoredLookup {
+  readonly records: ReadonlyArray<PushRecord & { readonly dedupKey: string }>;
+  readonly sinceMs: readonly number[];
+}
 
-  const payloads = records.map((record) => (record.payload === null ? null : JSON.stringify(record.payload)));
+/** Adds to `found` the stored OKM each push of the lookup repeats, where there is one. */
+async function findStored(tx: SqlRunner, lookup: StoredLookup, found: Map<string, number>): Promise<void> {
+  if (lookup.records.length === 0) return;
+  const { rows } = await tx.query<{ id: number; cwm_id: string; origin_id: string; dedup_key: string }>(FIND_STORED, [
+    column(lookup.records, (r) => r.cwmId), column(lookup.records, (r) => r.originId), column(lookup.records, (r) => r.dedupKey),
+    [...lookup.sinceMs], Math.min(...lookup.sinceMs),
+  ]);
+  for (const row of rows) found.set(storedKey(row.cwm_id, row.origin_id, row.dedup_key), row.id);
+}
+
+function hasDedupKey(record: PushRecord): record is PushRecord & { readonly dedupKey: string } {
+  return record.dedupKey !== null;
+}
+
+/**
+ * Stores the pushes; resolves with one outcome per record, in order. Runs inside the caller's transaction.
+ * `partitionStartOf` gives the start of the partition a receive time falls in (where a re-send older than
+ * the dedup window, caught by that partition's unique index, is looked for).
+ */
+export async function applyPushBatch(tx: SqlRunner, records: readonly PushRecord[], partitionStartOf: (atMs: number) => number): Promise<PushOutcome[]> {
+  const cwmIds = [...new Set(records.map((record) => record.cwmId))].sort();
+  const locked = await tx.query<{ id: string }>(LOCK_CWMS, [cwmIds]);
+  if (locked.rows.length < cwmIds.length) {
+    const registered = new Set(locked.rows.map((row) => row.id));
+    await tx.query(LOCK_UNREGISTERED_CWMS, [cwmIds.filter((id) => !registered.has(id))]);
+  }
+
+  // Re-sends of OKMs stored by earlier transactions, within the dedup window: not inserted again.
+  const keyed = records.filter(hasDedupKey);
+  const storedBefore = new Map<string, number>();
+  await findStored(tx, { records: keyed, sinceMs: keyed.map((r) => r.receivedAtMs - DEDUP_WINDOW_MS) }, storedBefore);
+  const toInsert = records.filter((r) => r.dedupKey === null || !storedBefore.has(storedKey(r.cwmId, r.originId, r.dedupKey)));
+
   const inserted = await tx.query<{ id: number; cwm_id: string; origin_id: string; dedup_key: string | null }>(INSERT_OKMS, [
-    column(records, (r) => r.cwmId), column(records, (r) => r.originId), column(records, (r) => r.cmd),
-    column(records, (r) => r.okmId), column(records, (r) => r.ts), column(records, (r) => r.tsEpochMs),
-    column(records, (r) => r.isTsLocal), column(records, (r) => r.receivedAtMs), column(records, (r) => r.crcVerdict),
-    column(records, (r) => r.crcReceived), column(records, (r) => r.crcExpected), column(records, (r) => r.auth),
-    column(records, (r) => r.rawOkm), payloads, records.map((r) => JSON.stringify(r.envelope)),
-    column(records, (r) => r.remoteAddress), column(records, (r) => r.dedupKey),
+    column(toInsert, (r) => r.cwmId), column(toInsert, (r) => r.originId), column(toInsert, (r) => r.receivedAtMs),
+    column(toInsert, (r) => r.crcVerdict), column(toInsert, (r) => r.auth), column(toInsert, (r) => r.rawOkm),
+    column(toInsert, (r) => r.remoteAddress), column(toInsert, (r) => r.dedupKey),
   ]);
 
   // Which push inserted which row: keyed ones by their key (the first push with a key inserted it, later
@@ -130,14 +186,10 @@ export async function applyPushBatch(tx: SqlRunner, records: readonly PushRecord
     else insertedByKey.set(storedKey(row.cwm_id, row.origin_id, row.dedup_key), row.id);
   }
   keylessIds.sort((a, b) => a - b);
-  const resent = records.filter((r) => r.dedupKey !== null && !insertedByKey.has(storedKey(r.cwmId, r.originId, r.dedupKey)));
-  const storedBefore = new Map<string, number>();
-  if (resent.length > 0) {
-    const found = await tx.query<{ id: number; cwm_id: string; origin_id: string; dedup_key: string }>(FIND_STORED, [
-      column(resent, (r) => r.cwmId), column(resent, (r) => r.originId), column(resent, (r) => r.dedupKey),
-    ]);
-    for (const row of found.rows) storedBefore.set(storedKey(row.cwm_id, row.origin_id, row.dedup_key), row.id);
-  }
+  // A conflict neither inserted here nor found above: a re-send older than the window, in the same
+  // partition (spans longer than the window). Rare: a second lookup, from the partition's start.
+  const olderResent = toInsert.filter(hasDedupKey).filter((r) => !insertedByKey.has(storedKey(r.cwmId, r.originId, r.dedupKey)));
+  await findStored(tx, { records: olderResent, sinceMs: olderResent.map((r) => partitionStartOf(r.receivedAtMs)) }, storedBefore);
 
   const claimed = new Set<string>();
   let nextKeyless = 0;
@@ -151,6 +203,7 @@ export async function applyPushBatch(tx: SqlRunner, records: readonly PushRecord
     }
     return { storedOkmId: insertedId ?? storedBefore.get(key) ?? 0, isDuplicate: true };
   });
+  const payloads = records.map((record) => (record.payload === null ? null : JSON.stringify(record.payload)));
 
   await countOnCwms(tx, records, placed);
   await recordDeviceStates(tx, records, placed);

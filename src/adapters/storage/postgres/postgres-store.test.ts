@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import type { Store } from '../../../domain/store.js';
 import { defineStoreContract } from '../../../../test/contract/store-contract.js';
-import { CWM_A, pushRecord, registerDevice } from '../../../../test/contract/store-fixtures.js';
+import { CWM_A, CWM_B, T0, pushRecord, registerDevice } from '../../../../test/contract/store-fixtures.js';
+import { DEFAULT_PARTITION_SPAN_MS } from '../../../domain/telemetry-store.js';
 import { openPostgresStore } from './postgres-store.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import { createTestDatabase, postgresSkipReason } from '../../../../test/support/postgres-test-database.js';
@@ -87,6 +88,30 @@ if ('skipReason' in database) {
         assert.equal((await store.findDevice(CWM_A))?.okmCount, 2);
       } finally {
         await store.close();
+      }
+    });
+
+    test('two nodes storing the same OKM at once, received either side of a partition boundary, store it once', async () => {
+      const open = () => openPostgresStore({ connectionString: database.url, schema: 'boundary_race', maxConnections: 4 });
+      const [nodeA, nodeB] = await Promise.all([open(), open()]);
+      try {
+        // CWM_A has a device row (locked by each batch); CWM_B has none (open mode: an advisory lock instead).
+        await registerDevice(nodeA, CWM_A);
+        const boundary = (Math.floor(T0 / DEFAULT_PARTITION_SPAN_MS) + 1) * DEFAULT_PARTITION_SPAN_MS;
+        await nodeA.preparePartitions(boundary - 1);
+        for (const cwmId of [CWM_A, CWM_B]) {
+          for (let okmId = 1; okmId <= 20; okmId++) {
+            const outcomes = await Promise.all([
+              nodeA.recordPush(pushRecord(cwmId, { okmId, receivedAtMs: boundary - 1 })),
+              nodeB.recordPush(pushRecord(cwmId, { okmId, receivedAtMs: boundary + 1 })),
+            ]);
+            assert.deepEqual(outcomes.map((o) => o.isDuplicate).sort(), [false, true], `${cwmId} _id ${okmId}: stored once`);
+            assert.equal(outcomes[0]?.storedOkmId, outcomes[1]?.storedOkmId, 'the re-send names the stored OKM');
+          }
+          assert.equal(await nodeB.countOkms(cwmId), 20);
+        }
+      } finally {
+        await Promise.all([nodeA.close(), nodeB.close()]);
       }
     });
   });

@@ -4,6 +4,7 @@
 import pg from 'pg';
 import type { Store } from '../../../domain/store.js';
 import type { WriteHealth } from '../../../domain/write-health.js';
+import { DEFAULT_PARTITION_SPAN_MS } from '../../../domain/telemetry-store.js';
 import { OpenTpsError } from '../../../errors.js';
 import { createPostgresDatabase } from './postgres-database.js';
 import { createCredentialsCache } from './postgres-credentials-cache.js';
@@ -29,12 +30,20 @@ export interface PostgresStoreOptions {
   readonly onConnectionError?: (error: Error) => void;
   /** Told of every write; absent: nobody asks (CLI, tests). */
   readonly writeHealth?: WriteHealth;
+  /**
+   * The span of receive times of one stored-OKM partition (DEFAULT_PARTITION_SPAN_MS when omitted);
+   * partitions start at multiples of it since the epoch. A change applies to partitions made from then on.
+   */
+  readonly partitionSpanMs?: number;
 }
 
 /** How long a health check waits for the database. */
 const HEALTH_TIMEOUT_MS = 2000;
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Partitions are named by their start to the second (postgres-okm-partitions.ts): a span is a minute at least. */
+const MIN_PARTITION_SPAN_MS = 60_000;
 
 const INT8_OID = pg.types.builtins.INT8;
 
@@ -58,6 +67,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const schema = options.schema ?? null;
   if (schema !== null && !SCHEMA_NAME.test(schema)) {
     throw new OpenTpsError('ERR_STORE_FAILED', `schema must match ${SCHEMA_NAME.source}, got "${schema}"`);
+  }
+  const partitionSpanMs = options.partitionSpanMs ?? DEFAULT_PARTITION_SPAN_MS;
+  if (!Number.isSafeInteger(partitionSpanMs) || partitionSpanMs < MIN_PARTITION_SPAN_MS) {
+    throw new OpenTpsError('ERR_STORE_FAILED', `partitionSpanMs must be a whole number of milliseconds >= ${MIN_PARTITION_SPAN_MS}, got ${String(options.partitionSpanMs)}`);
   }
   const pool = new pg.Pool({
     connectionString: options.connectionString,
@@ -93,7 +106,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
   const db = createPostgresDatabase(pool, options.writeHealth);
   const messages = createPostgresMessageRepo(db);
-  const telemetry = createPostgresTelemetryRepo(db);
+  const telemetry = createPostgresTelemetryRepo(db, partitionSpanMs);
   const traffic = createPostgresTrafficRepo(db);
   const credentials = createCredentialsCache(options.connectionString);
   let closing: Promise<void> | null = null;
