@@ -15,12 +15,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { decodeUpstreamOkm } from '../src/protocol/upstream-okm.js';
-import { sealOkmCrc } from '../src/protocol/okm-crc.js';
-import { dedupKeyOf, heartbeatOf } from '../src/domain/push-ingest.js';
-import type { PushRecord } from '../src/domain/telemetry-store.js';
-import { VirtualOke } from '../src/simulator/virtual-oke.js';
-import { createSeededRandom } from '../src/simulator/seeded-random.js';
+import { createHeartbeatFleet } from './support/heartbeat-records.js';
 
 type SqliteStoreModule = typeof import('../src/adapters/storage/sqlite/sqlite-store.js');
 
@@ -38,36 +33,10 @@ const minutes = Number(values.minutes);
 const srcDir = resolve(values.src ?? join(import.meta.dirname, '../src'));
 const { openSqliteStore } = (await import(pathToFileURL(join(srcDir, 'adapters/storage/sqlite/sqlite-store.ts')).href)) as SqliteStoreModule;
 
-const random = createSeededRandom(12);
 /** Two minutes before midnight UTC: those two minutes are the first day. */
 const START_MS = Date.UTC(2026, 11, 2, 0, 0, 0) - 2 * 60_000;
-const cwmIds = Array.from({ length: cwmCount }, (_, i) => `0002${(0x1000_0000 + i * 7919).toString(16).padStart(12, '0')}`);
-const okes = cwmIds.map((cwmId, c) => Array.from({ length: okesPerCwm }, (_, k) => new VirtualOke(`0363${(c * 16 + k).toString(16).padStart(12, '0')}`, random)));
-const nextId = new Map<string, number>();
-
-/** The heartbeat of a CWM as the simulator makes it (virtual-cwm.ts cwmHeartbeat). */
-function cwmHeartbeat(): Record<string, unknown> {
-  return {
-    ti: Math.round((36 + random.next() * 6) * 10) / 10, diag: [0, 0, 0, 0], cfgpend: false, scan: false, port: 'usb', baud: 115200,
-    sidx: 0, smax: 19, txp: random.next() < 0.3, msf: [10000, 100, 10], rcon: '0003', '5v': 4950 + random.integer(0, 100),
-    '12v': 11900 + random.integer(0, 250), if: random.next() < 0.5 ? 'wifi' : 'eth',
-  };
-}
-
-function pushOf(cwmId: string, sourceId: string, hbt: Record<string, unknown>, atMs: number): PushRecord {
-  const okmId = nextId.get(sourceId) ?? 1;
-  nextId.set(sourceId, okmId + 1);
-  const source = sourceId === cwmId ? [cwmId] : [sourceId, cwmId];
-  const ts = new Date(atMs).toISOString().slice(0, 19);
-  const text = sealOkmCrc(`{"_src":${JSON.stringify(source)},"_cmd":"wr","_id":${okmId},"_ts":"${ts}","_crc":"0000","_pld":${JSON.stringify({ _hbt: hbt })}}`);
-  const okm = decodeUpstreamOkm(text, JSON.parse(text));
-  return {
-    cwmId, originId: okm.originId, cmd: okm.cmd, okmId: okm.id, ts: okm.ts, tsEpochMs: atMs, isTsLocal: true, receivedAtMs: atMs,
-    crcVerdict: okm.crc.verdict, crcReceived: okm.crc.received, crcExpected: okm.crc.expected, auth: 'hmac', rawOkm: text,
-    payload: okm.payload, envelope: { ts }, remoteAddress: `198.51.100.${1 + (cwmId.charCodeAt(15) % 200)}`, dedupKey: dedupKeyOf(okm),
-    heartbeat: heartbeatOf(okm), answerCandidate: null,
-  };
-}
+const fleet = createHeartbeatFleet(cwmCount, okesPerCwm);
+const cwmIds = fleet.cwmIds;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'opentps-okm-bytes-'));
 try {
@@ -80,12 +49,12 @@ try {
     const pushes: Array<Promise<unknown>> = [];
     for (const [c, cwmId] of cwmIds.entries()) {
       const atMs = START_MS + minute * 60_000 + Math.floor((c / cwmCount) * 60_000);
-      for (const oke of okes[c] ?? []) {
-        const record = pushOf(cwmId, oke.id, oke.heartbeat(), atMs);
+      for (const oke of fleet.okes[c] ?? []) {
+        const record = fleet.heartbeat(c, oke.id, atMs);
         rawBytes += Buffer.byteLength(record.rawOkm);
         pushes.push(store.recordPush(record));
       }
-      const record = pushOf(cwmId, cwmId, cwmHeartbeat(), atMs);
+      const record = fleet.heartbeat(c, cwmId, atMs);
       rawBytes += Buffer.byteLength(record.rawOkm);
       pushes.push(store.recordPush(record));
     }

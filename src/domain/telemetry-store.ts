@@ -80,11 +80,27 @@ export interface SeriesQuery {
 
 /**
  * How long after an OKM was first received a re-send of it (same dedup identity) is still recognised and
- * acknowledged without being stored again. Stored OKMs live in time partitions (by receive time); the check
- * looks into every partition this window reaches, so it stays cheap however many partitions are kept. A
- * CWM re-sends an OKM when its acknowledgement was lost, within seconds or minutes: a day is generous.
+ * acknowledged without being stored again, whatever its `_ts` says. Stored OKMs live in time partitions
+ * (by receive time); the check looks into every partition its lookback reaches (dedupLookbackStartMs), so
+ * it stays cheap however many partitions are kept. A CWM re-sends an OKM when its acknowledgement was lost,
+ * within seconds or minutes: a day is generous.
  */
 export const DEDUP_WINDOW_MS = 24 * 3_600_000;
+
+/** The furthest back a re-send is looked for, whatever its `_ts` (a device whose clock was reset to 2000 does not make every push search every partition). */
+export const MAX_DEDUP_LOOKBACK_MS = 30 * 24 * 3_600_000;
+
+/**
+ * From which receive time an earlier copy of this OKM is looked for. An OKM was first received at or after
+ * its own `_ts` (give or take the device's clock, and a day for a `_ts` without zone, read as UTC): so a
+ * re-send, or a push replayed days later, carries a `_ts` that says how far back its first copy is. A
+ * fresh OKM costs one day's look; one whose `_ts` is days old, a look back to then; never more than
+ * MAX_DEDUP_LOOKBACK_MS.
+ */
+export function dedupLookbackStartMs(record: Pick<PushRecord, 'receivedAtMs' | 'tsEpochMs'>): number {
+  const claimedMs = record.tsEpochMs === null ? record.receivedAtMs : Math.min(record.receivedAtMs, record.tsEpochMs);
+  return Math.max(claimedMs - DEDUP_WINDOW_MS, record.receivedAtMs - MAX_DEDUP_LOOKBACK_MS);
+}
 
 /** The default span of one OKM partition. */
 export const DEFAULT_PARTITION_SPAN_MS = 24 * 3_600_000;

@@ -72,6 +72,14 @@ export function defineTelemetryPartitionContract(context: ContractContext): void
       assert.equal(await context.store.countOkms(CWM_A), 1);
     });
 
+    test('a push replayed days later is recognised by the _ts it carries, and stored once', async () => {
+      await registerDevice(context.store, CWM_A);
+      const first = await context.store.recordPush(pushRecord(CWM_A, { dedupKey: 'replayed', tsEpochMs: T0 - 1000, receivedAtMs: T0 }));
+      const replayed = await context.store.recordPush(pushRecord(CWM_A, { dedupKey: 'replayed', tsEpochMs: T0 - 1000, receivedAtMs: T0 + 5 * DAY }));
+      assert.deepEqual([replayed.isDuplicate, replayed.storedOkmId], [true, first.storedOkmId]);
+      assert.equal(await context.store.countOkms(CWM_A), 1);
+    });
+
     test('an OKM whose _ts is years off lands in the partition of its receive time', async () => {
       await registerDevice(context.store, CWM_A);
       const yearsAgo = T0 - 5 * 365 * DAY;

@@ -6,7 +6,8 @@
 //
 // Re-sends across partitions. Stored OKMs live in partitions by receive time, and a unique index can
 // only be per partition (it would have to include received_at to span them). So a re-send is looked
-// for first in every partition the dedup window reaches back into (the lookup bound lets PostgreSQL
+// for first in every partition its lookback reaches back into (dedupLookbackStartMs: a day, or back to
+// its `_ts` when that is older, 30 days at most; the lookup bound lets PostgreSQL
 // prune the others), and only OKMs not found are inserted; ON CONFLICT DO NOTHING (no target: the
 // partition's unique dedup index is the arbiter) then catches a re-send within this batch, or one older
 // than the window in the same partition. Two transactions carrying the same OKM (a CWM retrying on
@@ -16,7 +17,7 @@
 // committed row. A CWM with no device row (open mode) is held by a transaction-scoped advisory lock on
 // its id instead. Row locks then advisory locks, each in id order: batches cannot deadlock on them.
 
-import { DEDUP_WINDOW_MS, type PushOutcome, type PushRecord } from '../../../domain/telemetry-store.js';
+import { dedupLookbackStartMs, type PushOutcome, type PushRecord } from '../../../domain/telemetry-store.js';
 import { readJsonObject } from '../stored-rows/stored-json.js';
 import type { SqlRunner, SqlScalar } from './postgres-database.js';
 import { dedupDigestSql } from './postgres-okm-partitions.js';
@@ -168,7 +169,7 @@ export async function applyPushBatch(tx: SqlRunner, records: readonly PushRecord
   // Re-sends of OKMs stored by earlier transactions, within the dedup window: not inserted again.
   const keyed = records.filter(hasDedupKey);
   const storedBefore = new Map<string, number>();
-  await findStored(tx, { records: keyed, sinceMs: keyed.map((r) => r.receivedAtMs - DEDUP_WINDOW_MS) }, storedBefore);
+  await findStored(tx, { records: keyed, sinceMs: keyed.map(dedupLookbackStartMs) }, storedBefore);
   const toInsert = records.filter((r) => r.dedupKey === null || !storedBefore.has(storedKey(r.cwmId, r.originId, r.dedupKey)));
 
   const inserted = await tx.query<{ id: number; cwm_id: string; origin_id: string; dedup_key: string | null }>(INSERT_OKMS, [

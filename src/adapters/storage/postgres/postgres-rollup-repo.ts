@@ -14,9 +14,8 @@
 //   4. the fleet's counts added in one INSERT ... ON CONFLICT DO UPDATE SET okms = okms + excluded.okms.
 // A deadlock all the same (with a prune, say) rolls the whole unit back and db.transaction retries it.
 
-import type { FieldStats, RollupDelta, RollupPoint, RollupResolution, RollupStore } from '../../../domain/rollup-store.js';
-import { mergeStatsInto } from '../../../domain/field-stats.js';
-import { fieldOfRollup, mergeRollupFields } from '../stored-rows/rollup-fields.js';
+import type { RollupDelta, RollupResolution, RollupStore } from '../../../domain/rollup-store.js';
+import { mergeRollupFields, seriesOfRollupRows } from '../stored-rows/rollup-fields.js';
 import type { PostgresDatabase } from './postgres-database.js';
 
 const TABLE: Readonly<Record<RollupResolution, string>> = { minute: 'rollup_minute', hour: 'rollup_hour' };
@@ -112,20 +111,7 @@ export function createPostgresRollupRepo(db: PostgresDatabase): RollupStore {
       if (originIds.length === 0) return [];
       const { range } = byResolution[query.resolution];
       const { rows } = await db.read.query<{ bucket_ms: number; fields: string }>(range, [originIds, query.fromMs, query.toMs]);
-      const buckets = new Map<number, { stats: FieldStats; devices: number; sumOfMeans: number }>();
-      for (const row of rows) {
-        const stats = fieldOfRollup(row.fields, query.field);
-        if (stats === null || stats.count === 0) continue;
-        const bucket = buckets.get(row.bucket_ms);
-        if (bucket) {
-          mergeStatsInto(bucket.stats, stats);
-          bucket.devices++;
-          bucket.sumOfMeans += stats.sum / stats.count;
-        } else {
-          buckets.set(row.bucket_ms, { stats: { ...stats }, devices: 1, sumOfMeans: stats.sum / stats.count });
-        }
-      }
-      return [...buckets.entries()].sort(([a], [b]) => a - b).map(([bucketStartMs, b]): RollupPoint => ({ bucketStartMs, ...b }));
+      return seriesOfRollupRows(rows, query.field);
     },
     async countFleetOkmsPerMinute(fromMs, toMs) {
       const { rows } = await db.read.query<{ bucket_ms: number; okms: number }>(

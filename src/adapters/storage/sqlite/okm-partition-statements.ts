@@ -66,15 +66,10 @@ interface CompactRow {
 const COMPACT_COLUMNS = 'id, received_at, cwm_ref, origin_ref, flags, body';
 const LEGACY_COLUMNS = 'id, cwm_id, origin_id, received_at, crc_verdict, auth, raw';
 
-export function preparePartitionStatements(db: Database, partition: OkmPartition, refs: DeviceRefs): PartitionStatements {
-  return partition.layout === 'compact' ? compactStatements(db, partition, refs) : legacyStatements(db, partition);
-}
-
-function compactStatements(db: Database, partition: OkmPartition, refs: DeviceRefs): PartitionStatements {
-  const t = `"${partition.name}"`;
+/** Statements prepared on first use and kept: most partitions are only ever read by a few of them. */
+function statementCache(db: Database): (text: string) => Statement {
   const prepared = new Map<string, Statement>();
-  /** Statements are prepared on first use: most partitions are only ever read by a few of them. */
-  const sql = (text: string): Statement => {
+  return (text) => {
     let statement = prepared.get(text);
     if (!statement) {
       statement = db.prepare(text);
@@ -82,6 +77,15 @@ function compactStatements(db: Database, partition: OkmPartition, refs: DeviceRe
     }
     return statement;
   };
+}
+
+export function preparePartitionStatements(db: Database, partition: OkmPartition, refs: DeviceRefs): PartitionStatements {
+  return partition.layout === 'compact' ? compactStatements(db, partition, refs) : legacyStatements(db, partition);
+}
+
+function compactStatements(db: Database, partition: OkmPartition, refs: DeviceRefs): PartitionStatements {
+  const t = `"${partition.name}"`;
+  const sql = statementCache(db);
   const toRow = (row: CompactRow): OkmRow => ({
     id: row.id,
     cwm_id: refs.deviceIdOf(row.cwm_ref),
@@ -166,15 +170,7 @@ function payloadTextOf(raw: string): string | null {
 /** The table of OKMs stored before partitions existed, read only (its columns: migration 1). */
 function legacyStatements(db: Database, partition: OkmPartition): PartitionStatements {
   const t = `"${partition.name}"`;
-  const prepared = new Map<string, Statement>();
-  const sql = (text: string): Statement => {
-    let statement = prepared.get(text);
-    if (!statement) {
-      statement = db.prepare(text);
-      prepared.set(text, statement);
-    }
-    return statement;
-  };
+  const sql = statementCache(db);
   const rows = (text: string, ...params: unknown[]): OkmRow[] => sql(text).all(...params) as OkmRow[];
   return {
     insert() {

@@ -97,11 +97,16 @@ describe('OKM partitions of the SQLite store', () => {
     store = open();
   });
 
-  test('a re-send older than the dedup window is a new OKM: the window is what is promised, not more', async () => {
+  test('how far back a re-send is looked for: a day without _ts, back to its _ts when older, 30 days at most', async () => {
     store = open();
-    await store.recordPush(pushRecord(CWM_A, { okmId: 1, dedupKey: 'k', receivedAtMs: T0 }));
-    const late = await store.recordPush(pushRecord(CWM_A, { okmId: 1, dedupKey: 'k', receivedAtMs: T0 + DEDUP_WINDOW_MS + 2 * DAY }));
-    assert.equal(late.isDuplicate, false);
+    const noTs = { ts: null, tsEpochMs: null };
+    await store.recordPush(pushRecord(CWM_A, { okmId: 1, dedupKey: 'no-ts', receivedAtMs: T0, ...noTs }));
+    assert.equal((await store.recordPush(pushRecord(CWM_A, { okmId: 1, dedupKey: 'no-ts', receivedAtMs: T0 + DEDUP_WINDOW_MS - 1, ...noTs }))).isDuplicate, true);
+    assert.equal((await store.recordPush(pushRecord(CWM_A, { okmId: 1, dedupKey: 'no-ts', receivedAtMs: T0 + DEDUP_WINDOW_MS + 2 * DAY, ...noTs }))).isDuplicate, false, 'past the day, an OKM without _ts is new');
+    const stamped = { tsEpochMs: T0 - 60_000 };
+    await store.recordPush(pushRecord(CWM_A, { okmId: 2, dedupKey: 'stamped', receivedAtMs: T0, ...stamped }));
+    assert.equal((await store.recordPush(pushRecord(CWM_A, { okmId: 2, dedupKey: 'stamped', receivedAtMs: T0 + 20 * DAY, ...stamped }))).isDuplicate, true, 'replayed 20 days later: its _ts leads back to the first copy');
+    assert.equal((await store.recordPush(pushRecord(CWM_A, { okmId: 2, dedupKey: 'stamped', receivedAtMs: T0 + 32 * DAY, ...stamped }))).isDuplicate, false, 'past 30 days it is stored again');
   });
 
   test('a changed span applies to partitions made from then on, clipped so that none overlap', async () => {

@@ -13,7 +13,6 @@
 // and that it walks the table's pages (not its rows): measured in BENCHMARKS.md "retention".
 
 import type { Database } from 'better-sqlite3';
-import { DEDUP_WINDOW_MS } from '../../../domain/telemetry-store.js';
 import { SEED_DICTIONARY } from './compact-okm-codec.js';
 
 export type PartitionLayout = 'legacy' | 'compact';
@@ -34,8 +33,8 @@ export interface OkmPartitionCatalog {
   all(): readonly OkmPartition[];
   /** Partitions that may hold OKMs received in [fromMs, toMs), oldest first. */
   overlapping(fromMs: number, toMs: number): OkmPartition[];
-  /** Partitions that may hold an earlier copy of an OKM received at atMs (the dedup window). */
-  dedupCandidates(atMs: number): OkmPartition[];
+  /** Partitions that may hold an earlier copy of an OKM received at atMs: those reaching past lookbackStartMs (dedupLookbackStartMs). */
+  dedupCandidates(atMs: number, lookbackStartMs: number): OkmPartition[];
   /**
    * The compact partition an OKM received at atMs goes to, made if missing (call inside a write
    * transaction); `isNew`: it was not in the committed list, so reload() once the transaction has ended.
@@ -121,8 +120,8 @@ export function openOkmPartitionCatalog(db: Database, spanMs: number): OkmPartit
     overlapping(fromMs, toMs) {
       return partitions.filter((p) => p.startMs < toMs && p.endMs > fromMs);
     },
-    dedupCandidates(atMs) {
-      return partitions.filter((p) => p.startMs <= atMs && p.endMs > atMs - DEDUP_WINDOW_MS);
+    dedupCandidates(atMs, lookbackStartMs) {
+      return partitions.filter((p) => p.startMs <= atMs && p.endMs > lookbackStartMs);
     },
     forInsert(atMs, dictionaryFor) {
       const known = partitions.find((p) => p.layout === 'compact' && p.startMs <= atMs && atMs < p.endMs);

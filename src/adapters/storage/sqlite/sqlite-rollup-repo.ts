@@ -3,9 +3,8 @@
 // buckets lie together and a long range of one device is one index range; and the fleet's OKMs per minute.
 
 import type { Database } from 'better-sqlite3';
-import type { FieldStats, RollupPoint, RollupResolution, RollupStore } from '../../../domain/rollup-store.js';
-import { mergeStatsInto } from '../../../domain/field-stats.js';
-import { fieldOfRollup, mergeRollupFields } from '../stored-rows/rollup-fields.js';
+import type { RollupResolution, RollupStore } from '../../../domain/rollup-store.js';
+import { mergeRollupFields, seriesOfRollupRows } from '../stored-rows/rollup-fields.js';
 import type { DeviceRefs } from './device-refs.js';
 import type { WriteBatcher } from './write-batcher.js';
 
@@ -49,24 +48,12 @@ export function createSqliteRollupRepo(db: Database, batcher: WriteBatcher, refs
     },
     async queryRollupSeries(query) {
       const { range } = byResolution[query.resolution];
-      const buckets = new Map<number, { stats: FieldStats; devices: number; sumOfMeans: number }>();
+      const rows: Array<{ bucket_ms: number; fields: string }> = [];
       for (const originId of new Set(query.originIds)) {
         const ref = refs.findRef(originId);
-        if (ref === null) continue;
-        for (const row of range.all(ref, query.fromMs, query.toMs)) {
-          const stats = fieldOfRollup(row.fields, query.field);
-          if (stats === null || stats.count === 0) continue;
-          const bucket = buckets.get(row.bucket_ms);
-          if (bucket) {
-            mergeStatsInto(bucket.stats, stats);
-            bucket.devices++;
-            bucket.sumOfMeans += stats.sum / stats.count;
-          } else {
-            buckets.set(row.bucket_ms, { stats: { ...stats }, devices: 1, sumOfMeans: stats.sum / stats.count });
-          }
-        }
+        if (ref !== null) rows.push(...range.all(ref, query.fromMs, query.toMs));
       }
-      return [...buckets.entries()].sort(([a], [b]) => a - b).map(([bucketStartMs, b]): RollupPoint => ({ bucketStartMs, ...b }));
+      return seriesOfRollupRows(rows, query.field);
     },
     async countFleetOkmsPerMinute(fromMs, toMs) {
       return fleetRange.all(fromMs, toMs).map((row) => [row.bucket_ms, row.okms] as [number, number]);

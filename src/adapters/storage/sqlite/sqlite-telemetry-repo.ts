@@ -3,7 +3,7 @@
 // same transaction. Reads span the partitions a query's range reaches.
 
 import type { Database } from 'better-sqlite3';
-import { type PushOutcome, type PushRecord, type SeriesPoint, type TelemetryStore } from '../../../domain/telemetry-store.js';
+import { dedupLookbackStartMs, type PushOutcome, type PushRecord, type SeriesPoint, type TelemetryStore } from '../../../domain/telemetry-store.js';
 import { readJsonObject } from '../stored-rows/stored-json.js';
 import type { WriteBatcher } from './write-batcher.js';
 import { toStoredOkm, type OkmRow } from '../stored-rows/okm-row.js';
@@ -100,7 +100,7 @@ export function createSqliteTelemetryRepo(
     // A re-send received after a partition boundary: its first copy is in an earlier partition, within the window.
     let duplicateOf: number | null = null;
     if (probe !== null) {
-      for (const candidate of catalog.dedupCandidates(record.receivedAtMs)) {
+      for (const candidate of catalog.dedupCandidates(record.receivedAtMs, dedupLookbackStartMs(record))) {
         if (candidate.name === partition.name) continue;
         duplicateOf = statementsOf(candidate).findDuplicate(probe);
         if (duplicateOf !== null) break;

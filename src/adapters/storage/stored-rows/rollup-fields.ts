@@ -3,7 +3,7 @@
 // instead of one per field keeps a heartbeat's dozen fields in one ~120-byte row, and a bucket of one
 // heartbeat (the usual minute) at little more than the values themselves.
 
-import type { FieldStats } from '../../../domain/rollup-store.js';
+import type { FieldStats, RollupPoint } from '../../../domain/rollup-store.js';
 import { mergeStatsInto } from '../../../domain/field-stats.js';
 
 export function encodeRollupFields(fields: ReadonlyMap<string, FieldStats>): string {
@@ -48,4 +48,22 @@ export function mergeRollupFields(stored: string | null, delta: ReadonlyMap<stri
     else fields.set(name, { ...s });
   }
   return encodeRollupFields(fields);
+}
+
+/** Stored rollup rows of one field, merged per bucket over the devices they belong to (oldest first). */
+export function seriesOfRollupRows(rows: Iterable<{ bucket_ms: number; fields: string }>, field: string): RollupPoint[] {
+  const buckets = new Map<number, { stats: FieldStats; devices: number; sumOfMeans: number }>();
+  for (const row of rows) {
+    const stats = fieldOfRollup(row.fields, field);
+    if (stats === null || stats.count === 0) continue;
+    const bucket = buckets.get(row.bucket_ms);
+    if (bucket) {
+      mergeStatsInto(bucket.stats, stats);
+      bucket.devices++;
+      bucket.sumOfMeans += stats.sum / stats.count;
+    } else {
+      buckets.set(row.bucket_ms, { stats: { ...stats }, devices: 1, sumOfMeans: stats.sum / stats.count });
+    }
+  }
+  return [...buckets.entries()].sort(([a], [b]) => a - b).map(([bucketStartMs, b]): RollupPoint => ({ bucketStartMs, ...b }));
 }
