@@ -48,6 +48,8 @@ export interface PartitionStatements {
   countPerMinute(fromMs: number, toMs: number): Array<{ m: number; n: number }>;
   countByCwm(cwm: DeviceKey): number;
   maxId(): number;
+  /** The newest receive time it holds (null: none). */
+  newestReceivedAt(): number | null;
   /** max(id) - min(id) + 1: exact unless ids of another partition fell between (a clock set back). */
   approxCount(): number;
   /** The texts of the newest OKMs, newest last: the material of the next partition's dictionary. */
@@ -145,6 +147,9 @@ function compactStatements(db: Database, partition: OkmPartition, refs: DeviceRe
     maxId() {
       return (sql(`SELECT max(id) AS m FROM ${t}`).get() as { m: number | null }).m ?? 0;
     },
+    newestReceivedAt() {
+      return (sql(`SELECT max(received_at) AS m FROM ${t}`).get() as { m: number | null }).m;
+    },
     approxCount() {
       const { lo, hi } = sql(`SELECT (SELECT min(id) FROM ${t}) AS lo, (SELECT max(id) FROM ${t}) AS hi`).get() as { lo: number | null; hi: number | null };
       return lo === null || hi === null ? 0 : hi - lo + 1;
@@ -212,6 +217,9 @@ function legacyStatements(db: Database, partition: OkmPartition): PartitionState
     },
     maxId() {
       return (sql(`SELECT max(id) AS m FROM ${t}`).get() as { m: number | null }).m ?? 0;
+    },
+    newestReceivedAt() {
+      return (sql(`SELECT max(received_at) AS m FROM ${t}`).get() as { m: number | null }).m;
     },
     approxCount() {
       const { lo, hi } = sql(`SELECT (SELECT min(id) FROM ${t}) AS lo, (SELECT max(id) FROM ${t}) AS hi`).get() as { lo: number | null; hi: number | null };

@@ -21,7 +21,10 @@ describe('OKM partitions of the SQLite store', () => {
   let dataDir: TempDataDir;
   let store: SqliteStore | null;
 
-  const open = (spanMs?: number): SqliteStore => openSqliteStore({ dataDir: dataDir.path, durability: 'normal', busyTimeoutMs: 1000, ...(spanMs ? { partitionSpanMs: spanMs } : {}) });
+  const open = (spanMs?: number, targetPartitionOkms?: number): SqliteStore => openSqliteStore({
+    dataDir: dataDir.path, durability: 'normal', busyTimeoutMs: 1000,
+    ...(spanMs ? { partitionSpanMs: spanMs } : {}), ...(targetPartitionOkms ? { targetPartitionOkms } : {}),
+  });
 
   beforeEach(() => {
     dataDir = createTempDataDir('opentps-partitions-');
@@ -120,6 +123,25 @@ describe('OKM partitions of the SQLite store', () => {
     const spans = (await store.listTelemetryPartitions()).map((p) => [p.startMs - dayStart, p.endMs - dayStart]);
     assert.deepEqual(spans, [[0, DAY], [DAY + 6 * 3_600_000, DAY + 12 * 3_600_000]]);
     assert.deepEqual((await store.listOkms({ cwmId: CWM_A, limit: 10 })).map((okm) => okm.okmId), [1, 2, 3]);
+  });
+
+  test('a partition that held more OKMs than the target makes the next ones span fewer hours, down to one; they grow back when the rate falls', async () => {
+    store = open(undefined, 120);
+    const dayStart = Math.floor(T0 / DAY) * DAY;
+    const HOUR = 3_600_000;
+    // 24 OKMs an hour over the first day: 576 in it, 5 hours' worth of the target of 120.
+    let okmId = 0;
+    for (let atMs = dayStart; atMs < dayStart + DAY; atMs += HOUR / 24) await store.recordPush(pushRecord(CWM_A, { okmId: ++okmId, receivedAtMs: atMs }));
+    await store.recordPush(pushRecord(CWM_A, { okmId: ++okmId, receivedAtMs: dayStart + DAY + 1 }));
+    const spans = async () => (await store!.listTelemetryPartitions()).map((p) => (p.endMs - p.startMs) / HOUR);
+    assert.deepEqual(await spans(), [24, 4], 'whole hours that hold at most the target at that rate');
+    // An idle stretch: each new partition spans twice the last, up to the configured day.
+    await store.recordPush(pushRecord(CWM_A, { okmId: ++okmId, receivedAtMs: dayStart + 3 * DAY }));
+    await store.recordPush(pushRecord(CWM_A, { okmId: ++okmId, receivedAtMs: dayStart + 4 * DAY }));
+    const after = await spans();
+    assert.equal(after.length, 4);
+    assert.ok((after[2] ?? 0) <= 10 && (after[3] ?? 0) <= 20 && (after[3] ?? 0) > (after[2] ?? 0), `spans grow back gradually: ${after.join(', ')}`);
+    assert.equal((await store.listOkms({ cwmId: CWM_A, limit: 1000 })).length, okmId, 'every OKM is kept whatever the spans');
   });
 
   test('a push that fails leaves no partition listed and no reference cached: the next one makes them again', async () => {

@@ -27,6 +27,14 @@ export interface OkmPartition {
   readonly dictionary: Buffer;
 }
 
+/** How a partition about to be made is set up, from what the partitions before it hold. */
+export interface NewPartitionSettings {
+  /** The deflate dictionary of a partition starting at startMs. */
+  dictionaryFor(startMs: number): Buffer;
+  /** The span of a partition for receive time atMs: whole hours, at most the configured span. */
+  spanFor(atMs: number): number;
+}
+
 export interface OkmPartitionCatalog {
   readonly spanMs: number;
   /** Every partition as last committed, oldest start first. */
@@ -39,7 +47,7 @@ export interface OkmPartitionCatalog {
    * The compact partition an OKM received at atMs goes to, made if missing (call inside a write
    * transaction); `isNew`: it was not in the committed list, so reload() once the transaction has ended.
    */
-  forInsert(atMs: number, dictionaryFor: (startMs: number) => Buffer): { partition: OkmPartition; isNew: boolean };
+  forInsert(atMs: number, make: NewPartitionSettings): { partition: OkmPartition; isNew: boolean };
   /** Removes a partition's table and its catalog row (call inside a write transaction). */
   drop(partition: OkmPartition): void;
   /** Reads the committed list again. */
@@ -123,18 +131,19 @@ export function openOkmPartitionCatalog(db: Database, spanMs: number): OkmPartit
     dedupCandidates(atMs, lookbackStartMs) {
       return partitions.filter((p) => p.startMs <= atMs && p.endMs > lookbackStartMs);
     },
-    forInsert(atMs, dictionaryFor) {
+    forInsert(atMs, make) {
       const known = partitions.find((p) => p.layout === 'compact' && p.startMs <= atMs && atMs < p.endMs);
       if (known) return { partition: known, isNew: false };
       const existing = selectCovering.get(atMs, atMs);
       if (existing) return { partition: toPartition(existing), isNew: true };
       // The span's own range, clipped so as not to overlap a partition made with another span setting.
       const neighbours = selectNeighbours.get(atMs, atMs);
-      const spanStart = Math.floor(atMs / spanMs) * spanMs;
+      const span = make.spanFor(atMs);
+      const spanStart = Math.floor(atMs / span) * span;
       const startMs = Math.max(spanStart, neighbours?.before ?? spanStart);
-      const endMs = Math.min(spanStart + spanMs, neighbours?.after ?? spanStart + spanMs);
+      const endMs = Math.min(spanStart + span, neighbours?.after ?? spanStart + span);
       const name = partitionNameOf(startMs);
-      const dictionary = dictionaryFor(startMs);
+      const dictionary = make.dictionaryFor(startMs);
       db.exec(compactTableDdl(name));
       insertCatalog.run(name, startMs, endMs, dictionary);
       return { partition: { name, startMs, endMs, layout: 'compact', dictionary }, isNew: true };

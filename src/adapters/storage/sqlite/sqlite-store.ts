@@ -51,6 +51,8 @@ export interface SqliteStoreOptions {
   readonly walRetryAfterMs?: number;
   /** Receive time one OKM partition covers, whole hours (default DEFAULT_PARTITION_SPAN_MS, a day). */
   readonly partitionSpanMs?: number;
+  /** Past this many OKMs in a partition, the next ones span fewer hours (default DEFAULT_TARGET_PARTITION_OKMS; see sqlite-telemetry-repo.ts). */
+  readonly targetPartitionOkms?: number;
   /** Told of every WAL restart, and of every one that could not be done (default: a process warning for those). */
   readonly onWalEvent?: (event: WalBoundEvent) => void;
 }
@@ -157,7 +159,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const messages = createSqliteMessageRepo(db, records);
   const devices = createSqliteDeviceRepo(db, records);
   const deviceRefs = createDeviceRefs(db);
-  const telemetry = createSqliteTelemetryRepo(db, records, messages.hasPendingNow, options.partitionSpanMs ?? DEFAULT_PARTITION_SPAN_MS, deviceRefs);
+  const telemetry = createSqliteTelemetryRepo(db, records, messages.hasPendingNow, options.partitionSpanMs ?? DEFAULT_PARTITION_SPAN_MS, deviceRefs, options.targetPartitionOkms);
   const rollups = createSqliteRollupRepo(db, records, deviceRefs);
   const traffic = createSqliteTrafficRepo(trafficDb, trafficBatcher);
   const operators = createSqliteOperatorRepo(db, records);
