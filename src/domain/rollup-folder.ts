@@ -74,14 +74,11 @@ export function createRollupFolder(store: Pick<RollupStore, 'mergeRollups'>, sta
     }
   }
 
-  /**
-   * Hour rows first, then minute rows, chunk by chunk; each bucket remembers what of it was written, so a
-   * failure puts back only the rest and nothing is counted twice.
-   */
-  async function write(taken: MinuteBucket[], takenFleet: Map<number, number>): Promise<RollupFlushReport> {
-    const hours = new Map<string, { delta: { originId: string; bucketStartMs: number; fields: Map<string, FieldStats> }; from: MinuteBucket[] }>();
-    for (const bucket of taken) {
-      if (bucket.isInHour || bucket.fields.size === 0) continue;
+  /** The hour deltas of some minute buckets (those not merged into their hour yet), with the buckets each came from. */
+  function hoursOf(buckets: readonly MinuteBucket[]): Array<{ delta: RollupDelta & { fields: Map<string, FieldStats> }; from: MinuteBucket[] }> {
+    const hours = new Map<string, { delta: RollupDelta & { fields: Map<string, FieldStats> }; from: MinuteBucket[] }>();
+    for (const bucket of buckets) {
+      if (bucket.isInHour) continue;
       const hourMs = Math.floor(bucket.minuteMs / BUCKET_MS.hour) * BUCKET_MS.hour;
       const key = `${bucket.originId}\u0000${hourMs}`;
       let hour = hours.get(key);
@@ -92,19 +89,31 @@ export function createRollupFolder(store: Pick<RollupStore, 'mergeRollups'>, sta
       for (const [name, stats] of bucket.fields) addStats(hour.delta.fields, name, stats);
       hour.from.push(bucket);
     }
-    const hourList = [...hours.values()];
+    return [...hours.values()];
+  }
+
+  /**
+   * Chunk by chunk of minute buckets: the chunk's hour rows, then its minute rows. Each chunk is a short
+   * write with a turn of the event loop around it (at 100,000 devices, building every hour delta first held
+   * the loop for about a second). Each bucket remembers what of it was written, so a failure puts back only
+   * the rest and nothing is counted twice. A device's minutes of one flush may fall in two chunks: its hour
+   * row is then merged twice, which adds up the same.
+   */
+  async function write(taken: MinuteBucket[], takenFleet: Map<number, number>): Promise<RollupFlushReport> {
     let minuteRows = 0;
+    let hourRows = 0;
     let written = 0;
     let isFleetWritten = takenFleet.size === 0;
     const withFields = taken.filter((b) => b.fields.size > 0);
     try {
-      for (let i = 0; i < hourList.length; i += ROLLUP_CHUNK) {
-        const chunk = hourList.slice(i, i + ROLLUP_CHUNK);
-        await store.mergeRollups('hour', chunk.map((h) => h.delta), new Map());
-        for (const hour of chunk) for (const bucket of hour.from) bucket.isInHour = true;
-      }
       for (; written < withFields.length || !isFleetWritten; written += ROLLUP_CHUNK) {
         const chunk = withFields.slice(written, written + ROLLUP_CHUNK);
+        const hours = hoursOf(chunk);
+        if (hours.length > 0) {
+          await store.mergeRollups('hour', hours.map((h) => h.delta), new Map());
+          for (const hour of hours) for (const bucket of hour.from) bucket.isInHour = true;
+          hourRows += hours.length;
+        }
         await store.mergeRollups('minute', chunk.map((b): RollupDelta => ({ originId: b.originId, bucketStartMs: b.minuteMs, fields: b.fields })), isFleetWritten ? new Map() : takenFleet);
         isFleetWritten = true;
         minuteRows += chunk.length;
@@ -113,7 +122,7 @@ export function createRollupFolder(store: Pick<RollupStore, 'mergeRollups'>, sta
       putBack(withFields.slice(written), isFleetWritten ? new Map() : takenFleet);
       throw error;
     }
-    return { minuteRows, hourRows: hourList.length };
+    return { minuteRows, hourRows };
   }
 
   return {
