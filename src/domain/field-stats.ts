@@ -23,8 +23,15 @@ export function mergeStatsInto(into: FieldStats, other: FieldStats): FieldStats 
 export function numericFieldsOf(heartbeat: Readonly<Record<string, unknown>>): Array<[string, number]> {
   const fields: Array<[string, number]> = [];
   for (const [name, value] of Object.entries(heartbeat)) {
-    if (typeof value === 'number' && Number.isFinite(value)) fields.push([name, value]);
-    else if (typeof value === 'boolean') fields.push([name, value ? 1 : 0]);
+    const number = numericValueOf(value);
+    if (number !== null) fields.push([name, number]);
   }
   return fields;
+}
+
+/** A heartbeat field's value as a chart plots it: a finite number as it is, a boolean as 0/1, else null. */
+export function numericValueOf(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return null;
 }

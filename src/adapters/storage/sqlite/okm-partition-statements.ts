@@ -3,7 +3,8 @@
 // Statements are prepared on first use and kept per partition until it is dropped.
 
 import type { Database, Statement } from 'better-sqlite3';
-import type { OkmRow } from '../stored-rows/okm-row.js';
+import { fieldsOfStoredOkm, type OkmRow } from '../stored-rows/okm-row.js';
+import { readJsonObject } from '../stored-rows/stored-json.js';
 import { decodeBodyText, rawOfBodyText, unpackVerdicts } from './compact-okm-codec.js';
 import type { DeviceRefs } from './device-refs.js';
 import type { OkmPartition } from './sqlite-okm-partitions.js';
@@ -44,7 +45,7 @@ export interface PartitionStatements {
   newest(limit: number): OkmRow[];
   rangeByCwm(cwm: DeviceKey, fromMs: number, toMs: number, limit: number): OkmRow[];
   /** [receive time, payload] of one origin device's OKMs in [fromMs, toMs). */
-  payloadsOfOrigin(origin: DeviceKey, fromMs: number, toMs: number): Array<[number, string | null]>;
+  payloadsOfOrigin(origin: DeviceKey, fromMs: number, toMs: number): Array<[number, Record<string, unknown> | null]>;
   countPerMinute(fromMs: number, toMs: number): Array<{ m: number; n: number }>;
   countByCwm(cwm: DeviceKey): number;
   maxId(): number;
@@ -81,6 +82,29 @@ function statementCache(db: Database): (text: string) => Statement {
   };
 }
 
+/** The statements both layouts share: they name only columns every OKM table has. */
+function commonStatements(sql: (text: string) => Statement, t: string): Pick<PartitionStatements, 'linkAnswer' | 'countPerMinute' | 'maxId' | 'newestReceivedAt' | 'approxCount'> {
+  return {
+    linkAnswer(okmRowId, messageId) {
+      sql(`UPDATE ${t} SET answers_message = ? WHERE id = ?`).run(messageId, okmRowId);
+    },
+    countPerMinute(fromMs, toMs) {
+      return sql(`SELECT received_at / 60000 AS m, count(*) AS n FROM ${t} WHERE received_at >= ? AND received_at < ? GROUP BY m`)
+        .all(fromMs, toMs) as Array<{ m: number; n: number }>;
+    },
+    maxId() {
+      return (sql(`SELECT max(id) AS m FROM ${t}`).get() as { m: number | null }).m ?? 0;
+    },
+    newestReceivedAt() {
+      return (sql(`SELECT max(received_at) AS m FROM ${t}`).get() as { m: number | null }).m;
+    },
+    approxCount() {
+      const { lo, hi } = sql(`SELECT (SELECT min(id) FROM ${t}) AS lo, (SELECT max(id) FROM ${t}) AS hi`).get() as { lo: number | null; hi: number | null };
+      return lo === null || hi === null ? 0 : hi - lo + 1;
+    },
+  };
+}
+
 export function preparePartitionStatements(db: Database, partition: OkmPartition, refs: DeviceRefs): PartitionStatements {
   return partition.layout === 'compact' ? compactStatements(db, partition, refs) : legacyStatements(db, partition);
 }
@@ -102,6 +126,7 @@ function compactStatements(db: Database, partition: OkmPartition, refs: DeviceRe
   const rows = (text: string, ...params: unknown[]): OkmRow[] => (sql(text).all(...params) as CompactRow[]).map(toRow);
 
   return {
+    ...commonStatements(sql, t),
     insert(row) {
       return sql(`INSERT INTO ${t} (id, received_at, cwm_ref, origin_ref, flags, dedup, body) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
         .run(row.id, row.receivedAtMs, row.cwmRef, row.originRef, row.flags, row.dedup, row.body).changes > 0;
@@ -109,9 +134,6 @@ function compactStatements(db: Database, partition: OkmPartition, refs: DeviceRe
     findDuplicate(probe) {
       const found = sql(`SELECT id FROM ${t} WHERE dedup = ?`).get(probe.digest) as { id: number } | undefined;
       return found?.id ?? null;
-    },
-    linkAnswer(okmRowId, messageId) {
-      sql(`UPDATE ${t} SET answers_message = ? WHERE id = ?`).run(messageId, okmRowId);
     },
     newestByCwm(cwm, limit) {
       return cwm.ref === null ? [] : rows(`SELECT ${COMPACT_COLUMNS} FROM ${t} WHERE cwm_ref = ? ORDER BY id DESC LIMIT ?`, cwm.ref, limit);
@@ -134,25 +156,11 @@ function compactStatements(db: Database, partition: OkmPartition, refs: DeviceRe
       if (origin.ref === null) return [];
       const found = sql(`SELECT received_at, body FROM ${t} WHERE origin_ref = ? AND received_at >= ? AND received_at < ?`)
         .all(origin.ref, fromMs, toMs) as Array<{ received_at: number; body: Buffer }>;
-      return found.map((row) => [row.received_at, payloadTextOf(rawOfBodyText(decodeBodyText(row.body, partition.dictionary)))]);
-    },
-    countPerMinute(fromMs, toMs) {
-      return sql(`SELECT received_at / 60000 AS m, count(*) AS n FROM ${t} WHERE received_at >= ? AND received_at < ? GROUP BY m`)
-        .all(fromMs, toMs) as Array<{ m: number; n: number }>;
+      return found.map((row) => [row.received_at, fieldsOfStoredOkm(rawOfBodyText(decodeBodyText(row.body, partition.dictionary))).payload]);
     },
     countByCwm(cwm) {
       if (cwm.ref === null) return 0;
       return (sql(`SELECT count(*) AS n FROM ${t} WHERE cwm_ref = ?`).get(cwm.ref) as { n: number }).n;
-    },
-    maxId() {
-      return (sql(`SELECT max(id) AS m FROM ${t}`).get() as { m: number | null }).m ?? 0;
-    },
-    newestReceivedAt() {
-      return (sql(`SELECT max(received_at) AS m FROM ${t}`).get() as { m: number | null }).m;
-    },
-    approxCount() {
-      const { lo, hi } = sql(`SELECT (SELECT min(id) FROM ${t}) AS lo, (SELECT max(id) FROM ${t}) AS hi`).get() as { lo: number | null; hi: number | null };
-      return lo === null || hi === null ? 0 : hi - lo + 1;
     },
     recentBodyTexts(limit) {
       const found = sql(`SELECT body FROM ${t} ORDER BY id DESC LIMIT ?`).all(limit) as Array<{ body: Buffer }>;
@@ -161,32 +169,19 @@ function compactStatements(db: Database, partition: OkmPartition, refs: DeviceRe
   };
 }
 
-/** The `_pld` member of an OKM text, as JSON text (null when absent or unreadable). */
-function payloadTextOf(raw: string): string | null {
-  try {
-    const okm: unknown = JSON.parse(raw);
-    const payload = typeof okm === 'object' && okm !== null ? (okm as Record<string, unknown>)['_pld'] : undefined;
-    return payload === undefined ? null : JSON.stringify(payload);
-  } catch {
-    return null;
-  }
-}
-
 /** The table of OKMs stored before partitions existed, read only (its columns: migration 1). */
 function legacyStatements(db: Database, partition: OkmPartition): PartitionStatements {
   const t = `"${partition.name}"`;
   const sql = statementCache(db);
   const rows = (text: string, ...params: unknown[]): OkmRow[] => sql(text).all(...params) as OkmRow[];
   return {
+    ...commonStatements(sql, t),
     insert() {
       throw new Error('the legacy partition is read only');
     },
     findDuplicate(probe) {
       const found = sql(`SELECT id FROM ${t} WHERE cwm_id = ? AND origin_id = ? AND dedup_key = ?`).get(probe.cwmId, probe.originId, probe.dedupKey) as { id: number } | undefined;
       return found?.id ?? null;
-    },
-    linkAnswer(okmRowId, messageId) {
-      sql(`UPDATE ${t} SET answers_message = ? WHERE id = ?`).run(messageId, okmRowId);
     },
     newestByCwm(cwm, limit) {
       return rows(`SELECT ${LEGACY_COLUMNS} FROM ${t} WHERE cwm_id = ? ORDER BY id DESC LIMIT ?`, cwm.id, limit);
@@ -206,24 +201,10 @@ function legacyStatements(db: Database, partition: OkmPartition): PartitionState
     payloadsOfOrigin(origin, fromMs, toMs) {
       const found = sql(`SELECT received_at, payload FROM ${t} WHERE origin_id = ? AND received_at >= ? AND received_at < ?`)
         .all(origin.id, fromMs, toMs) as Array<{ received_at: number; payload: string | null }>;
-      return found.map((row) => [row.received_at, row.payload]);
-    },
-    countPerMinute(fromMs, toMs) {
-      return sql(`SELECT received_at / 60000 AS m, count(*) AS n FROM ${t} WHERE received_at >= ? AND received_at < ? GROUP BY m`)
-        .all(fromMs, toMs) as Array<{ m: number; n: number }>;
+      return found.map((row) => [row.received_at, readJsonObject(row.payload)]);
     },
     countByCwm(cwm) {
       return (sql(`SELECT count(*) AS n FROM ${t} WHERE cwm_id = ?`).get(cwm.id) as { n: number }).n;
-    },
-    maxId() {
-      return (sql(`SELECT max(id) AS m FROM ${t}`).get() as { m: number | null }).m ?? 0;
-    },
-    newestReceivedAt() {
-      return (sql(`SELECT max(received_at) AS m FROM ${t}`).get() as { m: number | null }).m;
-    },
-    approxCount() {
-      const { lo, hi } = sql(`SELECT (SELECT min(id) FROM ${t}) AS lo, (SELECT max(id) FROM ${t}) AS hi`).get() as { lo: number | null; hi: number | null };
-      return lo === null || hi === null ? 0 : hi - lo + 1;
     },
     recentBodyTexts() {
       return [];

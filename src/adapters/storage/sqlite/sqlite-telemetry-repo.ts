@@ -5,6 +5,7 @@
 import type { Database } from 'better-sqlite3';
 import { dedupLookbackStartMs, type PushOutcome, type PushRecord, type SeriesPoint, type TelemetryStore } from '../../../domain/telemetry-store.js';
 import { readJsonObject } from '../stored-rows/stored-json.js';
+import { numericValueOf } from '../../../domain/field-stats.js';
 import type { WriteBatcher } from './write-batcher.js';
 import { toStoredOkm, type OkmRow } from '../stored-rows/okm-row.js';
 import { dedupDigest, dictionaryFromSamples, encodeBody, packVerdicts } from './compact-okm-codec.js';
@@ -195,7 +196,7 @@ export function createSqliteTelemetryRepo(
   }
 
   const deviceKey = (id: string): DeviceKey => ({ id, ref: refs.findRef(id) });
-  /** Rows of every partition in [fromMs, toMs) merged: by id, the newest `limit` (newest last) or the oldest. */
+  /** The newest `limit` rows of every partition, merged by id (newest last). */
   const newestOf = (collect: (statements: PartitionStatements) => OkmRow[], limit: number): OkmRow[] =>
     catalog.all().flatMap((p) => collect(statementsOf(p))).sort((a, b) => a.id - b.id).slice(-limit);
 
@@ -263,8 +264,8 @@ export function createSqliteTelemetryRepo(
       const origin = deviceKey(query.originId);
       const buckets = new Map<number, { min: number; max: number; sum: number; count: number }>();
       for (const partition of catalog.overlapping(query.fromMs, query.toMs)) {
-        for (const [receivedAtMs, payloadText] of statementsOf(partition).payloadsOfOrigin(origin, query.fromMs, query.toMs)) {
-          const value = numericHeartbeatField(payloadText, query.field);
+        for (const [receivedAtMs, payload] of statementsOf(partition).payloadsOfOrigin(origin, query.fromMs, query.toMs)) {
+          const value = numericHeartbeatField(payload, query.field);
           if (value === null) continue;
           const bucket = Math.floor((receivedAtMs - query.fromMs) / query.bucketMs);
           const current = buckets.get(bucket);
@@ -302,13 +303,9 @@ export function createSqliteTelemetryRepo(
   };
 }
 
-/** A heartbeat field of a payload as a number: numbers as they are, booleans as 0/1, anything else null. */
-function numericHeartbeatField(payloadText: string | null, field: string): number | null {
-  const payload = readJsonObject(payloadText);
+/** A heartbeat field of a payload as a number (numericValueOf), null when the OKM has no such field. */
+function numericHeartbeatField(payload: Record<string, unknown> | null, field: string): number | null {
   const heartbeat = payload?.['_hbt'];
   if (typeof heartbeat !== 'object' || heartbeat === null || Array.isArray(heartbeat) || !Object.hasOwn(heartbeat, field)) return null;
-  const value: unknown = (heartbeat as Record<string, unknown>)[field];
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  return null;
+  return numericValueOf((heartbeat as Record<string, unknown>)[field]);
 }
