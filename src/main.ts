@@ -40,7 +40,7 @@ import { createFileLibrary, type FileLibrary } from './domain/file-library.js';
 import { createWriteHealth, type WriteHealth, type WriteHealthChange } from './domain/write-health.js';
 import { readDiskSpace, type DiskSpaceReport, type WatchedDirectory } from './adapters/disk/free-disk-space.js';
 import { startLowDiskWatch } from './adapters/disk/low-disk-watch.js';
-import { createRepeatedErrorLog, type RepeatedErrorLog } from './adapters/logging/repeated-error-log.js';
+import { createRepeatedErrorLog, failureKey, type RepeatedErrorLog } from './adapters/logging/repeated-error-log.js';
 
 export interface Services {
   readonly config: Readonly<OpenTpsConfig>;
@@ -371,18 +371,12 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
   retain();
   const retentionTimer = setInterval(retain, RETENTION_INTERVAL_MS);
   retentionTimer.unref();
-  // Rollups: the minutes that ended are written every few seconds; a failure is logged once a minute at most
-  // (with how many failed since), the statistics wait in memory for the next try.
-  let rollupFailures = 0;
-  let rollupFailureLoggedAtMs = 0;
+  // Rollups: the minutes that ended are written every few seconds; a failure (a full disk) is logged once per
+  // interval with a count, and the statistics wait in memory for the next try.
+  const rollupFailureLog = createRepeatedErrorLog({ logger, intervalMs: FAILURE_LOG_INTERVAL_MS });
   const rollupTimer = setInterval(() => {
     services.rollups.flush(services.clock.nowMs()).catch((error: unknown) => {
-      rollupFailures++;
-      const nowMs = services.clock.nowMs();
-      if (nowMs - rollupFailureLoggedAtMs < 60_000) return;
-      rollupFailureLoggedAtMs = nowMs;
-      logger.error({ err: error, failures: rollupFailures, pendingBuckets: services.rollups.pendingBuckets, droppedBuckets: services.rollups.droppedBuckets }, 'writing rollups failed');
-      rollupFailures = 0;
+      rollupFailureLog.report('error', failureKey('writing rollups', error), { err: error, pendingBuckets: services.rollups.pendingBuckets, droppedBuckets: services.rollups.droppedBuckets }, 'writing rollups failed');
     });
   }, ROLLUP_FLUSH_MS);
   rollupTimer.unref();
@@ -420,6 +414,7 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
     clearInterval(relayWatch);
     clearInterval(retentionTimer);
     clearInterval(rollupTimer);
+    rollupFailureLog.close();
     stopWatches();
     await services.close();
     throw error;
@@ -440,7 +435,9 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
         clearInterval(relayWatch);
         clearInterval(retentionTimer);
         clearInterval(rollupTimer);
+    rollupFailureLog.close();
     clearInterval(rollupTimer);
+    rollupFailureLog.close();
         stopWatches();
         deviceApp.beginShutdown();
         const closing = deviceApp.app.close();
