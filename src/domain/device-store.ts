@@ -1,5 +1,7 @@
 // The storage port for registered devices (CWMs) and the latest state of every device seen.
 
+import type { DevicePage, DeviceQuery } from './device-query.js';
+import type { FleetSummary } from './fleet-summary.js';
 import type { PullAdmission, PullReading } from './pull-replay-guard.js';
 
 export interface DeviceRecord {
@@ -63,6 +65,7 @@ export interface DeviceStore {
   findDevice(id: string): Promise<DeviceRecord | null>;
   /** The credentials of a device; current with every committed change, from any process. */
   findDeviceCredentials(id: string): Promise<DeviceCredentials | null>;
+  /** Every device, by id: the CLI's listing. The console reads the fleet through FleetReadStore instead. */
   listDevices(nowMs: number): Promise<DeviceSummary[]>;
   listDeviceStates(cwmId: string): Promise<DeviceState[]>;
   /** @throws OpenTpsError ERR_DEVICE_NOT_FOUND */
@@ -77,4 +80,15 @@ export interface DeviceStore {
   admitSignedPull(id: string, reading: PullReading, remoteAddress: string | null): Promise<PullAdmission>;
   /** Marks a CWM as seen (on /pull and other requests that store no OKM). */
   touchDevice(id: string, atMs: number, remoteAddress: string | null): Promise<void>;
+}
+
+/** The fleet as the console reads it: the store filters, sorts, pages and counts, so a read costs its answer. */
+export interface FleetReadStore {
+  /** One page of the fleet table, filtered, sorted and counted by the store (device-query.ts). */
+  queryDevices(query: DeviceQuery, nowMs: number): Promise<DevicePage>;
+  /**
+   * Counts by status at `nowMs` and, for each kind of problem, how many devices have it and at most
+   * `listedPerKind` of them (fleet-summary.ts): the answer's size never follows the fleet's.
+   */
+  summarizeFleet(nowMs: number, listedPerKind: number): Promise<FleetSummary>;
 }

@@ -64,6 +64,8 @@ export interface MessageStore {
   cancelMessage(messageId: number, atMs: number): Promise<MessageRecord>;
   findMessage(messageId: number): Promise<MessageRecord | null>;
   listMessages(cwmId: string, nowMs: number): Promise<MessageRecord[]>;
+  /** How many messages wait for the CWM (state `queued`, not expired at `nowMs`). */
+  countQueuedMessages(cwmId: string, nowMs: number): Promise<number>;
   /** True while anything is queued (unexpired) for the CWM. */
   hasPendingMessages(cwmId: string, nowMs: number): Promise<boolean>;
   /** Moves every overdue queued message to `expired`; returns how many. */

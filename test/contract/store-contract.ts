@@ -11,6 +11,7 @@ import { defineRetentionContract } from './retention-contract.js';
 import { defineDurabilityContract } from './durability-contract.js';
 import { defineEnqueueContract } from './enqueue-contract.js';
 import { defineFileStoreContract } from './file-store-contract.js';
+import { defineFleetReadContract } from './fleet-read-contract.js';
 import { defineMessageStoreContract } from './message-store-contract.js';
 import { definePushBurstContract } from './push-burst-contract.js';
 import { defineRollupContract } from './rollup-contract.js';
@@ -66,6 +67,7 @@ export function defineStoreContract(backendName: string, openStore: () => Promis
     definePullReplayContract(context);
     defineRetentionContract(context);
     defineDeviceAdminContract(context);
+    defineFleetReadContract(context);
     defineEnqueueContract(context);
     definePushBurstContract(context);
     defineTelemetryQueryContract(context);

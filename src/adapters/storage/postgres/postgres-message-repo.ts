@@ -247,6 +247,13 @@ export function createPostgresMessageRepo(db: PostgresDatabase): MessageStore & 
         return record.state === 'queued' && record.expiresAtMs <= nowMs ? { ...record, state: 'expired' as const } : record;
       });
     },
+    async countQueuedMessages(cwmId, nowMs) {
+      const { rows } = await db.read.query<{ n: number }>(
+        "SELECT count(*) AS n FROM messages WHERE cwm_id = $1 AND state = 'queued' AND expires_at > $2",
+        [cwmId, nowMs],
+      );
+      return rows[0]?.n ?? 0;
+    },
     hasPendingMessages(cwmId, nowMs) {
       return selectHasPending(db.read, cwmId, nowMs);
     },

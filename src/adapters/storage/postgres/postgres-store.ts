@@ -10,6 +10,7 @@ import { createPostgresDatabase } from './postgres-database.js';
 import { createCredentialsCache } from './postgres-credentials-cache.js';
 import { createPostgresDeviceRepo } from './postgres-device-repo.js';
 import { createPostgresFileRepo } from './postgres-file-repo.js';
+import { createPostgresFleetQueries } from './postgres-fleet-queries.js';
 import { createPostgresMessageRepo } from './postgres-message-repo.js';
 import { migratePostgres, quoteIdentifier } from './postgres-migrations.js';
 import { createPostgresOperatorRepo } from './postgres-operator-repo.js';
@@ -112,6 +113,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   let closing: Promise<void> | null = null;
   return {
     ...createPostgresDeviceRepo(db, credentials),
+    ...createPostgresFleetQueries(db),
     ...messages,
     ...telemetry,
     ...createPostgresRollupRepo(db),

@@ -65,6 +65,9 @@ export function createSqliteMessageRepo(db: Database, batcher: WriteBatcher): Me
        LIMIT @limit)`,
   );
   const selectForCwm = db.prepare<[string], MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE cwm_id = ? ORDER BY id`);
+  const countUnexpiredQueued = db.prepare<[string, number], { n: number }>(
+    "SELECT count(*) AS n FROM messages WHERE cwm_id = ? AND state = 'queued' AND expires_at > ?",
+  );
 
   function hasPendingNow(cwmId: string, nowMs: number): boolean {
     return selectPending.get(cwmId, nowMs) !== undefined;
@@ -165,6 +168,9 @@ export function createSqliteMessageRepo(db: Database, batcher: WriteBatcher): Me
         const record = toMessageRecord(row);
         return record.state === 'queued' && record.expiresAtMs <= nowMs ? { ...record, state: 'expired' as const } : record;
       });
+    },
+    async countQueuedMessages(cwmId, nowMs) {
+      return countUnexpiredQueued.get(cwmId, nowMs)?.n ?? 0;
     },
     async hasPendingMessages(cwmId, nowMs) {
       return hasPendingNow(cwmId, nowMs);

@@ -9,6 +9,7 @@ import type { WriteHealth } from '../../../domain/write-health.js';
 import { OpenTpsError } from '../../../errors.js';
 import { createSqliteDeviceRepo } from './sqlite-device-repo.js';
 import { createSqliteFileRepo } from './sqlite-file-repo.js';
+import { createSqliteFleetQueries } from './sqlite-fleet-queries.js';
 import { createSqliteMessageRepo } from './sqlite-message-repo.js';
 import { createSqliteOperatorRepo } from './sqlite-operator-repo.js';
 import { RECORD_MIGRATIONS, TRAFFIC_MIGRATIONS, migrateSqlite } from './sqlite-migrations.js';
@@ -167,6 +168,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
 
   return {
     ...devices,
+    ...createSqliteFleetQueries(db),
     ...messages,
     ...telemetry,
     ...rollups,

@@ -1,0 +1,162 @@
+// One page of the fleet table (domain/device-query.ts) in SQL both backends run: the total and the page's
+// ids from the filtered, sorted devices, then the page's rows, queued counts and OKEs by those ids. Each
+// statement reads what the page needs; none reads a row per device of the fleet.
+
+import type { DeviceListing, DevicePage, DeviceQuery } from '../../../domain/device-query.js';
+import { DEVICE_COLUMNS, toDeviceRecord, type DeviceRow } from '../stored-rows/device-row.js';
+import { statusCondition } from './device-status-sql.js';
+import { SqlParams, type SqlDialect, type SqlReader } from './sql-dialect.js';
+
+/** The CWMs with queued, unexpired messages and how many: read from the queued messages only. */
+function queuedPerCwm(now: string): string {
+  return `SELECT m.cwm_id, count(*) AS n FROM messages m WHERE m.state = 'queued' AND m.expires_at > ${now} GROUP BY m.cwm_id`;
+}
+
+function noneQueued(now: string): string {
+  return `NOT EXISTS (SELECT 1 FROM messages m WHERE m.cwm_id = d.id AND m.state = 'queued' AND m.expires_at > ${now})`;
+}
+
+/** The query's filters as conditions on `devices d`, their parameters added to `params`. */
+function filterConditions(query: DeviceQuery, nowMs: number, dialect: SqlDialect, params: SqlParams): string[] {
+  const conditions: string[] = [];
+  if (query.search !== null && query.search !== '') {
+    const inId = dialect.contains(dialect.foldCase('d.id'), dialect.foldCase(params.add(query.search)));
+    const inName = dialect.contains(dialect.foldCase("coalesce(d.name, '')"), dialect.foldCase(params.add(query.search)));
+    conditions.push(`(${inId} OR ${inName})`);
+  }
+  if (query.status !== null) conditions.push(statusCondition(query.status, () => params.add(nowMs)));
+  return conditions;
+}
+
+function whereOf(conditions: readonly string[]): string {
+  return conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
+}
+
+/** The sort keys read from the device row; `queued` is not one (see readQueuedOrderIds). */
+function sortKeyOf(query: DeviceQuery, dialect: SqlDialect): string | null {
+  switch (query.sort) {
+    case 'id':
+    case 'queued':
+      return null;
+    case 'name':
+      return dialect.foldCase("coalesce(d.name, '')");
+    case 'lastSeen':
+      return 'coalesce(d.last_seen_at, -1)';
+    case 'crcFailures':
+      return 'd.crc_failure_count';
+  }
+}
+
+/** A slice of an ordered part of the result: rows `offset` .. `offset + limit` of that part. */
+interface PartSlice {
+  readonly offset: number;
+  readonly limit: number;
+}
+
+/**
+ * Where the page falls in a result made of a `first` part of `firstCount` rows followed by a second: the
+ * slice of each part it covers (null where it covers none).
+ */
+export function splitPage(firstCount: number, offset: number, limit: number): { first: PartSlice | null; second: PartSlice | null } {
+  const firstTaken = Math.max(0, Math.min(limit, firstCount - offset));
+  const first = firstTaken > 0 ? { offset, limit: firstTaken } : null;
+  const secondLimit = limit - firstTaken;
+  const second = secondLimit > 0 ? { offset: Math.max(0, offset - firstCount), limit: secondLimit } : null;
+  return { first, second };
+}
+
+export function createDevicePageQuery(reader: SqlReader, dialect: SqlDialect) {
+  const count = async (query: DeviceQuery, nowMs: number): Promise<number> => {
+    const params = new SqlParams(dialect);
+    const where = whereOf(filterConditions(query, nowMs, dialect, params));
+    const rows = await reader.all<{ n: number }>(params.statement(`SELECT count(*) AS n FROM devices d ${where}`));
+    return Number(rows[0]?.n ?? 0);
+  };
+
+  /** Sorted by a column of the device row: one ordered read of ids, LIMIT/OFFSET in the store. */
+  const readSortedIds = async (query: DeviceQuery, nowMs: number): Promise<string[]> => {
+    const params = new SqlParams(dialect);
+    const where = whereOf(filterConditions(query, nowMs, dialect, params));
+    const key = sortKeyOf(query, dialect);
+    const direction = query.order === 'asc' ? 'ASC' : 'DESC';
+    const orderBy = key === null ? `d.id ${direction}` : `${key} ${direction}, d.id ${direction}`;
+    const rows = await reader.all<{ id: string }>(
+      params.statement(`SELECT d.id FROM devices d ${where} ORDER BY ${orderBy} LIMIT ${params.add(query.limit)} OFFSET ${params.add(query.offset)}`),
+    );
+    return rows.map((row) => row.id);
+  };
+
+  /**
+   * Sorted by queued messages: every CWM with none has the same key (0), so the result is the CWMs that
+   * have some (found from the queued messages, ordered by how many) and the others in id order, one part
+   * after the other (those with none first when ascending). Each part is read only where the page falls,
+   * the second through the primary key: no count of messages for every device of the fleet.
+   */
+  const readQueuedOrderIds = async (query: DeviceQuery, nowMs: number, total: number): Promise<string[]> => {
+    const direction = query.order === 'asc' ? 'ASC' : 'DESC';
+    const readWithQueued = async (slice: PartSlice): Promise<string[]> => {
+      const params = new SqlParams(dialect);
+      const queued = queuedPerCwm(params.add(nowMs));
+      const where = whereOf(filterConditions(query, nowMs, dialect, params));
+      const rows = await reader.all<{ id: string }>(params.statement(
+        `SELECT d.id FROM (${queued}) q JOIN devices d ON d.id = q.cwm_id ${where}
+         ORDER BY q.n ${direction}, d.id ${direction} LIMIT ${params.add(slice.limit)} OFFSET ${params.add(slice.offset)}`,
+      ));
+      return rows.map((row) => row.id);
+    };
+    const readWithNone = async (slice: PartSlice): Promise<string[]> => {
+      const params = new SqlParams(dialect);
+      const conditions = [...filterConditions(query, nowMs, dialect, params), noneQueued(params.add(nowMs))];
+      const rows = await reader.all<{ id: string }>(params.statement(
+        `SELECT d.id FROM devices d ${whereOf(conditions)} ORDER BY d.id ${direction} LIMIT ${params.add(slice.limit)} OFFSET ${params.add(slice.offset)}`,
+      ));
+      return rows.map((row) => row.id);
+    };
+    const params = new SqlParams(dialect);
+    const queued = queuedPerCwm(params.add(nowMs));
+    const where = whereOf(filterConditions(query, nowMs, dialect, params));
+    const withQueuedRows = await reader.all<{ n: number }>(params.statement(`SELECT count(*) AS n FROM (${queued}) q JOIN devices d ON d.id = q.cwm_id ${where}`));
+    const withQueued = Number(withQueuedRows[0]?.n ?? 0);
+    const isQueuedFirst = query.order === 'desc';
+    const { first, second } = splitPage(isQueuedFirst ? withQueued : total - withQueued, query.offset, query.limit);
+    const [readFirst, readSecond] = isQueuedFirst ? [readWithQueued, readWithNone] : [readWithNone, readWithQueued];
+    return [...(first ? await readFirst(first) : []), ...(second ? await readSecond(second) : [])];
+  };
+
+  /** The rows, queued counts and OKEs of the page's devices, in the page's order. */
+  const readListings = async (ids: readonly string[], nowMs: number): Promise<DeviceListing[]> => {
+    if (ids.length === 0) return [];
+    const rowsParams = new SqlParams(dialect);
+    const rowsStatement = rowsParams.statement(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE ${dialect.isOneOf('id', rowsParams.add(dialect.listParam(ids)))}`);
+    const queuedParams = new SqlParams(dialect);
+    const queuedStatement = queuedParams.statement(
+      `SELECT cwm_id, count(*) AS n FROM messages
+       WHERE ${dialect.isOneOf('cwm_id', queuedParams.add(dialect.listParam(ids)))} AND state = 'queued' AND expires_at > ${queuedParams.add(nowMs)}
+       GROUP BY cwm_id`,
+    );
+    const okesParams = new SqlParams(dialect);
+    const okesStatement = okesParams.statement(
+      `SELECT cwm_id, device_id FROM device_state
+       WHERE ${dialect.isOneOf('cwm_id', okesParams.add(dialect.listParam(ids)))} AND device_id <> cwm_id ORDER BY cwm_id, device_id`,
+    );
+    const [rows, queuedRows, okeRows] = await Promise.all([
+      reader.all<DeviceRow>(rowsStatement),
+      reader.all<{ cwm_id: string; n: number }>(queuedStatement),
+      reader.all<{ cwm_id: string; device_id: string }>(okesStatement),
+    ]);
+    const queued = new Map(queuedRows.map((row) => [row.cwm_id, Number(row.n)]));
+    const okeIds = new Map<string, string[]>();
+    for (const row of okeRows) okeIds.set(row.cwm_id, [...(okeIds.get(row.cwm_id) ?? []), row.device_id]);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.flatMap((id) => {
+      const row = byId.get(id);
+      return row ? [{ ...toDeviceRecord(row), queuedCount: queued.get(id) ?? 0, okeIds: okeIds.get(id) ?? [] }] : [];
+    });
+  };
+
+  return async function queryDevices(query: DeviceQuery, nowMs: number): Promise<DevicePage> {
+    const [total, sortedIds] = await Promise.all([count(query, nowMs), query.sort === 'queued' ? null : readSortedIds(query, nowMs)]);
+    const ids = sortedIds ?? (await readQueuedOrderIds(query, nowMs, total));
+    return { items: await readListings(ids, nowMs), total };
+  };
+}
