@@ -162,6 +162,19 @@ describe('admin API resources', () => {
     assert.equal((await call(h, s, 'GET', '/api/v1/devices?sort=colour')).statusCode, 400);
   });
 
+  test('a bad sort, order, status, limit or offset of the device list is 400 ERR_API_INVALID naming it', async () => {
+    const refusals: Array<[string, string]> = [
+      ['sort=colour', '"sort"'], ['order=up', '"order"'], ['status=asleep', '"status"'], ['limit=0', '"limit"'], ['limit=1001', '"limit"'],
+      ['limit=ten', '"limit"'], ['offset=-1', '"offset"'], ['offset=1.5', '"offset"'], ['offset=10000001', '"offset"'],
+    ];
+    for (const [query, name] of refusals) {
+      const refused = await call(h, s, 'GET', `/api/v1/devices?${query}`);
+      assert.equal(refused.statusCode, 400, query);
+      assert.equal(refused.json().error, 'ERR_API_INVALID', query);
+      assert.ok(String(refused.json().message).includes(name), query);
+    }
+  });
+
   test('a CWM goes offline after three of its usual intervals without a request', async () => {
     clock.advanceMs(4 * 60_000);
     const list = (await call(h, s, 'GET', '/api/v1/devices?status=offline')).json() as { items: Array<{ id: string }> };
@@ -271,11 +284,21 @@ describe('admin API resources', () => {
     assert.equal(refused.json().error, 'ERR_DEVICE_DISABLED');
   });
 
-  test('the fleet overview counts devices, lists problems and has 60 minutes of push counts', async () => {
-    const fleet = (await call(h, s, 'GET', '/api/v1/fleet')).json() as { counts: Record<string, number>; pushesPerMinute: Array<{ n: number }>; problems: unknown[] };
-    assert.equal(fleet.counts['total'], 2);
+  test('the fleet overview counts devices, lists problems with their totals and has 60 minutes of push counts', async () => {
+    type Fleet = { counts: Record<string, number>; pushesPerMinute: Array<{ n: number }>; problems: Array<{ deviceId: string; kind: string; detail: string }>; problemTotals: Record<string, number> };
+    const fleet = (await call(h, s, 'GET', '/api/v1/fleet')).json() as Fleet;
+    assert.deepEqual(fleet.counts, { total: 2, online: 1, offline: 0, neverSeen: 1 });
+    assert.deepEqual(fleet.problems, []);
+    assert.deepEqual(fleet.problemTotals, { offline: 0, 'crc-failures': 0, 'queue-backlog': 0, 'messages-expired': 0 });
     assert.equal(fleet.pushesPerMinute.length, 60);
     assert.ok(fleet.pushesPerMinute.reduce((sum, m) => sum + m.n, 0) >= 12);
+    clock.advanceMs(10 * 60_000);
+    const later = (await call(h, s, 'GET', '/api/v1/fleet')).json() as Fleet;
+    clock.advanceMs(-10 * 60_000);
+    assert.deepEqual(later.counts, { total: 2, online: 0, offline: 1, neverSeen: 1 });
+    assert.deepEqual(later.problems.map((p) => [p.deviceId, p.kind]), [[CWM, 'offline']]);
+    assert.match(later.problems[0]?.detail ?? '', /^last seen 20\d\d-/);
+    assert.equal(later.problemTotals['offline'], 1);
   });
 
   test('the traffic route lists the raw device requests, newest last; the OpenAPI document is served', async () => {

@@ -89,7 +89,10 @@ export interface FleetProblem {
 export interface FleetSummary {
   readonly counts: FleetCounts;
   readonly pushesPerMinute: readonly PushesInMinute[];
+  /** At most a few devices per kind (the worst first); problemTotals says how many have each. */
   readonly problems: readonly FleetProblem[];
+  /** Devices with each kind of problem, by kind; empty from a server that lists them all. */
+  readonly problemTotals: Readonly<Record<string, number>>;
 }
 
 export interface OriginFields {

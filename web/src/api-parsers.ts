@@ -155,7 +155,14 @@ export function parseFleetSummary(value: unknown): FleetSummary {
         detail: readOptionalString(problem, 'detail', path) ?? '',
       };
     }),
+    problemTotals: parseProblemTotals(object['problemTotals']),
   };
+}
+
+function parseProblemTotals(value: unknown): Record<string, number> {
+  if (value === undefined) return {};
+  const totals = readObject(value, 'fleet.problemTotals');
+  return Object.fromEntries(Object.keys(totals).map((kind) => [kind, readNumber(totals, kind, 'fleet.problemTotals')]));
 }
 
 export function parseOriginFields(value: unknown): OriginFields[] {

@@ -28,7 +28,12 @@ export interface DeviceView {
   readonly timeZone: string | null;
 }
 
-export function toDeviceView(device: DeviceRecord, queuedCount: number, states: readonly DeviceState[], nowMs: number): DeviceView {
+/** The origin devices seen behind a CWM, itself excluded. */
+export function okeIdsOf(states: readonly DeviceState[], cwmId: string): string[] {
+  return states.filter((state) => state.deviceId !== cwmId).map((state) => state.deviceId);
+}
+
+export function toDeviceView(device: DeviceRecord, queuedCount: number, okeIds: readonly string[], nowMs: number): DeviceView {
   return {
     id: device.id,
     name: device.name,
@@ -37,7 +42,7 @@ export function toDeviceView(device: DeviceRecord, queuedCount: number, states: 
     isRegistered: device.key !== null,
     lastSeenAt: isoOrNull(device.lastSeenAtMs),
     expectedIntervalS: Math.round(expectedIntervalMs(device.typicalIntervalMs) / 1000),
-    okeIds: states.filter((state) => state.deviceId !== device.id).map((state) => state.deviceId),
+    okeIds: [...okeIds],
     queuedCount,
     okmCount: device.okmCount,
     crcFailureCount: device.crcFailureCount,

@@ -4,11 +4,12 @@ import type { FastifyInstance } from 'fastify';
 import type { AuditLog } from '../../domain/audit-log.js';
 import type { Clock } from '../../domain/clock.js';
 import type { DeviceRegistry } from '../../domain/device-registry.js';
-import { deriveDeviceStatus } from '../../domain/device-status.js';
+import { DEVICE_SORT_KEYS, type DeviceQuery, type DeviceSortKey } from '../../domain/device-query.js';
+import { DEVICE_STATUSES, type DeviceStatus } from '../../domain/device-status.js';
 import type { Store } from '../../domain/store.js';
 import { OpenTpsError } from '../../errors.js';
 import { isKnownTimeZone } from '../../protocol/time-answer.js';
-import { diagnosticsOf, isoOrNull, toDeviceView } from './api-views.js';
+import { diagnosticsOf, isoOrNull, okeIdsOf, toDeviceView } from './api-views.js';
 import { invalid } from './api-errors.js';
 import { bodyOf, optionalString, queryInteger, queryOf } from './request-input.js';
 
@@ -19,39 +20,33 @@ export interface DeviceRouteDeps {
   readonly audit: AuditLog;
 }
 
-const SORTS = {
-  id: (d: { id: string }) => d.id,
-  name: (d: { name: string | null }) => (d.name ?? '').toLowerCase(),
-  lastSeen: (d: { lastSeenAtMs: number | null }) => d.lastSeenAtMs ?? -1,
-  queued: (d: { queuedCount: number }) => d.queuedCount,
-  crcFailures: (d: { crcFailureCount: number }) => d.crcFailureCount,
-} as const;
+function isSortKey(value: string): value is DeviceSortKey {
+  return (DEVICE_SORT_KEYS as readonly string[]).includes(value);
+}
+
+function isDeviceStatus(value: string): value is DeviceStatus {
+  return (DEVICE_STATUSES as readonly string[]).includes(value);
+}
+
+/** The fleet table's query string as a DeviceQuery. @throws OpenTpsError ERR_API_INVALID naming the bad parameter */
+function parseDeviceQuery(query: Record<string, string>): DeviceQuery {
+  const sort = query['sort'] ?? 'id';
+  if (!isSortKey(sort)) throw invalid(`"sort" must be one of ${DEVICE_SORT_KEYS.join(', ')}`);
+  const order = query['order'] ?? 'asc';
+  if (order !== 'asc' && order !== 'desc') throw invalid('"order" must be asc or desc');
+  const status = query['status'] ?? null;
+  if (status !== null && !isDeviceStatus(status)) throw invalid('"status" must be online, offline or never-seen');
+  const limit = queryInteger(query, 'limit', 50, 1, 1000);
+  const offset = queryInteger(query, 'offset', 0, 0, 10_000_000);
+  const search = query['search'] ?? '';
+  return { search: search === '' ? null : search, status, sort, order, limit, offset };
+}
 
 export function registerDeviceRoutes(api: FastifyInstance, deps: DeviceRouteDeps): void {
   api.get('/devices', async (request) => {
-    const query = queryOf(request);
-    const sortName = query['sort'] ?? 'id';
-    if (!(sortName in SORTS)) throw invalid(`"sort" must be one of ${Object.keys(SORTS).join(', ')}`);
-    const order = query['order'] ?? 'asc';
-    if (order !== 'asc' && order !== 'desc') throw invalid('"order" must be asc or desc');
-    const status = query['status'];
-    if (status !== undefined && !['online', 'offline', 'never-seen'].includes(status)) throw invalid('"status" must be online, offline or never-seen');
-    const limit = queryInteger(query, 'limit', 50, 1, 1000);
-    const offset = queryInteger(query, 'offset', 0, 0, 10_000_000);
-    const search = (query['search'] ?? '').toLowerCase();
     const nowMs = deps.clock.nowMs();
-    const key = SORTS[sortName as keyof typeof SORTS] as (d: unknown) => string | number;
-    const matching = (await deps.store.listDevices(nowMs))
-      .filter((d) => !search || d.id.toLowerCase().includes(search) || (d.name ?? '').toLowerCase().includes(search))
-      .filter((d) => !status || deriveDeviceStatus(d.lastSeenAtMs, d.typicalIntervalMs, nowMs) === status)
-      .sort((a, b) => {
-        const [x, y] = [key(a), key(b)];
-        const compared = x < y ? -1 : x > y ? 1 : a.id.localeCompare(b.id);
-        return order === 'asc' ? compared : -compared;
-      });
-    const page = matching.slice(offset, offset + limit);
-    const items = await Promise.all(page.map(async (d) => toDeviceView(d, d.queuedCount, await deps.store.listDeviceStates(d.id), nowMs)));
-    return { items, total: matching.length };
+    const page = await deps.store.queryDevices(parseDeviceQuery(queryOf(request)), nowMs);
+    return { items: page.items.map((device) => toDeviceView(device, device.queuedCount, device.okeIds, nowMs)), total: page.total };
   });
 
   api.post('/devices', async (request, reply) => {
@@ -69,10 +64,9 @@ export function registerDeviceRoutes(api: FastifyInstance, deps: DeviceRouteDeps
     const device = await deps.store.findDevice(id);
     if (!device) throw new OpenTpsError('ERR_DEVICE_NOT_FOUND', id);
     const nowMs = deps.clock.nowMs();
-    const states = await deps.store.listDeviceStates(id);
-    const queued = (await deps.store.listMessages(id, nowMs)).filter((m) => m.state === 'queued').length;
+    const [states, queued] = await Promise.all([deps.store.listDeviceStates(id), deps.store.countQueuedMessages(id, nowMs)]);
     return {
-      device: toDeviceView(device, queued, states, nowMs),
+      device: toDeviceView(device, queued, okeIdsOf(states, id), nowMs),
       states: states.map((state) => ({
         deviceId: state.deviceId,
         isCwm: state.deviceId === id,
@@ -103,7 +97,9 @@ export function registerDeviceRoutes(api: FastifyInstance, deps: DeviceRouteDeps
     }
     const updated = await deps.registry.updateDevice(id, changes);
     await deps.audit.record(request.operatorName ?? '-', 'device.update', id, changes);
-    return toDeviceView(updated, 0, await deps.store.listDeviceStates(id), deps.clock.nowMs());
+    const nowMs = deps.clock.nowMs();
+    const [states, queued] = await Promise.all([deps.store.listDeviceStates(id), deps.store.countQueuedMessages(id, nowMs)]);
+    return toDeviceView(updated, queued, okeIdsOf(states, id), nowMs);
   });
 
   api.post('/devices/:id/rotate-key', async (request) => {

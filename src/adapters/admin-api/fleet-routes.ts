@@ -1,40 +1,59 @@
 // GET /api/v1/fleet: counts by status, pushes per minute over the last hour, devices with problems.
+// The store counts and picks the devices (summarizeFleet): the answer and its cost never follow the fleet.
 
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../domain/clock.js';
-import { deriveDeviceStatus } from '../../domain/device-status.js';
+import type { CountedDevice, FleetProblems } from '../../domain/fleet-summary.js';
 import type { Store } from '../../domain/store.js';
 import type { RollupFolder } from '../../domain/rollup-folder.js';
 import { readFleetOkmsPerMinute } from '../../domain/series-reader.js';
 
-/** Queued messages above which a CWM is listed as having a backlog. */
-const BACKLOG_THRESHOLD = 10;
+/** Devices listed per kind of problem; the console shows how many more there are. */
+export const PROBLEMS_LISTED_PER_KIND = 10;
+
+type ProblemKind = 'offline' | 'crc-failures' | 'queue-backlog' | 'messages-expired';
+
+interface ProblemView {
+  readonly deviceId: string;
+  readonly kind: ProblemKind;
+  readonly detail: string;
+}
+
+function countedProblems(kind: ProblemKind, devices: readonly CountedDevice[], describe: (count: number) => string): ProblemView[] {
+  return devices.map((device) => ({ deviceId: device.deviceId, kind, detail: describe(device.count) }));
+}
+
+/** The problems as docs/api.md lists them, and how many devices have each kind. */
+function toProblemViews(problems: FleetProblems): { problems: ProblemView[]; problemTotals: Record<ProblemKind, number> } {
+  return {
+    problems: [
+      ...problems.offline.devices.map((device) => ({ deviceId: device.deviceId, kind: 'offline' as const, detail: `last seen ${new Date(device.lastSeenAtMs).toISOString()}` })),
+      ...countedProblems('crc-failures', problems.crcFailures.devices, (n) => `${n} OKMs with a missing or wrong CRC`),
+      ...countedProblems('queue-backlog', problems.queueBacklog.devices, (n) => `${n} messages queued`),
+      ...countedProblems('messages-expired', problems.messagesExpired.devices, (n) => `${n} messages expired in the last 24 h`),
+    ],
+    problemTotals: {
+      offline: problems.offline.total,
+      'crc-failures': problems.crcFailures.total,
+      'queue-backlog': problems.queueBacklog.total,
+      'messages-expired': problems.messagesExpired.total,
+    },
+  };
+}
 
 export function registerFleetRoutes(api: FastifyInstance, deps: { store: Store; clock: Clock; rollups: Pick<RollupFolder, 'writtenThroughMs'> }): void {
   api.get('/fleet', async () => {
     const nowMs = deps.clock.nowMs();
-    const devices = await deps.store.listDevices(nowMs);
-    const counts = { total: devices.length, online: 0, offline: 0, neverSeen: 0 };
-    const problems: Array<{ deviceId: string; kind: string; detail: string }> = [];
-    for (const device of devices) {
-      const status = deriveDeviceStatus(device.lastSeenAtMs, device.typicalIntervalMs, nowMs);
-      if (status === 'online') counts.online++;
-      else if (status === 'offline') counts.offline++;
-      else counts.neverSeen++;
-      if (status === 'offline') problems.push({ deviceId: device.id, kind: 'offline', detail: `last seen ${new Date(device.lastSeenAtMs ?? 0).toISOString()}` });
-      if (device.crcFailureCount > 0) problems.push({ deviceId: device.id, kind: 'crc-failures', detail: `${device.crcFailureCount} OKMs with a missing or wrong CRC` });
-      if (device.queuedCount > BACKLOG_THRESHOLD) problems.push({ deviceId: device.id, kind: 'queue-backlog', detail: `${device.queuedCount} messages queued` });
-    }
-    for (const device of devices) {
-      const expired = (await deps.store.listMessages(device.id, nowMs)).filter((m) => m.state === 'expired' && (m.endedAtMs ?? 0) > nowMs - 86_400_000);
-      if (expired.length > 0) problems.push({ deviceId: device.id, kind: 'messages-expired', detail: `${expired.length} messages expired in the last 24 h` });
-    }
     const hourStart = Math.floor(nowMs / 60_000) * 60_000 - 59 * 60_000;
-    const perMinute = new Map(await readFleetOkmsPerMinute(deps.store, hourStart, nowMs + 1, deps.rollups.writtenThroughMs));
+    const [summary, perMinuteEntries] = await Promise.all([
+      deps.store.summarizeFleet(nowMs, PROBLEMS_LISTED_PER_KIND),
+      readFleetOkmsPerMinute(deps.store, hourStart, nowMs + 1, deps.rollups.writtenThroughMs),
+    ]);
+    const perMinute = new Map(perMinuteEntries);
     const pushesPerMinute = Array.from({ length: 60 }, (_, i) => {
       const t = hourStart + i * 60_000;
       return { t: new Date(t).toISOString(), n: perMinute.get(t) ?? 0 };
     });
-    return { counts, pushesPerMinute, problems };
+    return { counts: summary.counts, pushesPerMinute, ...toProblemViews(summary.problems) };
   });
 }

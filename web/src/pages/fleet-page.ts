@@ -42,7 +42,7 @@ export function createFleetPage(context: PageContext): Page {
       replaceChildren(errorArea);
       renderCounts(countsArea, fleet);
       chart.show(fleet.pushesPerMinute);
-      replaceChildren(problemsArea, renderProblems(fleet.problems));
+      replaceChildren(problemsArea, renderProblems(fleet.problems, fleet.problemTotals));
       updatedAt.textContent = `Updated ${new Date().toLocaleTimeString('en-GB')}`;
     } catch (error) {
       replaceChildren(errorArea, errorBox(error));
@@ -70,21 +70,26 @@ function statCard(label: string, value: number, tone: BadgeTone): HTMLElement {
   return el('div', { class: `stat stat-${tone}` }, el('div', { class: 'stat-value' }, value), el('div', { class: 'stat-label' }, label));
 }
 
-function renderProblems(problems: readonly FleetProblem[]): HTMLElement {
+/** The server lists the worst few devices of each kind; the rest are counted after the kind's last row. */
+function renderProblems(problems: readonly FleetProblem[], totals: Readonly<Record<string, number>>): HTMLElement {
   if (problems.length === 0) return el('p', { class: 'muted' }, 'No problems. Every device is reporting as expected.');
   const body = el('tbody');
-  for (const problem of problems) {
+  problems.forEach((problem, index) => {
     const known = PROBLEM_LABELS[problem.kind];
+    const label = known?.label ?? problem.kind;
     body.appendChild(
       el(
         'tr',
         {},
         el('td', {}, el('a', { href: deviceHref(problem.deviceId), class: 'mono' }, problem.deviceId)),
-        el('td', {}, badge(known?.label ?? problem.kind, known?.tone ?? 'warn')),
+        el('td', {}, badge(label, known?.tone ?? 'warn')),
         el('td', {}, problem.detail),
       ),
     );
-  }
+    if (problems[index + 1]?.kind === problem.kind) return;
+    const more = (totals[problem.kind] ?? 0) - problems.filter((listed) => listed.kind === problem.kind).length;
+    if (more > 0) body.appendChild(el('tr', {}, el('td', { colspan: 3, class: 'muted' }, `${more.toLocaleString('en')} more ${label}`)));
+  });
   return el(
     'table',
     { class: 'data-table' },
