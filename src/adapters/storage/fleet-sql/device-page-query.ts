@@ -65,6 +65,27 @@ export function splitPage(firstCount: number, offset: number, limit: number): { 
   return { first, second };
 }
 
+/** Past this many rows kept for a sort (offset + limit), walking the primary key is chosen whatever matches. */
+const MAX_SORTED_PAGE_END = 1000;
+
+/**
+ * ORDER BY the id. Walking the primary key stops after the page but, under a filter, visits about
+ * (offset + limit) x fleet / matching rows, each looked up in the table (measured: twice the cost of a
+ * scanned row); a scan and a sort visit every row once. So the walk is cheaper while more than twice
+ * (offset + limit) rows match: at 100,000 devices, 90,000 online ones 0.03 ms walked against 9.3 ms
+ * sorted, none never seen 6.4 ms walked against 4.6 ms sorted, a rare search 26 ms against 14 ms.
+ * `matching` is how many rows the read filters to, null when it filters nothing.
+ */
+function idOrder(dialect: SqlDialect, direction: string, matching: number | null, slice: PartSlice): string {
+  const pageEnd = slice.offset + slice.limit;
+  const isSortCheaper = matching !== null && matching <= 2 * pageEnd && pageEnd <= MAX_SORTED_PAGE_END;
+  return `${isSortCheaper && dialect.unindexed ? dialect.unindexed('d.id') : 'd.id'} ${direction}`;
+}
+
+function isFiltered(query: DeviceQuery): boolean {
+  return (query.search !== null && query.search !== '') || query.status !== null;
+}
+
 export function createDevicePageQuery(reader: SqlReader, dialect: SqlDialect) {
   const count = async (query: DeviceQuery, nowMs: number): Promise<number> => {
     const params = new SqlParams(dialect);
@@ -73,13 +94,13 @@ export function createDevicePageQuery(reader: SqlReader, dialect: SqlDialect) {
     return Number(rows[0]?.n ?? 0);
   };
 
-  /** Sorted by a column of the device row: one ordered read of ids, LIMIT/OFFSET in the store. */
-  const readSortedIds = async (query: DeviceQuery, nowMs: number): Promise<string[]> => {
+  /** Sorted by a column of the device row: one ordered read of ids, LIMIT/OFFSET in the store. `total`: see idOrder. */
+  const readSortedIds = async (query: DeviceQuery, nowMs: number, total: number | null): Promise<string[]> => {
     const params = new SqlParams(dialect);
     const where = whereOf(filterConditions(query, nowMs, dialect, params));
     const key = sortKeyOf(query, dialect);
     const direction = query.order === 'asc' ? 'ASC' : 'DESC';
-    const orderBy = key === null ? `d.id ${direction}` : `${key} ${direction}, d.id ${direction}`;
+    const orderBy = key === null ? idOrder(dialect, direction, isFiltered(query) ? total : null, query) : `${key} ${direction}, d.id ${direction}`;
     const rows = await reader.all<{ id: string }>(
       params.statement(`SELECT d.id FROM devices d ${where} ORDER BY ${orderBy} LIMIT ${params.add(query.limit)} OFFSET ${params.add(query.offset)}`),
     );
@@ -90,7 +111,7 @@ export function createDevicePageQuery(reader: SqlReader, dialect: SqlDialect) {
    * Sorted by queued messages: every CWM with none has the same key (0), so the result is the CWMs that
    * have some (found from the queued messages, ordered by how many) and the others in id order, one part
    * after the other (those with none first when ascending). Each part is read only where the page falls,
-   * the second through the primary key: no count of messages for every device of the fleet.
+   * those with none in id order (idOrder): no count of messages for every device of the fleet.
    */
   const readQueuedOrderIds = async (query: DeviceQuery, nowMs: number, total: number): Promise<string[]> => {
     const direction = query.order === 'asc' ? 'ASC' : 'DESC';
@@ -104,11 +125,12 @@ export function createDevicePageQuery(reader: SqlReader, dialect: SqlDialect) {
       ));
       return rows.map((row) => row.id);
     };
-    const readWithNone = async (slice: PartSlice): Promise<string[]> => {
+    const readWithNone = async (slice: PartSlice, withNone: number): Promise<string[]> => {
       const params = new SqlParams(dialect);
       const conditions = [...filterConditions(query, nowMs, dialect, params), noneQueued(params.add(nowMs))];
       const rows = await reader.all<{ id: string }>(params.statement(
-        `SELECT d.id FROM devices d ${whereOf(conditions)} ORDER BY d.id ${direction} LIMIT ${params.add(slice.limit)} OFFSET ${params.add(slice.offset)}`,
+        `SELECT d.id FROM devices d ${whereOf(conditions)} ORDER BY ${idOrder(dialect, direction, withNone, slice)}
+         LIMIT ${params.add(slice.limit)} OFFSET ${params.add(slice.offset)}`,
       ));
       return rows.map((row) => row.id);
     };
@@ -117,10 +139,13 @@ export function createDevicePageQuery(reader: SqlReader, dialect: SqlDialect) {
     const where = whereOf(filterConditions(query, nowMs, dialect, params));
     const withQueuedRows = await reader.all<{ n: number }>(params.statement(`SELECT count(*) AS n FROM (${queued}) q JOIN devices d ON d.id = q.cwm_id ${where}`));
     const withQueued = Number(withQueuedRows[0]?.n ?? 0);
-    const isQueuedFirst = query.order === 'desc';
-    const { first, second } = splitPage(isQueuedFirst ? withQueued : total - withQueued, query.offset, query.limit);
-    const [readFirst, readSecond] = isQueuedFirst ? [readWithQueued, readWithNone] : [readWithNone, readWithQueued];
-    return [...(first ? await readFirst(first) : []), ...(second ? await readSecond(second) : [])];
+    const withNone = total - withQueued;
+    if (query.order === 'desc') {
+      const { first, second } = splitPage(withQueued, query.offset, query.limit);
+      return [...(first ? await readWithQueued(first) : []), ...(second ? await readWithNone(second, withNone) : [])];
+    }
+    const { first, second } = splitPage(withNone, query.offset, query.limit);
+    return [...(first ? await readWithNone(first, withNone) : []), ...(second ? await readWithQueued(second) : [])];
   };
 
   /** The rows, queued counts and OKEs of the page's devices, in the page's order. */
@@ -155,8 +180,13 @@ export function createDevicePageQuery(reader: SqlReader, dialect: SqlDialect) {
   };
 
   return async function queryDevices(query: DeviceQuery, nowMs: number): Promise<DevicePage> {
-    const [total, sortedIds] = await Promise.all([count(query, nowMs), query.sort === 'queued' ? null : readSortedIds(query, nowMs)]);
-    const ids = sortedIds ?? (await readQueuedOrderIds(query, nowMs, total));
+    // The count decides how to read the page in id order where the planner cannot (idOrder); elsewhere
+    // both run side by side.
+    const isCountFirst = query.sort === 'queued' || (query.sort === 'id' && dialect.unindexed !== undefined);
+    const [total, sortedIds] = isCountFirst
+      ? [await count(query, nowMs), null]
+      : await Promise.all([count(query, nowMs), readSortedIds(query, nowMs, null)]);
+    const ids = sortedIds ?? (query.sort === 'queued' ? await readQueuedOrderIds(query, nowMs, total) : await readSortedIds(query, nowMs, total));
     return { items: await readListings(ids, nowMs), total };
   };
 }

