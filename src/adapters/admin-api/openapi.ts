@@ -28,7 +28,7 @@ export const OPENAPI_DOCUMENT = {
       get: { summary: 'The operator of this session', responses: { 200: ok('Operator and CSRF token'), 401: error } },
       delete: { summary: 'Log out', responses: { 204: { description: 'Logged out' } } },
     },
-    '/fleet': { get: { summary: 'Fleet counts, pushes per minute, problems', responses: { 200: ok('Fleet overview') } } },
+    '/fleet': { get: { summary: 'Fleet counts, pushes per minute, the worst devices of each problem (at most 10) and how many have each', responses: { 200: ok('{counts, pushesPerMinute, problems, problemTotals}') } } },
     '/fleet/okms-per-minute': { get: { summary: "The fleet's stored OKMs per minute (rollups; at most 31 days)", parameters: ['from', 'to'].map((name) => ({ name, in: 'query', schema: { type: 'string' } })), responses: { 200: ok('{minutes}'), 400: error } } },
     '/series': { get: { summary: 'One heartbeat field over a set of devices (comma-separated ids, at most 5000), from rollups: min, max, avg, sum of device means', parameters: ['field', 'devices', 'from', 'to', 'points'].map((name) => ({ name, in: 'query', schema: { type: 'string' } })), responses: { 200: ok('{source, points}'), 400: error } } },
     '/devices': {
