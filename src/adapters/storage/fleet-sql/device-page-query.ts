@@ -57,7 +57,7 @@ interface PartSlice {
  * Where the page falls in a result made of a `first` part of `firstCount` rows followed by a second: the
  * slice of each part it covers (null where it covers none).
  */
-export function splitPage(firstCount: number, offset: number, limit: number): { first: PartSlice | null; second: PartSlice | null } {
+function splitPage(firstCount: number, offset: number, limit: number): { first: PartSlice | null; second: PartSlice | null } {
   const firstTaken = Math.max(0, Math.min(limit, firstCount - offset));
   const first = firstTaken > 0 ? { offset, limit: firstTaken } : null;
   const secondLimit = limit - firstTaken;
@@ -86,6 +86,10 @@ function isFiltered(query: DeviceQuery): boolean {
   return (query.search !== null && query.search !== '') || query.status !== null;
 }
 
+/**
+ * FleetReadStore.queryDevices over `reader`, in `dialect`.
+ * @example const queryDevices = createDevicePageQuery(reader, SQLITE_DIALECT);
+ */
 export function createDevicePageQuery(reader: SqlReader, dialect: SqlDialect) {
   const count = async (query: DeviceQuery, nowMs: number): Promise<number> => {
     const params = new SqlParams(dialect);

@@ -90,6 +90,7 @@ function toAggregateList(rows: readonly AggregateRow[], listed: number): Problem
   return { total: Number(rows[0]?.total ?? 0), devices: toCountedDevices(rows.slice(0, listed)) };
 }
 
+/** FleetReadStore.summarizeFleet over `reader`, in `dialect`, with the backend's way of reading the devices. */
 export function createFleetSummaryQuery(reader: SqlReader, dialect: SqlDialect, readDevicePass: ReadDevicePass) {
   return async function summarizeFleet(nowMs: number, listedPerKind: number): Promise<FleetSummary> {
     // At least one row is read even when none is listed: the totals of the message problems come with it.

@@ -64,6 +64,7 @@ function createDevicePassInOneScan(reader: SqlReader): ReadDevicePass {
   };
 }
 
+/** The FleetReadStore of the PostgreSQL store, reading on the pool. */
 export function createPostgresFleetQueries(db: PostgresDatabase): FleetReadStore {
   const reader: SqlReader = {
     async all<R extends object>(statement: SqlStatement): Promise<R[]> {

@@ -16,6 +16,7 @@ export const SQLITE_DIALECT: SqlDialect = {
   unindexed: (column) => `+${column}`,
 };
 
+/** The FleetReadStore of the embedded store, reading on `db`. */
 export function createSqliteFleetQueries(db: Database): FleetReadStore {
   // Statements are prepared once per text: a few dozen shapes (filters, sort, order), never one per value.
   const statements = new Map<string, Statement>();
