@@ -18,11 +18,13 @@ export interface SqlDialect {
   isOneOf(column: string, listPlaceholder: string): string;
   /** A list of ids as the one parameter isOneOf reads. */
   listParam(ids: readonly string[]): SqlParam;
+  /** `column` as an expression no index orders by: the planner scans and sorts (device-page-query.ts says when). */
+  unindexed(column: string): string;
   /**
-   * `column` as an expression no index orders by, so that a planner without statistics scans and sorts
-   * (device-page-query.ts decides when). Absent where the planner has statistics and chooses itself.
+   * True where the planner keeps statistics of the columns (PostgreSQL): a read that could be told from the
+   * count how to order then runs beside the count, and the planner chooses. SQLite keeps none here.
    */
-  unindexed?(column: string): string;
+  readonly hasPlannerStatistics: boolean;
 }
 
 export interface SqlStatement {

@@ -24,6 +24,9 @@ export const POSTGRES_DIALECT: SqlDialect = {
   contains: (haystack, needle) => `strpos(${haystack}, ${needle}) > 0`,
   isOneOf: (column, list) => `${column} = ANY(${list}::text[])`,
   listParam: (ids) => ids,
+  // An expression of the id (same value, same "C" order) that no index of devices serves.
+  unindexed: (column) => `(${column} || '')`,
+  hasPlannerStatistics: true,
 };
 
 interface DevicePassRow extends CountsRow {

@@ -14,6 +14,7 @@ export const SQLITE_DIALECT: SqlDialect = {
   listParam: (ids) => JSON.stringify(ids),
   // Unary plus: the same value, but not the column, so no index serves the ORDER BY (SQLite's own idiom).
   unindexed: (column) => `+${column}`,
+  hasPlannerStatistics: false,
 };
 
 /** The FleetReadStore of the embedded store, reading on `db`. */
