@@ -9,7 +9,7 @@ export type DeviceSortKey = (typeof DEVICE_SORT_KEYS)[number];
 export type SortOrder = 'asc' | 'desc';
 
 export interface DeviceQuery {
-  /** Case-insensitive text found in the id or the name; null: every device. */
+  /** Text found in the id or the name, ASCII letters in any case; null: every device. */
   readonly search: string | null;
   /** Status at the query's `nowMs` (device-status.ts); null: any. */
   readonly status: DeviceStatus | null;
