@@ -8,6 +8,8 @@ import type { Store } from '../../../domain/store.js';
 import type { WriteHealth } from '../../../domain/write-health.js';
 import { OpenTpsError } from '../../../errors.js';
 import { createSqliteDeviceRepo } from './sqlite-device-repo.js';
+import { createSqliteDeviceActivityWriter } from './sqlite-device-activity.js';
+import { createDeviceActivityWriter } from '../../../domain/device-activity.js';
 import { createSqliteFileRepo } from './sqlite-file-repo.js';
 import { createSqliteMessageRepo } from './sqlite-message-repo.js';
 import { createSqliteOperatorRepo } from './sqlite-operator-repo.js';
@@ -55,7 +57,14 @@ export interface SqliteStoreOptions {
   readonly targetPartitionOkms?: number;
   /** Told of every WAL restart, and of every one that could not be done (default: a process warning for those). */
   readonly onWalEvent?: (event: WalBoundEvent) => void;
+  /** How often device rows and states changed by requests are written (default DEVICE_ACTIVITY_FLUSH_MS; see device-activity.ts). */
+  readonly deviceActivityFlushMs?: number;
+  /** Told of each write of device activity that failed (it is retried; default: a process warning). */
+  readonly onDeviceActivityWriteFailed?: (error: unknown, pendingDevices: number) => void;
 }
+
+/** Device activity is written every second: what a crash can lose of last-seen times and latest values. */
+export const DEVICE_ACTIVITY_FLUSH_MS = 1000;
 
 export interface SqliteStore extends Store {
   readonly batcher: WriteBatcher;
@@ -157,9 +166,22 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   // there may succeed or fail apart from the records, which would make the verdict flap).
   const records = options.writeHealth ? watchWriteBatcher(batcher, options.writeHealth) : batcher;
   const messages = createSqliteMessageRepo(db, records);
-  const devices = createSqliteDeviceRepo(db, records);
+  const activity = createDeviceActivityWriter({
+    write: createSqliteDeviceActivityWriter(db, records),
+    intervalMs: options.deviceActivityFlushMs ?? DEVICE_ACTIVITY_FLUSH_MS,
+    onWriteFailed: options.onDeviceActivityWriteFailed ?? ((error, pending) => {
+      process.emitWarning(`writing device activity failed (${pending} devices waiting, retried): ${error instanceof Error ? error.message : String(error)}`);
+    }),
+  });
+  const devices = createSqliteDeviceRepo(db, records, activity.buffer);
   const deviceRefs = createDeviceRefs(db);
-  const telemetry = createSqliteTelemetryRepo(db, records, messages.hasPendingNow, options.partitionSpanMs ?? DEFAULT_PARTITION_SPAN_MS, deviceRefs, options.targetPartitionOkms);
+  const telemetry = createSqliteTelemetryRepo(db, records, messages.hasPendingNow, options.partitionSpanMs ?? DEFAULT_PARTITION_SPAN_MS, deviceRefs, activity.buffer, options.targetPartitionOkms);
+  // Readers in this process see every change acknowledged so far: device activity still gathered is
+  // written first (a reader waits one commit). Other processes see it within DEVICE_ACTIVITY_FLUSH_MS.
+  const afterActivity = <A extends unknown[], R>(read: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
+    await activity.flush();
+    return read(...args);
+  };
   const rollups = createSqliteRollupRepo(db, records, deviceRefs);
   const traffic = createSqliteTrafficRepo(trafficDb, trafficBatcher);
   const operators = createSqliteOperatorRepo(db, records);
@@ -167,6 +189,9 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
 
   return {
     ...devices,
+    findDevice: afterActivity(devices.findDevice),
+    listDevices: afterActivity(devices.listDevices),
+    listDeviceStates: afterActivity(devices.listDeviceStates),
     ...messages,
     ...telemetry,
     ...rollups,
@@ -200,6 +225,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     async close() {
       if (isClosed) return;
       isClosed = true;
+      await activity.close();
       await Promise.all([batcher.drain(), trafficBatcher.drain()]);
       for (const { bound } of background) bound?.close();
       await Promise.all(background.map(({ checkpointer }) => checkpointer.close()));
