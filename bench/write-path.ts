@@ -29,6 +29,7 @@ const { values } = parseArgs({
     'per-turn': { type: 'string', default: '2' },
     seconds: { type: 'string', default: '30' },
     'commit-window-ms': { type: 'string', default: '0' },
+    'min-commit-interval-ms': { type: 'string', default: '0' },
     src: { type: 'string' },
   },
 });
@@ -70,7 +71,7 @@ async function run(cwmCount: number): Promise<Figures> {
   const sources = fleet.cwmIds.flatMap((cwmId, c) => [cwmId, ...(fleet.okes[c] ?? []).map((oke) => oke.id)].map((id) => ({ c, id })));
   const random = createSeededRandom(7);
   const dataDir = mkdtempSync(join(tmpdir(), 'opentps-write-path-'));
-  const store = openSqliteStore({ dataDir, durability: 'full', busyTimeoutMs: 10_000, backgroundCheckpointMs: 1000, maxWalBytes: 256 * 2 ** 20, commitWindowMs: Number(values['commit-window-ms']) });
+  const store = openSqliteStore({ dataDir, durability: 'full', busyTimeoutMs: 10_000, backgroundCheckpointMs: 1000, maxWalBytes: 256 * 2 ** 20, commitWindowMs: Number(values['commit-window-ms']), minCommitIntervalMs: Number(values['min-commit-interval-ms']) });
   try {
     const startMs = Date.now();
     await Promise.all(fleet.cwmIds.map((id, i) => store.addDevice({ id, key: `key-${i}-of-the-fleet`, name: null, createdAtMs: startMs })));

@@ -86,6 +86,11 @@ const MIB = 1024 * 1024;
 
 /** How often the server checkpoints the WAL off the event loop. */
 const BACKGROUND_CHECKPOINT_MS = 1000;
+/**
+ * Least time between two commits of the server's store when busy (write-batcher.ts): at a fleet's 2,500
+ * pushes/s, 2 ms makes commits of ~5 pushes instead of 1-3; a quiet node still commits at the end of the turn.
+ */
+const MIN_COMMIT_INTERVAL_MS = 2;
 
 /** The store the configuration names: PostgreSQL with --db, else the embedded SQLite store in --data. */
 async function openStore(config: Readonly<OpenTpsConfig>, isServer: boolean, writeHealth: WriteHealth, logger: Logger | undefined): Promise<Store> {
@@ -95,6 +100,7 @@ async function openStore(config: Readonly<OpenTpsConfig>, isServer: boolean, wri
     durability: config.durability,
     busyTimeoutMs: 10_000,
     backgroundCheckpointMs: isServer ? BACKGROUND_CHECKPOINT_MS : 0,
+    minCommitIntervalMs: isServer ? MIN_COMMIT_INTERVAL_MS : 0,
     writeHealth,
     // The bound needs the background checkpointer; a short CLI process leaves checkpoints to SQLite.
     maxWalBytes: isServer ? config.maxWalMb * 2 ** 20 : 0,

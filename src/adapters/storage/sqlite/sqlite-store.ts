@@ -35,6 +35,8 @@ export interface SqliteStoreOptions {
   readonly busyTimeoutMs: number;
   /** Group-commit window (see write-batcher.ts); 0 commits at the end of each event-loop turn. */
   readonly commitWindowMs?: number;
+  /** Least time between two commits of one database when busy (see write-batcher.ts); 0: no least. */
+  readonly minCommitIntervalMs?: number;
   /**
    * Checkpoint the WAL on a worker thread every this many ms instead of inside commits (see
    * wal-checkpointer.ts). For the long-running server; short CLI processes leave it to SQLite.
@@ -158,10 +160,11 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const [recordsBound, trafficBound] = background.map(({ bound }) => bound ?? undefined);
   const batcher = createWriteBatcher(db, {
     commitWindowMs: options.commitWindowMs ?? 0,
+    minCommitIntervalMs: options.minCommitIntervalMs ?? 0,
     ...(walSync ? { afterCommit: () => walSync.sync() } : {}),
     ...(recordsBound ? { gate: recordsBound } : {}),
   });
-  const trafficBatcher = createWriteBatcher(trafficDb, { commitWindowMs: options.commitWindowMs ?? 0, ...(trafficBound ? { gate: trafficBound } : {}) });
+  const trafficBatcher = createWriteBatcher(trafficDb, { commitWindowMs: options.commitWindowMs ?? 0, minCommitIntervalMs: options.minCommitIntervalMs ?? 0, ...(trafficBound ? { gate: trafficBound } : {}) });
   // Only the records database decides whether the node can store: traffic is diagnostics (and a write
   // there may succeed or fail apart from the records, which would make the verdict flap).
   const records = options.writeHealth ? watchWriteBatcher(batcher, options.writeHealth) : batcher;

@@ -38,6 +38,14 @@ export interface WriteBatcherOptions {
    * turn). Each commit costs the same whether it carries 3 writes or 300: a few ms of latency buys throughput.
    */
   readonly commitWindowMs?: number;
+  /**
+   * With no commit window: the least time between two commits. A write after a quiet spell commits at the
+   * end of its event-loop turn; when commits follow each other closer than this, the next one waits out the
+   * rest, and the writes that arrive meanwhile join it. At fleet scale a node reads only 1-3 requests per
+   * turn, so committing every turn makes commits of 1-3 pushes, each paying the commit's fixed cost and
+   * rewriting the shared pages (the table's last page, index roots) (bench/write-path.ts).
+   */
+  readonly minCommitIntervalMs?: number;
   /** Called after each commit; the batch's writers are answered once it resolves (see wal-sync.ts). */
   readonly afterCommit?: () => Promise<void>;
   readonly gate?: WriteGate;
@@ -47,6 +55,8 @@ export function createWriteBatcher(db: Database, options: WriteBatcherOptions = 
   const maxBatchSize = options.maxBatchSize ?? 2000;
   const afterCommit = options.afterCommit;
   const commitWindowMs = options.commitWindowMs ?? 0;
+  const minCommitIntervalMs = options.minCommitIntervalMs ?? 0;
+  let lastCommitStartedAtMs = Number.NEGATIVE_INFINITY;
   const gate = options.gate;
   let inFlight = 0;
   let inFlightWrites = 0;
@@ -102,6 +112,7 @@ export function createWriteBatcher(db: Database, options: WriteBatcherOptions = 
       return;
     }
     isScheduled = false;
+    lastCommitStartedAtMs = performance.now();
     const batch = queue.slice(0, maxBatchSize);
     queue = queue.slice(batch.length);
     if (queue.length > 0) schedule();
@@ -150,7 +161,12 @@ export function createWriteBatcher(db: Database, options: WriteBatcherOptions = 
   function schedule(): void {
     if (isScheduled) return;
     isScheduled = true;
-    if (commitWindowMs > 0) setTimeout(flush, commitWindowMs);
+    if (commitWindowMs > 0) {
+      setTimeout(flush, commitWindowMs);
+      return;
+    }
+    const waitMs = minCommitIntervalMs - (performance.now() - lastCommitStartedAtMs);
+    if (waitMs >= 1) setTimeout(flush, waitMs);
     else setImmediate(flush);
   }
 
