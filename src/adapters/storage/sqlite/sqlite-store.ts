@@ -19,6 +19,7 @@ import { createSqliteTelemetryRepo } from './sqlite-telemetry-repo.js';
 import { createSqliteRollupRepo } from './sqlite-rollup-repo.js';
 import { createDeviceRefs } from './device-refs.js';
 import { createSqliteTrafficRepo } from './sqlite-traffic-repo.js';
+import { startTrafficWriter } from './traffic-writer.js';
 import { createWalBound, type WalBound, type WalBoundEvent } from './wal-bound.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
 import { watchWriteBatcher } from './watched-write-batcher.js';
@@ -71,6 +72,8 @@ export const DEVICE_ACTIVITY_FLUSH_MS = 1000;
 export interface SqliteStore extends Store {
   readonly batcher: WriteBatcher;
   readonly path: string;
+  /** Resolves once everything accepted so far is written: device activity, queued writes, traffic entries. */
+  settle(): Promise<void>;
 }
 
 /** A restart normally holds writers for tens of ms (see wal-bound.ts); a second means something is wrong. */
@@ -132,10 +135,11 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     if (event.kind === 'not-restarted') process.emitWarning(`WAL ${event.walPath} not restarted (${Math.round(event.walBytes / 2 ** 20)} MB): ${event.reason}`);
   });
   const maxWalBytes = options.maxWalBytes ?? 0;
+  // Only opentps.db gets the background checkpointer and the WAL bound: traffic.db is written, and
+  // checkpointed, by its own worker thread (traffic-writer-worker.mjs).
   const background = checkpointMs > 0
-    ? [path, trafficPath].map((file, i) => {
-        const writer = i === 0 ? db : trafficDb;
-        writer.pragma('wal_autocheckpoint = 0');
+    ? [path].map((file) => {
+        db.pragma('wal_autocheckpoint = 0');
         const checkpointer = startWalCheckpointer({
           path: file,
           intervalMs: checkpointMs,
@@ -153,18 +157,18 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
             })
           : null;
         // The first commit after each restart trims the file back to the restart mark (see wal-bound.ts).
-        if (bound) writer.pragma(`journal_size_limit = ${bound.restartAtBytes}`);
+        if (bound) db.pragma(`journal_size_limit = ${bound.restartAtBytes}`);
         return { checkpointer, bound };
       })
     : [];
-  const [recordsBound, trafficBound] = background.map(({ bound }) => bound ?? undefined);
+  const [recordsBound] = background.map(({ bound }) => bound ?? undefined);
   const batcher = createWriteBatcher(db, {
     commitWindowMs: options.commitWindowMs ?? 0,
     minCommitIntervalMs: options.minCommitIntervalMs ?? 0,
     ...(walSync ? { afterCommit: () => walSync.sync() } : {}),
     ...(recordsBound ? { gate: recordsBound } : {}),
   });
-  const trafficBatcher = createWriteBatcher(trafficDb, { commitWindowMs: options.commitWindowMs ?? 0, minCommitIntervalMs: options.minCommitIntervalMs ?? 0, ...(trafficBound ? { gate: trafficBound } : {}) });
+  const trafficWriter = startTrafficWriter({ path: trafficPath, busyTimeoutMs: options.busyTimeoutMs });
   // Only the records database decides whether the node can store: traffic is diagnostics (and a write
   // there may succeed or fail apart from the records, which would make the verdict flap).
   const records = options.writeHealth ? watchWriteBatcher(batcher, options.writeHealth) : batcher;
@@ -186,7 +190,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     return read(...args);
   };
   const rollups = createSqliteRollupRepo(db, records, deviceRefs);
-  const traffic = createSqliteTrafficRepo(trafficDb, trafficBatcher);
+  const traffic = createSqliteTrafficRepo(trafficDb, trafficWriter);
   const operators = createSqliteOperatorRepo(db, records);
   let isClosed = false;
 
@@ -203,8 +207,12 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     ...createSqliteFileRepo(db, records),
     batcher,
     path,
+    async settle() {
+      await activity.flush();
+      await Promise.all([batcher.drain(), trafficWriter.drain()]);
+    },
     get pendingWriteCount() {
-      return batcher.pendingCount + trafficBatcher.pendingCount;
+      return batcher.pendingCount + trafficWriter.pendingCount;
     },
     async checkHealth() {
       if (isClosed) throw new OpenTpsError('ERR_STORE_FAILED', 'the store is closed');
@@ -229,7 +237,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       if (isClosed) return;
       isClosed = true;
       await activity.close();
-      await Promise.all([batcher.drain(), trafficBatcher.drain()]);
+      await Promise.all([batcher.drain(), trafficWriter.close()]);
       for (const { bound } of background) bound?.close();
       await Promise.all(background.map(({ checkpointer }) => checkpointer.close()));
       walSync?.close();
