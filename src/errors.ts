@@ -125,6 +125,11 @@ export class OpenTpsError extends Error {
   }
 }
 
+/** True when `code` names an error of the catalogue (an error code read from outside: a message, a row). */
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_CATALOGUE, code);
+}
+
 /** True when `value` is an OpenTpsError carrying `code` (any code when omitted). */
 export function isOpenTpsError(value: unknown, code?: ErrorCode): value is OpenTpsError {
   return value instanceof OpenTpsError && (code === undefined || value.code === code);

@@ -11,7 +11,8 @@ import { registerHealthRoute } from './adapters/device-http/health-route.js';
 import { buildDeviceApp, type ClientAuthGate, type DeviceApp } from './adapters/device-http/device-app.js';
 import { startPostgresEventRelay } from './adapters/storage/postgres/postgres-event-relay.js';
 import { openPostgresStore } from './adapters/storage/postgres/postgres-store.js';
-import { openSqliteStore } from './adapters/storage/sqlite/sqlite-store.js';
+import { openSqliteStore, type SqliteStoreOptions } from './adapters/storage/sqlite/sqlite-store.js';
+import { openSqliteStoreThread } from './adapters/storage/sqlite/sqlite-store-thread.js';
 import type { WalBoundEvent } from './adapters/storage/sqlite/wal-bound.js';
 import { describe as describeTlsIdentity, ensureSelfSignedIdentity, loadTlsIdentity, type TlsIdentity } from './adapters/tls/self-signed-certificate.js';
 import { effectiveClientAuthMode, type ClientAuthMode } from './domain/client-auth-mode.js';
@@ -95,7 +96,9 @@ const MIN_COMMIT_INTERVAL_MS = 2;
 /** The store the configuration names: PostgreSQL with --db, else the embedded SQLite store in --data. */
 async function openStore(config: Readonly<OpenTpsConfig>, isServer: boolean, writeHealth: WriteHealth, logger: Logger | undefined): Promise<Store> {
   if (config.db !== null) return openPostgresStore({ connectionString: config.db, maxConnections: config.dbPoolSize, writeHealth, partitionSpanMs: config.telemetryPartitionHours * 3_600_000 });
-  return openSqliteStore({
+  // The server runs the store on a thread of its own (sqlite-store-thread.ts); a CLI process in its own.
+  const open = isServer ? openSqliteStoreThread : (options: SqliteStoreOptions) => Promise.resolve(openSqliteStore(options));
+  return open({
     dataDir: config.dataDir,
     durability: config.durability,
     busyTimeoutMs: 10_000,
