@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Store } from '../../../domain/store.js';
 import type { WriteHealth } from '../../../domain/write-health.js';
 import { OpenTpsError } from '../../../errors.js';
+import { createSqliteCensusRepo } from './sqlite-census-repo.js';
 import { createSqliteDeviceRepo } from './sqlite-device-repo.js';
 import { createSqliteFileRepo } from './sqlite-file-repo.js';
 import { createSqliteMessageRepo } from './sqlite-message-repo.js';
@@ -16,6 +17,7 @@ import { DEFAULT_PARTITION_SPAN_MS } from '../../../domain/telemetry-store.js';
 import { createSqliteTelemetryRepo } from './sqlite-telemetry-repo.js';
 import { createSqliteRollupRepo } from './sqlite-rollup-repo.js';
 import { createDeviceRefs } from './device-refs.js';
+import { observeQueue, type CommitObserver } from '../commit-observer.js';
 import { createSqliteTrafficRepo } from './sqlite-traffic-repo.js';
 import { createWalBound, type WalBound, type WalBoundEvent } from './wal-bound.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
@@ -55,6 +57,8 @@ export interface SqliteStoreOptions {
   readonly targetPartitionOkms?: number;
   /** Told of every WAL restart, and of every one that could not be done (default: a process warning for those). */
   readonly onWalEvent?: (event: WalBoundEvent) => void;
+  /** Told of every batch of writes settled in opentps.db (`records`) and traffic.db (`traffic`); absent: nobody watches. */
+  readonly onCommit?: CommitObserver;
 }
 
 export interface SqliteStore extends Store {
@@ -151,8 +155,13 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     commitWindowMs: options.commitWindowMs ?? 0,
     ...(walSync ? { afterCommit: () => walSync.sync() } : {}),
     ...(recordsBound ? { gate: recordsBound } : {}),
+    onBatchSettled: observeQueue(options.onCommit, 'records'),
   });
-  const trafficBatcher = createWriteBatcher(trafficDb, { commitWindowMs: options.commitWindowMs ?? 0, ...(trafficBound ? { gate: trafficBound } : {}) });
+  const trafficBatcher = createWriteBatcher(trafficDb, {
+    commitWindowMs: options.commitWindowMs ?? 0,
+    ...(trafficBound ? { gate: trafficBound } : {}),
+    onBatchSettled: observeQueue(options.onCommit, 'traffic'),
+  });
   // Only the records database decides whether the node can store: traffic is diagnostics (and a write
   // there may succeed or fail apart from the records, which would make the verdict flap).
   const records = options.writeHealth ? watchWriteBatcher(batcher, options.writeHealth) : batcher;
@@ -173,6 +182,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     ...traffic,
     ...operators,
     ...createSqliteFileRepo(db, records),
+    ...createSqliteCensusRepo(db),
     batcher,
     path,
     get pendingWriteCount() {
