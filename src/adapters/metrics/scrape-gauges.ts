@@ -31,19 +31,26 @@ export function registerScrapeGauges(registry: Registry, sources: ScrapeSources)
   const registers = [registry];
   const countDevices = createCachedReading({ read: () => sources.census.countDevicesByStatus(sources.clock.nowMs()), maxAgeMs: CENSUS_MAX_AGE_MS, nowMs: sources.clock.nowMs });
   const countMessages = createCachedReading({ read: () => sources.census.countOutstandingMessages(sources.clock.nowMs()), maxAgeMs: CENSUS_MAX_AGE_MS, nowMs: sources.clock.nowMs });
-  const censusFailures = new Counter({
+  new Counter({
     name: 'opentps_census_read_failures_total',
     help: 'Scrapes that found the store counts (opentps_devices, opentps_messages) unreadable; those gauges are left out of that scrape.',
     registers,
+    // Settled with the same (cached) readings the gauges wait for, so that it counts the failure in the same scrape.
+    async collect() {
+      const readings = await Promise.allSettled([countDevices(), countMessages()]);
+      if (readings.some((reading) => reading.status === 'rejected')) this.inc();
+    },
   });
-  /** The gauge is left empty when the store cannot answer: an absent series says so; a stale value would not. */
+  /**
+   * `set` gives every series of the gauge a value (its labels are a fixed set). The gauge is emptied when the
+   * store cannot answer: an absent series says so; a stale value would not.
+   */
   async function fill<T>(gauge: Gauge<string>, read: () => Promise<T>, set: (value: T) => void): Promise<void> {
-    gauge.reset();
     let value: T;
     try {
       value = await read();
     } catch {
-      censusFailures.inc();
+      gauge.reset();
       return;
     }
     set(value);
