@@ -8,6 +8,7 @@ import type { Store } from '../../../domain/store.js';
 import { createWriteHealth } from '../../../domain/write-health.js';
 import { openSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 import { toCrossingError, type StoreThreadMessage } from './sqlite-store-thread.js';
+import type { SettledBatch } from '../commit-observer.js';
 
 interface CallMessage {
   readonly type: 'call';
@@ -41,8 +42,10 @@ const writeHealth = {
 
 let store: Store;
 try {
+  const { isReportingCommits, ...options } = workerData as SqliteStoreOptions & { readonly isReportingCommits: boolean };
   store = openSqliteStore({
-    ...(workerData as SqliteStoreOptions),
+    ...options,
+    ...(isReportingCommits ? { onCommit: (batch: SettledBatch) => post({ type: 'commit', batch }) } : {}),
     writeHealth,
     onWalEvent: (event) => post({ type: 'wal', event }),
     onDeviceActivityWriteFailed: (error, pendingDevices) => post({ type: 'activity-failed', error: toCrossingError(error), pendingDevices }),

@@ -15,12 +15,14 @@ import type { WriteHealth } from '../../../domain/write-health.js';
 import { OpenTpsError, isErrorCode } from '../../../errors.js';
 import type { SqliteStoreOptions } from './sqlite-store.js';
 import type { WalBoundEvent } from './wal-bound.js';
+import type { CommitObserver, SettledBatch } from '../commit-observer.js';
 
 /** The options that cross to the store thread: everything but callbacks. */
-export type SqliteStoreThreadOptions = Omit<SqliteStoreOptions, 'writeHealth' | 'onWalEvent' | 'onDeviceActivityWriteFailed'> & {
+export type SqliteStoreThreadOptions = Omit<SqliteStoreOptions, 'writeHealth' | 'onWalEvent' | 'onDeviceActivityWriteFailed' | 'onCommit'> & {
   readonly writeHealth?: WriteHealth;
   readonly onWalEvent?: (event: WalBoundEvent) => void;
   readonly onDeviceActivityWriteFailed?: (error: unknown, pendingDevices: number) => void;
+  readonly onCommit?: CommitObserver | undefined;
 };
 
 /** An error as it crosses threads. */
@@ -40,6 +42,7 @@ export type StoreThreadMessage =
   | { readonly type: 'write-recovered' }
   | { readonly type: 'wal'; readonly event: WalBoundEvent }
   | { readonly type: 'activity-failed'; readonly error: CrossingError; readonly pendingDevices: number }
+  | { readonly type: 'commit'; readonly batch: SettledBatch }
   | { readonly type: 'closed' };
 
 export function toCrossingError(error: unknown): CrossingError {
@@ -63,8 +66,9 @@ type LocalMembers = 'pendingWriteCount' | 'close';
  * @throws OpenTpsError ERR_STORE_FAILED when it cannot be opened
  */
 export async function openSqliteStoreThread(options: SqliteStoreThreadOptions): Promise<Store> {
-  const { writeHealth, onWalEvent, onDeviceActivityWriteFailed, ...plain } = options;
-  const worker = new Worker(new URL('./sqlite-store-thread-worker.mjs', import.meta.url), { workerData: plain });
+  const { writeHealth, onWalEvent, onDeviceActivityWriteFailed, onCommit, ...plain } = options;
+  // Whether to report commits at all is all the thread needs to know of the observer.
+  const worker = new Worker(new URL('./sqlite-store-thread-worker.mjs', import.meta.url), { workerData: { ...plain, isReportingCommits: onCommit !== undefined } });
   let nextId = 1;
   let isClosed = false;
   const waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
@@ -101,6 +105,9 @@ export async function openSqliteStoreThread(options: SqliteStoreThreadOptions): 
           return;
         case 'activity-failed':
           onDeviceActivityWriteFailed?.(fromCrossingError(message.error), message.pendingDevices);
+          return;
+        case 'commit':
+          onCommit?.(message.batch);
           return;
         case 'closed':
           return;

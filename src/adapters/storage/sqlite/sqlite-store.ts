@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Store } from '../../../domain/store.js';
 import type { WriteHealth } from '../../../domain/write-health.js';
 import { OpenTpsError } from '../../../errors.js';
+import { createSqliteCensusRepo } from './sqlite-census-repo.js';
 import { createSqliteDeviceRepo } from './sqlite-device-repo.js';
 import { createSqliteDeviceActivityWriter } from './sqlite-device-activity.js';
 import { createDeviceActivityWriter } from '../../../domain/device-activity.js';
@@ -18,6 +19,7 @@ import { DEFAULT_PARTITION_SPAN_MS } from '../../../domain/telemetry-store.js';
 import { createSqliteTelemetryRepo } from './sqlite-telemetry-repo.js';
 import { createSqliteRollupRepo } from './sqlite-rollup-repo.js';
 import { createDeviceRefs } from './device-refs.js';
+import { observeQueue, type CommitObserver } from '../commit-observer.js';
 import { createSqliteTrafficRepo } from './sqlite-traffic-repo.js';
 import { startTrafficWriter } from './traffic-writer.js';
 import { createWalBound, type WalBound, type WalBoundEvent } from './wal-bound.js';
@@ -64,6 +66,8 @@ export interface SqliteStoreOptions {
   readonly deviceActivityFlushMs?: number;
   /** Told of each write of device activity that failed (it is retried; default: a process warning). */
   readonly onDeviceActivityWriteFailed?: (error: unknown, pendingDevices: number) => void;
+  /** Told of every batch of writes settled in opentps.db (`records`) and traffic.db (`traffic`); absent: nobody watches. */
+  readonly onCommit?: CommitObserver;
 }
 
 /** Device activity is written every second: what a crash can lose of last-seen times and latest values. */
@@ -167,8 +171,9 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     minCommitIntervalMs: options.minCommitIntervalMs ?? 0,
     ...(walSync ? { afterCommit: () => walSync.sync() } : {}),
     ...(recordsBound ? { gate: recordsBound } : {}),
+    onBatchSettled: observeQueue(options.onCommit, 'records'),
   });
-  const trafficWriter = startTrafficWriter({ path: trafficPath, busyTimeoutMs: options.busyTimeoutMs });
+  const trafficWriter = startTrafficWriter({ path: trafficPath, busyTimeoutMs: options.busyTimeoutMs, onBatchSettled: observeQueue(options.onCommit, 'traffic') });
   // Only the records database decides whether the node can store: traffic is diagnostics (and a write
   // there may succeed or fail apart from the records, which would make the verdict flap).
   const records = options.writeHealth ? watchWriteBatcher(batcher, options.writeHealth) : batcher;
@@ -205,6 +210,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     ...traffic,
     ...operators,
     ...createSqliteFileRepo(db, records),
+    ...createSqliteCensusRepo(db),
     batcher,
     path,
     async settle() {

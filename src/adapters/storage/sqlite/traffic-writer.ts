@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import type { TrafficEntry } from '../../../domain/traffic-store.js';
 import { OpenTpsError } from '../../../errors.js';
 import { UNKNOWN_TRAFFIC_BUCKET } from '../stored-rows/traffic-row.js';
+import type { BatchObserver } from '../commit-observer.js';
 
 type InsertRow = [string, string | null, number, string | null, string, string, string, string, number, string, number, string | null, string | null, string | null, string | null, string | null];
 
@@ -39,7 +40,8 @@ function toInsertRow(entry: TrafficEntry): InsertRow {
   ];
 }
 
-export function startTrafficWriter(options: { path: string; busyTimeoutMs: number }): TrafficWriter {
+export function startTrafficWriter(options: { path: string; busyTimeoutMs: number; onBatchSettled?: BatchObserver | undefined }): TrafficWriter {
+  const { onBatchSettled, ...workerOptions } = options;
   let worker: Worker | null = null;
   let isClosed = false;
   let nextId = 1;
@@ -47,6 +49,7 @@ export function startTrafficWriter(options: { path: string; busyTimeoutMs: numbe
   let queued: Array<{ row: InsertRow; keep: number; waiter: Waiter }> = [];
   let isScheduled = false;
   const inFlight = new Map<number, Waiter[]>();
+  const sentAtMs = new Map<number, number>();
   let drainWaiters: Array<() => void> = [];
   const notifyDrained = (): void => {
     if (pending > 0) return;
@@ -67,13 +70,16 @@ export function startTrafficWriter(options: { path: string; busyTimeoutMs: numbe
   // Started on the first entry: a CLI process that opens the store never records traffic.
   const workerOf = (): Worker => {
     if (worker) return worker;
-    const started = new Worker(new URL('./traffic-writer-worker.mjs', import.meta.url), { workerData: options });
+    const started = new Worker(new URL('./traffic-writer-worker.mjs', import.meta.url), { workerData: workerOptions });
     started.unref();
     started.on('message', (message: WorkerMessage) => {
       const waiters = message.id === undefined ? undefined : inFlight.get(message.id);
       if (!waiters || message.id === undefined) return;
       inFlight.delete(message.id);
       pending -= waiters.length;
+      const startedMs = sentAtMs.get(message.id);
+      sentAtMs.delete(message.id);
+      if (startedMs !== undefined) onBatchSettled?.(waiters.length, performance.now() - startedMs);
       const failure = message.type === 'failed' ? new OpenTpsError('ERR_STORE_FAILED', `recording traffic: ${message.message ?? 'failed'}`) : null;
       for (const waiter of waiters) failure ? waiter.reject(failure) : waiter.resolve();
       notifyDrained();
@@ -96,6 +102,7 @@ export function startTrafficWriter(options: { path: string; busyTimeoutMs: numbe
       const items = batch.filter((item) => item.keep === keep);
       const id = nextId++;
       inFlight.set(id, items.map((item) => item.waiter));
+      if (onBatchSettled) sentAtMs.set(id, performance.now());
       workerOf().postMessage({ type: 'write', id, keep, rows: items.map((item) => item.row) });
     }
   };

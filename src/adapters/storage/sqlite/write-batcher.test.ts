@@ -175,4 +175,21 @@ describe('createWriteBatcher', () => {
     assert.equal(committedCount(), 3);
     assert.equal(commits, 1, 'the queued writes went in one batch, reported once');
   });
+
+  test('onBatchSettled hears of each batch, with its size, before its writers are answered', async () => {
+    const settled: number[] = [];
+    let settledWhenAnswered = -1;
+    const batcher = createWriteBatcher(db, {
+      maxBatchSize: 3,
+      onBatchSettled: (writes, durationMs) => {
+        assert.ok(durationMs >= 0);
+        settled.push(writes);
+      },
+    });
+    const writes = Array.from({ length: 5 }, (_, n) => batcher.run(insertItem(n)));
+    await writes[0]?.then(() => (settledWhenAnswered = settled.length));
+    await Promise.all(writes);
+    assert.deepEqual(settled, [3, 2]);
+    assert.equal(settledWhenAnswered, 1);
+  });
 });

@@ -4,6 +4,7 @@
 
 import type { Database } from 'better-sqlite3';
 import { OpenTpsError } from '../../../errors.js';
+import type { BatchObserver } from '../commit-observer.js';
 
 /** Thrown inside the optimistic transaction to roll it back; never escapes this module. */
 const ABORT_OPTIMISTIC = Symbol('abort optimistic batch');
@@ -49,6 +50,8 @@ export interface WriteBatcherOptions {
   /** Called after each commit; the batch's writers are answered once it resolves (see wal-sync.ts). */
   readonly afterCommit?: () => Promise<void>;
   readonly gate?: WriteGate;
+  /** Told of each batch once its writers are answered: how many writes, and ms from its start (see commit-observer.ts). */
+  readonly onBatchSettled?: BatchObserver;
 }
 
 export function createWriteBatcher(db: Database, options: WriteBatcherOptions = {}): WriteBatcher {
@@ -58,6 +61,7 @@ export function createWriteBatcher(db: Database, options: WriteBatcherOptions = 
   const minCommitIntervalMs = options.minCommitIntervalMs ?? 0;
   let lastCommitStartedAtMs = Number.NEGATIVE_INFINITY;
   const gate = options.gate;
+  const onBatchSettled = options.onBatchSettled;
   let inFlight = 0;
   let inFlightWrites = 0;
   let queue: PendingWrite[] = [];
@@ -116,17 +120,20 @@ export function createWriteBatcher(db: Database, options: WriteBatcherOptions = 
     const batch = queue.slice(0, maxBatchSize);
     queue = queue.slice(batch.length);
     if (queue.length > 0) schedule();
+    const startedMs = onBatchSettled ? performance.now() : 0;
     let outcomes: Outcome[];
     try {
       outcomes = runBatch(batch);
     } catch (cause) {
       const failure = new OpenTpsError('ERR_STORE_FAILED', 'commit failed', { cause });
       for (const write of batch) write.reject(failure);
+      onBatchSettled?.(batch.length, performance.now() - startedMs);
       notifyDrained();
       return;
     }
     gate?.noteCommitted();
     const answer = (): void => {
+      onBatchSettled?.(batch.length, performance.now() - startedMs);
       batch.forEach((write, i) => {
         const outcome = outcomes[i];
         if (outcome?.ok) write.resolve(outcome.value);
@@ -143,6 +150,7 @@ export function createWriteBatcher(db: Database, options: WriteBatcherOptions = 
     afterCommit().then(answer, (cause: unknown) => {
       // Committed but not known to be on disk: no writer may be told it is durable.
       const failure = new OpenTpsError('ERR_STORE_FAILED', 'syncing the commit to disk failed', { cause });
+      onBatchSettled?.(batch.length, performance.now() - startedMs);
       for (const write of batch) write.reject(failure);
     }).finally(() => {
       inFlight--;
