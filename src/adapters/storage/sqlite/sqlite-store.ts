@@ -197,6 +197,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const rollups = createSqliteRollupRepo(db, records, deviceRefs);
   const traffic = createSqliteTrafficRepo(trafficDb, trafficWriter);
   const operators = createSqliteOperatorRepo(db, records);
+  const census = createSqliteCensusRepo(db);
   let isClosed = false;
 
   return {
@@ -210,7 +211,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     ...traffic,
     ...operators,
     ...createSqliteFileRepo(db, records),
-    ...createSqliteCensusRepo(db),
+    ...census,
+    countDevicesByStatus: afterActivity(census.countDevicesByStatus),
     batcher,
     path,
     async settle() {
