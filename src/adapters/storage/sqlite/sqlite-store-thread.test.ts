@@ -54,4 +54,24 @@ describe('the SQLite store on its own thread', () => {
     assert.equal(store.pendingWriteCount, 0);
     assert.equal(await store.findDevice(CWM_A), null);
   });
+
+  test('credentials are cached on the calling side: a change through this store is seen at once, one by another process within a few hundred ms', async () => {
+    await store.addDiscoveredDevice(CWM_A, T0);
+    assert.equal((await store.findDeviceCredentials(CWM_A))?.key, null);
+    await store.addDevice({ id: CWM_A, key: 'own-key-123', name: null, createdAtMs: T0 });
+    assert.equal((await store.findDeviceCredentials(CWM_A))?.key, 'own-key-123', 'the own change dropped the cached entry');
+    const cli = openSqliteStore({ dataDir: dataDir.path, durability: 'normal', busyTimeoutMs: 1000 });
+    try {
+      await cli.setDeviceKey(CWM_A, 'key-from-the-cli');
+    } finally {
+      await cli.close();
+    }
+    const deadline = Date.now() + 3000;
+    let key = (await store.findDeviceCredentials(CWM_A))?.key;
+    while (key !== 'key-from-the-cli' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      key = (await store.findDeviceCredentials(CWM_A))?.key;
+    }
+    assert.equal(key, 'key-from-the-cli');
+  });
 });

@@ -78,6 +78,8 @@ export interface SqliteStore extends Store {
   readonly path: string;
   /** Resolves once everything accepted so far is written: device activity, queued writes, traffic entries. */
   settle(): Promise<void>;
+  /** PRAGMA data_version: changes when another connection (another process) has committed. */
+  dataVersion(): number;
 }
 
 /** A restart normally holds writers for tens of ms (see wal-bound.ts); a second means something is wrong. */
@@ -215,6 +217,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     countDevicesByStatus: afterActivity(census.countDevicesByStatus),
     batcher,
     path,
+    dataVersion: () => Number(db.pragma('data_version', { simple: true })),
     async settle() {
       await activity.flush();
       await Promise.all([batcher.drain(), trafficWriter.drain()]);
