@@ -18,7 +18,6 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { pino } from 'pino';
-import { buildDownstreamOkm } from '../src/protocol/downstream-okm.js';
 import type { NewMessage } from '../src/domain/message-store.js';
 import type { Store } from '../src/domain/store.js';
 import { environmentHeader } from './support/bench-report.js';
@@ -82,12 +81,7 @@ async function inChunks<T>(items: readonly T[], size: number, write: (item: T, i
 }
 
 function message(cwmId: string, createdAtMs: number, expiresAtMs: number): NewMessage {
-  const destination = [cwmId];
-  const payload = { cmd: { relay: 1 } };
-  return {
-    cwmId, destination, cmd: 'wr', payload, createdAtMs, expiresAtMs, maxQueued: 100,
-    buildOkmText: (okmId) => buildDownstreamOkm({ destination, cmd: 'wr', id: okmId, ts: '2026-12-01T08:00:00Z', payload }),
-  };
+  return { cwmId, destination: [cwmId], cmd: 'wr', payload: { cmd: { relay: 1 } }, createdAtMs, expiresAtMs, maxQueued: 100, ts: '2026-12-01T08:00:00Z' };
 }
 
 /** When device `i` was last heard from: most within the last minute, one in ten between 1 h and 7 days ago. */

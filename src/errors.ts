@@ -102,6 +102,9 @@ export const ERROR_CATALOGUE = {
   ERR_BACKUP_FAILED: { status: 500, message: 'the backup could not be made or written' },
   ERR_BACKUP_INVALID: { status: 400, message: 'the file is not a usable OpenTPS store backup' },
   ERR_STORE_IN_USE: { status: 409, message: 'a server (or another opentps command) has this data directory\'s store open' },
+  // Metrics (issue 13): GET /metrics
+  ERR_METRICS_DISABLED: { status: 404, message: 'metrics are off: start the server with --metrics-token (or OPENTPS_METRICS_TOKEN) to serve /metrics' },
+  ERR_METRICS_TOKEN: { status: 401, message: 'send the --metrics-token as "Authorization: Bearer <token>"' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 /** Codes that were used once and must never be given a new meaning. */
@@ -123,6 +126,11 @@ export class OpenTpsError extends Error {
     this.status = entry.status;
     this.details = options?.details;
   }
+}
+
+/** True when `code` names an error of the catalogue (an error code read from outside: a message, a row). */
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_CATALOGUE, code);
 }
 
 /** True when `value` is an OpenTpsError carrying `code` (any code when omitted). */

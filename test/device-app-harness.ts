@@ -65,7 +65,7 @@ export async function createDeviceAppHarness(flags: FlagValues = {}, clock?: Clo
       // onResponse hooks and 'finish' listeners run after inject resolves; each queues a batched write.
       for (let turn = 0; turn < 4; turn++) {
         await nextTurn();
-        if (isSqliteStore(store)) await store.batcher.drain();
+        if (isSqliteStore(store)) await store.settle();
       }
     },
     async close() {

@@ -80,6 +80,12 @@ for (const backend of BACKENDS) test(`${backend.label}: kill -9 during pushes lo
 
     const afterCrash = new Set(await storedOkmIds(dir.path, db));
     for (const id of acked) assert.ok(afterCrash.has(id), `acknowledged OKM ${id} survived kill -9`);
+    // Device counters and last-seen times are written behind (device-activity.ts): a crash may lose the
+    // last second of them, never count an OKM that is not stored.
+    const crashed = await openWrittenStore(dir.path, db);
+    const countedAfterCrash = (await crashed.findDevice(CWM))?.okmCount ?? -1;
+    await crashed.close();
+    assert.ok(countedAfterCrash >= 0 && countedAfterCrash <= afterCrash.size, `device counts ${countedAfterCrash} OKMs of ${afterCrash.size} stored`);
 
     server = await startServerProcess(dir.path, storeArgs);
     client = createDeviceHttpClient(server.url, server.ca);
@@ -94,6 +100,10 @@ for (const backend of BACKENDS) test(`${backend.label}: kill -9 during pushes lo
 
     const finalIds = await storedOkmIds(dir.path, db);
     assert.equal(finalIds.length, TOTAL, 'every OKM stored exactly once');
+    const stopped = await openWrittenStore(dir.path, db);
+    const counted = (await stopped.findDevice(CWM))?.okmCount;
+    await stopped.close();
+    assert.equal(counted, countedAfterCrash + (TOTAL - afterCrash.size), 'a clean stop writes every count it gathered, each new OKM once');
     assert.deepEqual([...new Set(finalIds)].sort((a, b) => a - b), Array.from({ length: TOTAL }, (_, i) => i + 1));
 
     const listed = await runCliProcess(['messages', CWM, '--json', '--data', dir.path, ...storeArgs]);

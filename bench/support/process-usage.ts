@@ -5,8 +5,17 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 const CLOCK_TICKS_PER_S = 100;
 
+/** CPU seconds of every thread of the process. */
 export function readCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return cpuSecondsOfStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+}
+
+/** CPU seconds of one thread; the main thread (a Node process's event loop) has the process's own id. */
+export function readThreadCpuSeconds(pid: number, threadId: number): number {
+  return cpuSecondsOfStat(readFileSync(`/proc/${pid}/task/${threadId}/stat`, 'utf8'));
+}
+
+function cpuSecondsOfStat(stat: string): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // utime and stime are fields 14 and 15 of /proc/pid/stat (11 and 12 after the command name).
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;

@@ -28,7 +28,8 @@ export const USAGE = `usage: opentps <command> [options]   (every command takes 
   admin add <name> [--password P]        (generated and printed when absent)
   token create <operator> [--label L]     (prints an API token for Authorization: Bearer)
   sim --url <https://host:port> [--devices N] [--okes-per-cwm K] [--interval S] [--duration S]
-      [--insecure | --ca FILE] [--register --data D | --keys FILE] [--seed S] [--max-backoff S] [--json]
+      [--ramp-up S] [--grace S] [--insecure | --ca FILE] [--register --data D | --keys FILE] [--seed S]
+      [--max-backoff S] [--json]
   ca init [--name "ACME kitchens"] [--algorithm rsa-2048|ecdsa-p256]
   ca server-cert <dns-or-ip>...           (the endpoint names the CWMs use; serve picks it up)
   ca client-cert <label>                  (a client provisioning certificate and key for CWMs)

@@ -1,15 +1,26 @@
 // `opentps sim --url <https://host:port> [--devices N] [--okes-per-cwm K] [--interval S] [--duration S]
-//   [--insecure] [--register --data D | --keys FILE] [--seed S] [--json]`: a virtual CWM fleet.
+//   [--ramp-up S] [--grace S] [--insecure] [--register --data D | --keys FILE] [--seed S] [--json]`: a virtual
+// CWM fleet. It stops at --duration whatever the server does: heartbeats stop, requests in flight and
+// queued OKMs get --grace seconds (10) to go through, then what is still in flight is aborted and the
+// summary printed. Latencies before --ramp-up (one interval) count in `whole` only, not in `measured`.
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadConfig } from '../config/load-config.js';
 import { OpenTpsError, isOpenTpsError } from '../errors.js';
 import { openServices } from '../main.js';
 import { planFleet, type PlannedCwm } from '../simulator/fleet-plan.js';
+import { GeneratorLoad, type GeneratorLoadSummary } from '../simulator/generator-load.js';
+import type { SimSummary } from '../simulator/sim-stats.js';
 import { createSimTransport } from '../simulator/sim-transport.js';
 import { VirtualFleet } from '../simulator/virtual-fleet.js';
 import type { CliIo } from './cli-io.js';
 import { configFlags, parseCommandArgs } from './command-args.js';
+
+/** What `opentps sim` prints at the end (with --json, this object on one line). */
+export type SimReport = SimSummary & {
+  /** The simulator's own CPU, event-loop lag and memory over the measured window; null without one. */
+  readonly generator: GeneratorLoadSummary | null;
+};
 
 function wholeNumber(values: Record<string, string | boolean | undefined>, name: string, fallback: number, min: number, max: number): number {
   const raw = values[name];
@@ -63,6 +74,8 @@ export async function runSimCommand(args: readonly string[], io: CliIo): Promise
       'okes-per-cwm': { type: 'string' },
       interval: { type: 'string' },
       duration: { type: 'string' },
+      'ramp-up': { type: 'string' },
+      grace: { type: 'string' },
       insecure: { type: 'boolean' },
       ca: { type: 'string' },
       register: { type: 'boolean' },
@@ -79,6 +92,8 @@ export async function runSimCommand(args: readonly string[], io: CliIo): Promise
   const okesPerCwm = wholeNumber(values, 'okes-per-cwm', 2, 1, 64);
   const intervalS = wholeNumber(values, 'interval', 60, 1, 86_400);
   const durationS = wholeNumber(values, 'duration', 0, 0, 31_536_000);
+  const rampUpS = wholeNumber(values, 'ramp-up', intervalS, 0, 31_536_000);
+  const graceS = wholeNumber(values, 'grace', 10, 0, 600);
   const seed = wholeNumber(values, 'seed', 1, 0, 4_294_967_295);
   const maxBackoffS = wholeNumber(values, 'max-backoff', 120, 1, 3600);
   let plans = planFleet({ devices, okesPerCwm, seed });
@@ -92,18 +107,24 @@ export async function runSimCommand(args: readonly string[], io: CliIo): Promise
     timeoutMs: 20_000,
   });
   const fleet = new VirtualFleet({ plans, transport, intervalMs: intervalS * 1000, maxBackoffMs: maxBackoffS * 1000, isTrackingAcks: false, log: io.err });
+  const generator = new GeneratorLoad();
   fleet.start();
+  // These two lines go to stderr with --json too: the fleet benchmark reads the server's CPU at each.
+  const measuring = setTimeout(() => {
+    fleet.beginMeasuredWindow();
+    generator.begin();
+    io.err(`measured window opens at ${rampUpS} s (end of the ramp-up)`);
+  }, rampUpS * 1000);
   const isLive = values['json'] !== true;
   const status = setInterval(() => {
-    fleet.stats.trimLatencies(100_000);
+    const window = fleet.stats.takeStatusWindow(Date.now());
+    if (!isLive) return;
     const s = fleet.summary();
-    if (isLive) {
-      io.err(
-        `up ${s.devicesUp}/${s.devices} CWMs (${s.okes} OKEs)  pushes/s ${fleet.stats.takeWindowRate(Date.now()).toFixed(1)}  acked ${s.pushesAcked}  ` +
-          `p50 ${s.latencyP50Ms} ms  p99 ${s.latencyP99Ms} ms  errors ${s.errors}  busy ${s.busy}  refused ${s.rejected}  ` +
-          `commands ${s.commandsAnswered}/${s.commandsReceived}  queued ${s.queuedAtEnd}`,
-      );
-    }
+    io.err(
+      `up ${s.devicesUp}/${s.devices} CWMs (${s.okes} OKEs)  pushes/s ${window.pushesPerS.toFixed(1)}  acked ${s.pushesAcked}  ` +
+        `p50 ${window.p50Ms.toFixed(2)} ms  p99 ${window.p99Ms.toFixed(2)} ms  errors ${s.errors}  busy ${s.busy}  refused ${s.rejected}  ` +
+        `commands ${s.commandsAnswered}/${s.commandsReceived}  queued ${s.queuedAtEnd}`,
+    );
   }, 5000);
   await new Promise<void>((resolve) => {
     const finish = (): void => {
@@ -115,11 +136,22 @@ export async function runSimCommand(args: readonly string[], io: CliIo): Promise
     process.once('SIGTERM', finish);
     if (durationS > 0) setTimeout(finish, durationS * 1000).unref();
   });
+  clearTimeout(measuring);
   clearInterval(status);
-  await fleet.stop(10_000);
+  generator.end();
+  io.err(`measured window closed; stopping: heartbeats off, up to ${graceS} s for requests in flight and queued OKMs`);
+  await fleet.stop(graceS * 1000);
   await transport.close();
-  const summary = fleet.summary();
+  const summary: SimReport = { ...fleet.summary(), generator: generator.summary() };
   if (values['json'] === true) io.out(JSON.stringify(summary));
-  else io.out(Object.entries(summary).map(([name, value]) => `${name}: ${value}`).join('\n'));
-  return summary.errors === 0 && summary.rejected === 0 ? 0 : 1;
+  else io.out(Object.entries(summary).map(([name, value]) => `${name}: ${formatSummaryValue(value)}`).join('\n'));
+  const isAllDelivered = summary.queuedAtEnd === 0 && summary.inFlightAtEnd === 0;
+  return summary.errors === 0 && summary.rejected === 0 && isAllDelivered ? 0 : 1;
+}
+
+/** `p50Ms 1.2, p99Ms 3.4` for the nested figures (whole, measured, generator); `-` for none. */
+function formatSummaryValue(value: unknown): string {
+  if (value === null) return '-';
+  if (typeof value !== 'object') return String(value);
+  return Object.entries(value).map(([name, figure]) => `${name} ${String(figure)}`).join(', ');
 }

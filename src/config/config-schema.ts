@@ -71,6 +71,8 @@ export interface OpenTpsConfig {
   readonly minFreeDiskMb: number;
   /** SQLite: each WAL file (opentps.db-wal, traffic.db-wal) is kept under this many MB; 0: no bound. */
   readonly maxWalMb: number;
+  /** Bearer token GET /metrics requires; null: /metrics is off (404). */
+  readonly metricsToken: string | null;
 }
 
 /** A parser turns the raw text into a value or returns the expectation it failed. */
@@ -129,6 +131,9 @@ const addressList: Parser<readonly string[]> = (raw) => {
 };
 const password: Parser<string | null> = (raw) =>
   raw.length >= 12 && raw.length <= 1024 ? { ok: true, value: raw } : { ok: false, expected: 'a password of 12 to 1024 characters' };
+/** Visible ASCII without spaces (it travels in an Authorization header), long enough not to be guessed. */
+const bearerToken: Parser<string | null> = (raw) =>
+  /^[\x21-\x7e]{16,1024}$/.test(raw) ? { ok: true, value: raw } : { ok: false, expected: 'a token of 16 to 1024 visible ASCII characters without spaces' };
 const timeZone: Parser<string> = (raw) =>
   isKnownTimeZone(raw) ? { ok: true, value: raw } : { ok: false, expected: 'an IANA time zone such as Europe/Paris' };
 
@@ -189,6 +194,7 @@ export const SETTINGS = [
   { key: 'maxConnectionsPerAddress', flag: 'max-connections-per-address', env: 'OPENTPS_MAX_CONNECTIONS_PER_ADDRESS', defaultValue: () => 1000, parse: integer(1, 1_000_000), help: 'open connections allowed per client address (a NAT\'ed site shares one); --trusted-proxies are exempt' },
   { key: 'minFreeDiskMb', flag: 'min-free-disk-mb', env: 'OPENTPS_MIN_FREE_DISK_MB', defaultValue: () => 1024, parse: integer(0, 100_000_000), help: 'warn (log, console, /api/v1/health) when free space under --data or --files-dir falls below this many MiB (0: off)' },
   { key: 'maxWalMb', flag: 'max-wal-mb', env: 'OPENTPS_MAX_WAL_MB', defaultValue: () => 256, parse: walBoundMb, help: 'SQLite: largest size of each WAL file in MB, kept by briefly holding writes while it restarts (0: no bound, the disk may fill)' },
+  { key: 'metricsToken', flag: 'metrics-token', env: 'OPENTPS_METRICS_TOKEN', defaultValue: () => null, parse: bearerToken, help: 'serve GET /metrics (Prometheus) to requests with "Authorization: Bearer <token>" (default: /metrics off; prefer the environment variable)' },
 ] as const satisfies ReadonlyArray<SettingSpec<keyof OpenTpsConfig>>;
 
 /** Compile-time proof that SETTINGS covers every configuration key. */

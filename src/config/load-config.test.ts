@@ -136,3 +136,14 @@ test('telemetry and rollup retention and the partition span: defaults, 0 keeps a
   assert.deepEqual(problemsOf(() => loadConfig({ 'telemetry-partition-hours': '0' }, {})), ['--telemetry-partition-hours: expected an integer from 1 to 744, received "0"']);
   assert.deepEqual(problemsOf(() => loadConfig({}, { OPENTPS_TELEMETRY_RETENTION_DAYS: '-3' })), ['OPENTPS_TELEMETRY_RETENTION_DAYS: expected an integer from 0 to 36500, received "-3"']);
 });
+
+test('the metrics token is off by default, read from OPENTPS_METRICS_TOKEN, and refused when short or holding spaces', () => {
+  assert.equal(loadConfig({}, {}).metricsToken, null);
+  assert.equal(loadConfig({}, { OPENTPS_METRICS_TOKEN: 'a-scrape-token-0123' }).metricsToken, 'a-scrape-token-0123');
+  assert.deepEqual(problemsOf(() => loadConfig({ 'metrics-token': 'short' }, { OPENTPS_METRICS_TOKEN: 'has a space in it, sadly' })), [
+    '--metrics-token: expected a token of 16 to 1024 visible ASCII characters without spaces, received "short"',
+  ]);
+  assert.deepEqual(problemsOf(() => loadConfig({}, { OPENTPS_METRICS_TOKEN: 'has a space in it, sadly' })), [
+    'OPENTPS_METRICS_TOKEN: expected a token of 16 to 1024 visible ASCII characters without spaces, received "has a space in it, sadly"',
+  ]);
+});

@@ -95,7 +95,7 @@ describe('device registry', () => {
       createdAtMs: fixture.clock.nowMs(),
       expiresAtMs: fixture.clock.nowMs() + 1000,
       maxQueued: 10,
-      buildOkmText: (okmId) => `{"_id":${okmId}}`,
+      ts: '2026-11-24T12:00:00Z',
     });
     assert.deepEqual((await registry.listDevices()).map((device) => [device.id, device.queuedCount]), [[CWM, 1]]);
     fixture.clock.advanceMs(1000);

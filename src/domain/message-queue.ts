@@ -49,7 +49,7 @@ export function createMessageQueue(deps: MessageQueueDeps): MessageQueue {
         createdAtMs: nowMs,
         expiresAtMs: nowMs + request.ttlSeconds * 1000,
         maxQueued: deps.maxQueuedPerCwm,
-        buildOkmText: build,
+        ts,
       });
       deps.events?.publish({ type: 'message-state', message: queued });
       return queued;

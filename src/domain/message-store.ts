@@ -1,5 +1,7 @@
 // The storage port for the durable per-CWM message queue (PROTOCOL.md A4/A5).
 
+import { buildDownstreamOkm } from '../protocol/downstream-okm.js';
+
 export type MessageState = 'queued' | 'delivered' | 'answered' | 'expired' | 'cancelled';
 
 export interface MessageRecord {
@@ -33,8 +35,16 @@ export interface NewMessage {
   readonly expiresAtMs: number;
   /** Queue depth limit for this CWM (messages in state `queued`). */
   readonly maxQueued: number;
-  /** Builds the OKM text once the `_id` is allocated. */
-  readonly buildOkmText: (okmId: number) => string;
+  /** The OKM's `_ts`, formatted when it was queued (e.g. `2026-11-24T12:00:00Z`). */
+  readonly ts: string;
+}
+
+/**
+ * The text of a queued OKM once its `_id` is allocated (inside the store's transaction). Data, not a
+ * callback: a store on another thread (sqlite-store-thread.ts) receives the message as a copy.
+ */
+export function queuedOkmTextOf(message: NewMessage, okmId: number): string {
+  return buildDownstreamOkm({ destination: message.destination, cmd: message.cmd, id: okmId, ts: message.ts, payload: message.payload });
 }
 
 export interface LeasedMessage {

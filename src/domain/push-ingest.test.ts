@@ -66,7 +66,7 @@ describe('push ingest', () => {
       assert.equal(stored?.auth, 'hmac');
       assert.equal(stored?.crcVerdict, 'valid');
       assert.equal(stored?.receivedAtMs, fixture.clock.nowMs());
-      assert.deepEqual(observation, { deviceId: CWM, claimedDeviceId: CWM, signatureVerdict: 'valid', crcVerdict: 'valid', clientCertSubject: null, clientCertSerial: null });
+      assert.deepEqual(observation, { deviceId: CWM, claimedDeviceId: CWM, signatureVerdict: 'valid', crcVerdict: 'valid', clientCertSubject: null, clientCertSerial: null, okmOutcome: 'stored' });
       const device = await fixture.store.findDevice(CWM);
       assert.equal(device?.okmCount, 1);
       assert.equal(device?.lastRemoteAddress, '192.0.2.44');
@@ -81,12 +81,16 @@ describe('push ingest', () => {
       assert.equal(result.body, '{"push":true,"pull":true}');
     });
 
-    test('acknowledges a re-sent OKM again but stores it once', async () => {
+    test('acknowledges a re-sent OKM again but stores it once, and tells the observation which was which', async () => {
       await register();
       const params = signedParams(pushReqText(buildUpstreamOkm({ cwmId: CWM, id: 5 })));
-      const first = await ingest('hmac').ingestPush(params, createRequestObservation());
+      const firstObservation = createRequestObservation();
+      const first = await ingest('hmac').ingestPush(params, firstObservation);
       fixture.clock.advanceMs(30_000);
-      const again = await ingest('hmac').ingestPush(params, createRequestObservation());
+      const againObservation = createRequestObservation();
+      const again = await ingest('hmac').ingestPush(params, againObservation);
+      assert.equal(firstObservation.okmOutcome, 'stored');
+      assert.equal(againObservation.okmOutcome, 'duplicate');
       assert.equal(again.body, '{"push":true,"pull":false}');
       assert.equal(again.outcome.isDuplicate, true);
       assert.equal(again.outcome.storedOkmId, first.outcome.storedOkmId);

@@ -63,6 +63,7 @@ export function createPushIngest(deps: PushIngestDeps): PushIngest {
       }
       const record = toPushRecord(request, verdict, deps.clock.nowMs(), params.remoteAddress);
       const outcome = await deps.store.recordPush(record);
+      observation.okmOutcome = outcome.isDuplicate ? 'duplicate' : 'stored';
       if (!outcome.isDuplicate) deps.rollups?.add(record.originId, record.receivedAtMs, record.heartbeat);
       if (deps.events && !outcome.isDuplicate) await publishPushEvents(deps.store, deps.events, record, outcome);
       return { body: encodePushAnswer(outcome.isPullPending), outcome };

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
 import { openDomainFixture, type DomainFixture } from '../../test/domain/domain-fixture.js';
-import { buildDownstreamOkm } from '../protocol/downstream-okm.js';
 import { RETENTION_CHUNK_ROWS, runRetention } from './retention-job.js';
 
 const CWM = '0002010203040506';
@@ -18,7 +17,7 @@ async function queueExpiring(count: number, expiresAtMs: number): Promise<void> 
   for (let i = 0; i < count; i++) {
     await fixture.store.enqueueMessage({
       cwmId: CWM, destination: [CWM], cmd: 'wr', payload: { n: i }, createdAtMs: fixture.clock.nowMs(), expiresAtMs, maxQueued: 100_000,
-      buildOkmText: (okmId) => buildDownstreamOkm({ destination: [CWM], cmd: 'wr', id: okmId, ts: '2026-11-24T12:00:00Z', payload: { n: i } }),
+      ts: '2026-11-24T12:00:00Z',
     });
   }
 }

@@ -1,6 +1,7 @@
 // Everything the domain needs from persistence, as one port that each backend (SQLite now,
 // PostgreSQL next) implements and that one contract suite tests.
 
+import type { CensusStore } from './census-store.js';
 import type { DeviceStore, FleetReadStore } from './device-store.js';
 import type { FileStore } from './file-store.js';
 import type { MessageStore } from './message-store.js';
@@ -9,7 +10,7 @@ import type { RollupStore } from './rollup-store.js';
 import type { TelemetryStore } from './telemetry-store.js';
 import type { TrafficStore } from './traffic-store.js';
 
-export interface Store extends DeviceStore, FleetReadStore, MessageStore, TelemetryStore, RollupStore, TrafficStore, OperatorStore, FileStore {
+export interface Store extends DeviceStore, FleetReadStore, CensusStore, MessageStore, TelemetryStore, RollupStore, TrafficStore, OperatorStore, FileStore {
   /** Writes accepted but not yet committed: the back-pressure signal for overload protection. */
   readonly pendingWriteCount: number;
   /** Resolves when the backend answers a trivial query; rejects (ERR_STORE_FAILED) when it does not. */

@@ -23,7 +23,7 @@ test('decoding a path segment refuses encoded traversal, slashes, backslashes, N
 });
 
 test('names of device, API and console routes are reserved, whatever their case', () => {
-  for (const name of ['push', 'PULL', 'time', 'provision', 'provision.bin', 'files', 'api', 'console', 'pullform']) {
+  for (const name of ['push', 'PULL', 'time', 'provision', 'provision.bin', 'files', 'api', 'console', 'pullform', 'healthz', 'Metrics']) {
     assert.ok(isReservedFileName(name), name);
   }
   for (const name of ['push.bin', 'file1023.bin', 'pull-fw.bin']) assert.ok(!isReservedFileName(name), name);

@@ -9,7 +9,7 @@ const FILE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
  * route (a file never shadows them, and refusing the name at upload keeps the operator from being surprised).
  */
 export const RESERVED_FILE_NAMES: ReadonlySet<string> = new Set([
-  'push', 'pull', 'time', 'provision', 'files', 'api', 'console', 'pullform', 'healthz', 'favicon.ico', 'index.html',
+  'push', 'pull', 'time', 'provision', 'files', 'api', 'console', 'pullform', 'healthz', 'metrics', 'favicon.ico', 'index.html',
 ]);
 
 export function isValidFileName(name: string): boolean {

@@ -30,6 +30,8 @@ export interface FileFetchOptions {
   /** The query string that signs a request for `name` (without `?`). */
   readonly signQuery: (name: string) => string;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Ends the download (the fleet's hard stop): no more requests, no back-off left waiting. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export type FileFetchResult =
@@ -47,7 +49,8 @@ export function parseFileOrder(payload: Record<string, unknown>): FileOrder | nu
 const TOTAL_SIZE = /^bytes \d+-\d+\/(\d+)$/;
 
 export async function fetchFile(fetchBytes: FetchBytes, order: FileOrder, options: FileFetchOptions): Promise<FileFetchResult> {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const signal = options.signal;
+  const sleep = options.sleep ?? ((ms: number) => sleepUnlessAborted(ms, signal));
   let requests = 0;
   let retries = 0;
   let md5: Hash = createHash('md5');
@@ -63,6 +66,7 @@ export async function fetchFile(fetchBytes: FetchBytes, order: FileOrder, option
     let response: ByteResponse | null = null;
     let lastProblem = '';
     for (let attempt = 1; attempt <= options.maxAttemptsPerChunk; attempt++) {
+      if (signal?.aborted === true) return fail(`stopped at byte ${offset}`);
       requests++;
       try {
         const answer = await fetchBytes(`/files/${encodeURIComponent(order.name)}?${options.signQuery(order.name)}`, headers);
@@ -114,6 +118,18 @@ export async function fetchFile(fetchBytes: FetchBytes, order: FileOrder, option
   const digest = md5.digest('hex');
   if (order.md5 !== null && digest !== order.md5) return fail(`md5 ${digest} does not match ${order.md5}`);
   return { ok: true, name: order.name, size: offset, md5: digest, requests, retries };
+}
+
+function sleepUnlessAborted(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 function backoffMs(options: FileFetchOptions, attempt: number): number {

@@ -1,4 +1,8 @@
-// What a virtual fleet counts: pushes acknowledged (and which), latencies, failures by kind, commands.
+// What a virtual fleet counts: pushes acknowledged (and which), latencies (whole run, measured window,
+// status window), failures by kind, commands.
+
+import { LatencyHistogram, type LatencySummary } from './latency-histogram.js';
+import { MeasuredWindow, type MeasuredWindowSummary, type SimCounts } from './measured-window.js';
 
 export interface SimSummary {
   readonly devices: number;
@@ -9,8 +13,10 @@ export interface SimSummary {
   readonly pushesAcked: number;
   readonly pushesPerS: number;
   readonly pullRequests: number;
-  readonly latencyP50Ms: number;
-  readonly latencyP99Ms: number;
+  /** Latencies of every push and pull answered, ramp-up and final drain included. */
+  readonly whole: LatencySummary;
+  /** From the end of the ramp-up to the deadline only; null when the run ended within its ramp-up. */
+  readonly measured: MeasuredWindowSummary | null;
   readonly errors: number;
   readonly busy: number;
   readonly rejected: number;
@@ -18,13 +24,23 @@ export interface SimSummary {
   readonly commandsAnswered: number;
   readonly unknownCommands: number;
   readonly crcFailuresSeen: number;
+  /** OKMs still in the virtual CWMs' queues at the end (not acknowledged by the server). */
   readonly queuedAtEnd: number;
+  /** Requests still unanswered when the fleet stopped, aborted then (not counted as errors). */
+  readonly inFlightAtEnd: number;
   readonly filesFetched: number;
   readonly fileBytes: number;
   readonly fileFailures: number;
 }
 
-export class SimStats {
+/** The live status line's figures: pushes and latencies since the previous line. */
+export interface StatusWindow {
+  readonly pushesPerS: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+export class SimStats implements SimCounts {
   pushesAcked = 0;
   pullRequests = 0;
   /** Network failures and 5xx other than 503. */
@@ -41,9 +57,11 @@ export class SimStats {
   filesFetched = 0;
   fileBytes = 0;
   fileFailures = 0;
-  private latencies: number[] = [];
-  private windowStart = 0;
-  private windowPushes = 0;
+  readonly whole = new LatencyHistogram();
+  readonly measured = new MeasuredWindow();
+  private readonly statusLatencies = new LatencyHistogram();
+  private statusStartMs = 0;
+  private statusPushes = 0;
   /** The exact text of every acknowledged OKM, when tracking is on (an answer may reuse a heartbeat's `_id`). */
   readonly ackedKeys: Set<string> | null;
 
@@ -53,33 +71,30 @@ export class SimStats {
 
   recordAck(okmText: string, latencyMs: number): void {
     this.pushesAcked++;
-    this.windowPushes++;
-    this.latencies.push(latencyMs);
+    this.statusPushes++;
+    this.recordLatency(latencyMs);
     this.ackedKeys?.add(okmText);
   }
 
   recordPullLatency(latencyMs: number): void {
     this.pullRequests++;
-    this.latencies.push(latencyMs);
+    this.recordLatency(latencyMs);
   }
 
-  /** Pushes per second since the previous call (for the live status line). */
-  takeWindowRate(nowMs: number): number {
-    const elapsedS = (nowMs - this.windowStart) / 1000;
-    const rate = this.windowStart === 0 || elapsedS <= 0 ? 0 : this.windowPushes / elapsedS;
-    this.windowStart = nowMs;
-    this.windowPushes = 0;
-    return rate;
+  /** Pushes per second and latencies since the previous call (for the live status line). */
+  takeStatusWindow(nowMs: number): StatusWindow {
+    const elapsedS = (nowMs - this.statusStartMs) / 1000;
+    const pushesPerS = this.statusStartMs === 0 || elapsedS <= 0 ? 0 : this.statusPushes / elapsedS;
+    const window = { pushesPerS, p50Ms: this.statusLatencies.percentileMs(0.5), p99Ms: this.statusLatencies.percentileMs(0.99) };
+    this.statusStartMs = nowMs;
+    this.statusPushes = 0;
+    this.statusLatencies.reset();
+    return window;
   }
 
-  percentileMs(fraction: number): number {
-    if (this.latencies.length === 0) return 0;
-    const sorted = Float64Array.from(this.latencies).sort();
-    return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? 0;
-  }
-
-  /** Latencies are kept per status window to bound memory on long runs. */
-  trimLatencies(keep: number): void {
-    if (this.latencies.length > keep) this.latencies = this.latencies.slice(-keep);
+  private recordLatency(latencyMs: number): void {
+    this.whole.record(latencyMs);
+    this.measured.record(latencyMs);
+    this.statusLatencies.record(latencyMs);
   }
 }

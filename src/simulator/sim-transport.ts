@@ -1,7 +1,8 @@
 // How virtual CWMs reach the server: HTTPS (or HTTP) with keep-alive connections, like a real CWM,
 // which keeps its TLS session open between requests and waits at least 20 s for an answer.
 
-import { Agent, request } from 'undici';
+import { Socket } from 'node:net';
+import { Agent, buildConnector, request } from 'undici';
 import type { FetchBytes } from './file-fetcher.js';
 
 export interface SimResponse {
@@ -13,6 +14,7 @@ export interface SimResponse {
 
 export interface SimTransport {
   send(method: 'GET' | 'POST', path: string): Promise<SimResponse>;
+  /** Drops every connection at once, failing whatever is still in flight; a second call does nothing. */
   close(): Promise<void>;
   /** A GET whose body is bytes, with extra headers (file downloads, see file-fetcher.ts). */
   fetchBytes?: FetchBytes;
@@ -35,11 +37,26 @@ export interface SimTransportOptions {
 }
 
 export function createSimTransport(options: SimTransportOptions): SimTransport {
+  const connectSocket = buildConnector({
+    rejectUnauthorized: !options.isInsecure,
+    ca: options.ca,
+    servername: new URL(options.baseUrl).hostname === '127.0.0.1' ? 'localhost' : undefined,
+  });
+  // Every socket, so close() can end those still in their TLS handshake: undici's destroy() fails their
+  // requests but leaves the sockets (and the process) waiting for its 10-s connect timeout.
+  const sockets = new Set<Socket>();
   const agent = new Agent({
     connections: options.maxConnections ?? 900,
     keepAliveTimeout: 120_000,
     keepAliveMaxTimeout: 600_000,
-    connect: { rejectUnauthorized: !options.isInsecure, ca: options.ca, servername: new URL(options.baseUrl).hostname === '127.0.0.1' ? 'localhost' : undefined },
+    connect(connectOptions, callback) {
+      // undici's connector returns the socket it opens, though its type says void.
+      const socket: unknown = connectSocket(connectOptions, callback);
+      if (socket instanceof Socket) {
+        sockets.add(socket);
+        socket.once('close', () => sockets.delete(socket));
+      }
+    },
   });
   const base = options.baseUrl.replace(/\/$/, '');
   return {
@@ -55,7 +72,11 @@ export function createSimTransport(options: SimTransportOptions): SimTransport {
       const retryAfterS = typeof retryAfter === 'string' && /^\d+$/.test(retryAfter) ? Number(retryAfter) : null;
       return { status: response.statusCode, body, retryAfterS };
     },
-    close: () => agent.close(),
+    // Not agent.close(): it waits for requests in flight, and for a server that never answers that is forever.
+    async close() {
+      await agent.destroy();
+      for (const socket of sockets) socket.destroy(new Error('the virtual fleet closed its connections'));
+    },
     async fetchBytes(path, headers) {
       const response = await request(`${base}${path}`, {
         method: 'GET',

@@ -22,6 +22,8 @@ export interface VirtualCwmOptions {
   readonly maxBackoffMs: number;
   /** Logs unknown commands and refusals (one line each). */
   readonly log: (line: string) => void;
+  /** Fires when the fleet stops for good: a file download in progress gives up (no retry, no back-off left). */
+  readonly stopSignal?: AbortSignal;
 }
 
 interface OutboundOkm {
@@ -54,6 +56,9 @@ export class VirtualCwm {
   private timers: NodeJS.Timeout[] = [];
   private isPumping = false;
   private isStopped = false;
+  /** Heartbeats are off and the queues should empty quickly: back-off is capped at about 1 s. */
+  private isDraining = false;
+  private isSending = false;
   private backoffMs = 0;
   /** The `req` of the last pull sent, never sent twice (see pullUntilEmpty). */
   private lastPullReq = '';
@@ -80,28 +85,42 @@ export class VirtualCwm {
 
   /** Stops heartbeats and waits for the request in flight (queued OKMs stay queued, as on a real CWM). */
   async stop(): Promise<void> {
+    this.halt();
+    await this.pumpDone;
+  }
+
+  /** Stops heartbeats and sending; a request in flight still completes unless the transport is closed (then it counts as nothing). */
+  halt(): void {
     this.isStopped = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers = [];
+    this.stopHeartbeats();
     this.wakeUp?.();
-    await this.pumpDone;
   }
 
-  /** After stop(): allow sending again (heartbeats stay off), to drain the queues. */
-  async resume(): Promise<void> {
-    await this.pumpDone;
-    this.isStopped = false;
+  /** Stops heartbeats and keeps sending what is queued, backing off at most 1 s (a back-off in progress ends now). */
+  beginDrain(): void {
+    this.stopHeartbeats();
+    this.isDraining = true;
     this.backoffMs = Math.min(this.backoffMs, 1000);
+    this.wakeUp?.();
   }
 
-  /** Sends everything queued, then returns (used to drain before a final count). */
-  async flush(deadlineMs: number): Promise<boolean> {
-    while (this.queuedCount > 0 && Date.now() < deadlineMs) {
+  /** Resolves once the queues are empty and nothing is in flight, or once halted. */
+  async drain(): Promise<void> {
+    while (this.queuedCount > 0 && !this.isStopped) {
       this.kick();
       await this.pumpDone;
-      if (this.queuedCount > 0) await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    return this.queuedCount === 0;
+    await this.pumpDone;
+  }
+
+  /** Resolves when the pump has returned (after halt(): once the request in flight ends or is aborted). */
+  settled(): Promise<void> {
+    return this.pumpDone;
+  }
+
+  /** A push or pull is waiting for the server's answer. */
+  get isRequestInFlight(): boolean {
+    return this.isSending;
   }
 
   /** Up: has been acknowledged and is not backing off now. */
@@ -115,6 +134,11 @@ export class VirtualCwm {
 
   get portSetting(): { port: string; baud: number } {
     return this.ownCommands.portSetting;
+  }
+
+  private stopHeartbeats(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers = [];
   }
 
   private queueHeartbeats(): void {
@@ -180,12 +204,13 @@ export class VirtualCwm {
       const head = queue[0];
       if (!head) return;
       if (this.backoffMs > 0) {
-        await this.sleep(this.backoffMs);
+        await this.sleep(this.backoffMs, true);
         if (this.isStopped) return;
       }
       const req = `{"okm":${head.text},"ts":"${localTimestamp(Date.now())}"}`;
       const started = performance.now();
       let isPullPending = false;
+      this.isSending = true;
       try {
         const response = await this.options.transport.send('POST', this.signedPath('/push', req));
         const latencyMs = performance.now() - started;
@@ -206,8 +231,11 @@ export class VirtualCwm {
           this.options.log(`${this.id}: push of ${head.sourceId}#${head.okmId} refused: ${response.status} ${response.body}`);
         }
       } catch {
+        if (this.isStopped) return;
         this.options.stats.errors++;
         this.increaseBackoff(null);
+      } finally {
+        this.isSending = false;
       }
       if (isPullPending) await this.pullUntilEmpty();
     }
@@ -220,13 +248,14 @@ export class VirtualCwm {
       // The clock has second resolution: a second pull within the same second would be the same text, which
       // the server refuses as a replay (docs/replay-protection.md). Wait for the next second instead.
       if (req === this.lastPullReq) {
-        await this.sleep(1000 - (Date.now() % 1000) + 1);
+        await this.sleep(1000 - (Date.now() % 1000) + 1, false);
         if (this.isStopped) return;
         req = JSON.stringify({ devid: this.id, ts: localTimestamp(Date.now()), lokm: isLastOkmGood });
       }
       this.lastPullReq = req;
       const started = performance.now();
       let body: string;
+      this.isSending = true;
       try {
         const response = await this.options.transport.send('GET', this.signedPath('/pull', req));
         if (response.status !== 200) {
@@ -237,9 +266,12 @@ export class VirtualCwm {
         }
         body = response.body;
       } catch {
+        if (this.isStopped) return;
         this.options.stats.errors++;
         this.increaseBackoff(null);
         return;
+      } finally {
+        this.isSending = false;
       }
       this.options.stats.recordPullLatency(performance.now() - started);
       const okmText = /^\{"okm":(.*),"pull":(?:true|false)\}$/s.exec(body)?.[1];
@@ -304,6 +336,7 @@ export class VirtualCwm {
           maxAttemptsPerChunk: 6,
           firstBackoffMs: 200,
           maxBackoffMs: this.options.maxBackoffMs,
+          signal: this.options.stopSignal,
           signQuery: (name) => {
             const req = JSON.stringify({ devid: this.id, file: name, ts: localTimestamp(Date.now()) });
             return `sha256hmac=${signRequest(req, this.options.plan.key)}&req=${encodeURIComponent(req)}`;
@@ -325,17 +358,23 @@ export class VirtualCwm {
   private increaseBackoff(retryAfterS: number | null): void {
     const doubled = this.backoffMs === 0 ? 1000 : this.backoffMs * 2;
     const jitter = 0.8 + this.options.random.next() * 0.4;
-    this.backoffMs = Math.min(this.options.maxBackoffMs, Math.max(doubled * jitter, (retryAfterS ?? 0) * 1000));
+    // Draining: about 1 s at most, jittered too, or every CWM the server turned away retries in the same instant.
+    const limitMs = this.isDraining ? Math.min(1000 * jitter, this.options.maxBackoffMs) : this.options.maxBackoffMs;
+    this.backoffMs = Math.min(limitMs, Math.max(doubled * jitter, (retryAfterS ?? 0) * 1000));
   }
 
-  private sleep(ms: number): Promise<void> {
+  /**
+   * Waits `ms`, or less when halted. A back-off (`isBackoff`) also ends when draining begins or new work is
+   * queued during a drain; the wait for the next second before a pull never ends early (its `req` would repeat).
+   */
+  private sleep(ms: number, isBackoff: boolean): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.wakeUp = null;
         resolve();
       }, ms);
       this.wakeUp = () => {
-        if (!this.isStopped) return;
+        if (!this.isStopped && !(isBackoff && this.isDraining)) return;
         clearTimeout(timer);
         this.wakeUp = null;
         resolve();

@@ -3,7 +3,7 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { MessageRecord } from '../../src/domain/message-store.js';
+import { queuedOkmTextOf, type MessageRecord } from '../../src/domain/message-store.js';
 import {
   CWM_A,
   CWM_B,
@@ -33,7 +33,7 @@ export function defineEnqueueContract(context: ContractContext): void {
           destination: [OKE_1, CWM_A],
           cmd: 'rd',
           payload: { _ping: true },
-          okmText: input.buildOkmText(1),
+          okmText: queuedOkmTextOf(input, 1),
           state: 'queued',
           createdAtMs: T0,
           expiresAtMs: T0 + HOUR_MS,

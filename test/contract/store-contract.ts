@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Store } from '../../src/domain/store.js';
+import { defineCensusContract } from './census-contract.js';
 import { defineDeviceAdminContract } from './device-admin-contract.js';
 import { defineDeviceStoreContract } from './device-store-contract.js';
 import { definePullReplayContract } from './pull-replay-contract.js';
@@ -78,5 +79,6 @@ export function defineStoreContract(backendName: string, openStore: () => Promis
     defineTrafficStoreContract(context);
     defineDurabilityContract(context);
     defineFileStoreContract(context);
+    defineCensusContract(context);
   });
 }

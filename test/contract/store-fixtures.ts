@@ -3,7 +3,6 @@
 
 import assert from 'node:assert/strict';
 import { isOpenTpsError, type ErrorCode } from '../../src/errors.js';
-import { buildDownstreamOkm } from '../../src/protocol/downstream-okm.js';
 import type { Store } from '../../src/domain/store.js';
 import type { MessageRecord, NewMessage } from '../../src/domain/message-store.js';
 import type { PushRecord } from '../../src/domain/telemetry-store.js';
@@ -44,7 +43,7 @@ export function newMessage(cwmId: string, overrides: Partial<NewMessage> = {}): 
     createdAtMs: T0,
     expiresAtMs: T0 + HOUR_MS,
     maxQueued: 100,
-    buildOkmText: (okmId) => buildDownstreamOkm({ destination, cmd, id: okmId, ts: '2027-01-15T08:00:00Z', payload }),
+    ts: '2027-01-15T08:00:00Z',
     ...overrides,
   };
 }

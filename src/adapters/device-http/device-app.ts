@@ -28,8 +28,8 @@ import { createConnectionLimiter, limitConnectionsPerAddress } from './connectio
 import { failureKey, type RepeatedErrorLog } from '../logging/repeated-error-log.js';
 import { answerConnectRequests, createClientErrorAnswer, methodsLeftUnrouted, type UnroutedRequestDeps } from './unrouted-requests.js';
 
-/** Paths of the operator side (and the health check), served by the same app but outside the device protocol. */
-const OPERATOR_PATH = /^\/(?:$|\?|api\/|console(?:\/|$|\?)|pullform(?:$|\?)|healthz(?:$|\?))/;
+/** Paths of the operator side (and the health check and metrics), served by the same app but outside the device protocol. */
+const OPERATOR_PATH = /^\/(?:$|\?|api\/|console(?:\/|$|\?)|pullform(?:$|\?)|healthz(?:$|\?)|metrics(?:$|\?))/;
 
 export function isOperatorPath(url: string): boolean {
   return OPERATOR_PATH.test(url);

@@ -1,16 +1,19 @@
 // Device status (domain/device-status.ts) as SQL conditions on `devices d`, built from the domain's own
 // constants so that the store's counts and filters and deriveDeviceStatus never disagree.
 
-import { BACKOFF_SLACK_MS, DEFAULT_INTERVAL_MS, MISSED_INTERVALS_ALLOWED, type DeviceStatus } from '../../../domain/device-status.js';
+import { DEFAULT_INTERVAL_MS, ONLINE_RULE, type DeviceStatus } from '../../../domain/device-status.js';
+
+/** How long after its last request a device is still online: its own bound, in SQL on `devices d`. */
+const ONLINE_BOUND_MS = `${ONLINE_RULE.intervalMultiple} * coalesce(d.typical_interval_ms, ${DEFAULT_INTERVAL_MS}) + ${ONLINE_RULE.backoffSlackMs}`;
 
 /** True for a device online at the instant in parameter `now` (a placeholder). */
 export function onlineCondition(now: string): string {
-  return `(d.last_seen_at IS NOT NULL AND ${now} - d.last_seen_at <= ${MISSED_INTERVALS_ALLOWED} * coalesce(d.typical_interval_ms, ${DEFAULT_INTERVAL_MS}) + ${BACKOFF_SLACK_MS})`;
+  return `(d.last_seen_at IS NOT NULL AND ${now} - d.last_seen_at <= ${ONLINE_BOUND_MS})`;
 }
 
 /** True for a device seen, and not online at `now`. */
 export function offlineCondition(now: string): string {
-  return `(d.last_seen_at IS NOT NULL AND ${now} - d.last_seen_at > ${MISSED_INTERVALS_ALLOWED} * coalesce(d.typical_interval_ms, ${DEFAULT_INTERVAL_MS}) + ${BACKOFF_SLACK_MS})`;
+  return `(d.last_seen_at IS NOT NULL AND ${now} - d.last_seen_at > ${ONLINE_BOUND_MS})`;
 }
 
 /** `now` is called only for a status that depends on the time (it adds the statement's parameter). */

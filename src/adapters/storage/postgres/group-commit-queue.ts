@@ -3,6 +3,7 @@
 // up for the next batch, so the batch size follows the load: one call alone goes at once, a burst
 // goes in a few multi-row transactions instead of one transaction (and one WAL flush) per call.
 
+import type { BatchObserver } from '../commit-observer.js';
 import { runAndSettle, type BatchOutcome, type BatchWaiter } from './batch-outcome.js';
 
 type Waiting<I, O> = BatchWaiter<I, O>;
@@ -21,6 +22,8 @@ export interface GroupCommitQueueOptions<I, O> {
   readonly maxConcurrentBatches: number;
   /** One outcome per item, in order; throwing fails every item of the batch with that error. */
   readonly runBatch: (items: readonly I[]) => Promise<Array<BatchOutcome<O>>>;
+  /** Told of each batch once its callers are answered: how many items, and ms from its start (see commit-observer.ts). */
+  readonly onBatchSettled?: BatchObserver;
 }
 
 export function createGroupCommitQueue<I, O>(options: GroupCommitQueueOptions<I, O>): GroupCommitQueue<I, O> {
@@ -38,9 +41,11 @@ export function createGroupCommitQueue<I, O>(options: GroupCommitQueueOptions<I,
   }
 
   async function runOne(batch: Array<Waiting<I, O>>): Promise<void> {
+    const startedMs = performance.now();
     try {
       await runAndSettle(batch, options.runBatch);
     } finally {
+      options.onBatchSettled?.(batch.length, performance.now() - startedMs);
       running--;
       runningItems -= batch.length;
       startBatches();

@@ -5,7 +5,7 @@
 // nodes hold (FOR UPDATE SKIP LOCKED), so concurrent /pulls of one CWM never wait on each other.
 
 import { OpenTpsError, isOpenTpsError } from '../../../errors.js';
-import type { MessageRecord, MessageStore, NewMessage } from '../../../domain/message-store.js';
+import { queuedOkmTextOf, type MessageRecord, type MessageStore, type NewMessage } from '../../../domain/message-store.js';
 import type { PostgresDatabase, SqlRunner } from './postgres-database.js';
 import type { BatchOutcome } from './batch-outcome.js';
 import { createKeyedBatcher } from './postgres-enqueue-batcher.js';
@@ -101,7 +101,7 @@ async function insertLocked(tx: SqlRunner, message: NewMessage, start: number): 
       message.destination[0] ?? message.cwmId,
       message.cmd,
       JSON.stringify(message.payload),
-      message.buildOkmText(okmId),
+      queuedOkmTextOf(message, okmId),
       message.createdAtMs,
       message.expiresAtMs,
     ],

@@ -6,6 +6,8 @@ import type { Store } from '../../../domain/store.js';
 import type { WriteHealth } from '../../../domain/write-health.js';
 import { DEFAULT_PARTITION_SPAN_MS } from '../../../domain/telemetry-store.js';
 import { OpenTpsError } from '../../../errors.js';
+import { observeQueue, type CommitObserver } from '../commit-observer.js';
+import { createPostgresCensusRepo } from './postgres-census-repo.js';
 import { createPostgresDatabase } from './postgres-database.js';
 import { createCredentialsCache } from './postgres-credentials-cache.js';
 import { createPostgresDeviceRepo } from './postgres-device-repo.js';
@@ -36,6 +38,8 @@ export interface PostgresStoreOptions {
    * partitions start at multiples of it since the epoch. A change applies to partitions made from then on.
    */
   readonly partitionSpanMs?: number;
+  /** Told of every batch of pushes (`records`) and of traffic entries (`traffic`) settled; absent: nobody watches. */
+  readonly onCommit?: CommitObserver;
 }
 
 /** How long a health check waits for the database. */
@@ -107,8 +111,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
   const db = createPostgresDatabase(pool, options.writeHealth);
   const messages = createPostgresMessageRepo(db);
-  const telemetry = createPostgresTelemetryRepo(db, partitionSpanMs);
-  const traffic = createPostgresTrafficRepo(db);
+  const telemetry = createPostgresTelemetryRepo(db, partitionSpanMs, observeQueue(options.onCommit, 'records'));
+  const traffic = createPostgresTrafficRepo(db, observeQueue(options.onCommit, 'traffic'));
   const credentials = createCredentialsCache(options.connectionString);
   let closing: Promise<void> | null = null;
   return {
@@ -120,6 +124,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     ...traffic,
     ...createPostgresOperatorRepo(db),
     ...createPostgresFileRepo(db),
+    ...createPostgresCensusRepo(db),
     get pendingWriteCount() {
       return db.pendingWriteCount + messages.countWaitingEnqueues() + telemetry.pendingPushCount;
     },

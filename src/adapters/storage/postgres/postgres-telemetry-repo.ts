@@ -8,6 +8,7 @@ import { OKM_COLUMNS, toStoredOkm, type OkmRow } from '../stored-rows/okm-row.js
 import { applyPushBatch } from './postgres-push-batch.js';
 import { createGroupCommitQueue } from './group-commit-queue.js';
 import type { BatchOutcome } from './batch-outcome.js';
+import type { BatchObserver } from '../commit-observer.js';
 import { createOkmPartitions, isMissingPartition, type OkmPartitions } from './postgres-okm-partitions.js';
 
 /** Pushes in one transaction at most; batches committing at once on one node. */
@@ -64,13 +65,14 @@ async function runPushBatch(db: PostgresDatabase, partitions: OkmPartitions, rec
   }
 }
 
-/** `partitionSpanMs`: the span of receive times of each new OKM partition. */
-export function createPostgresTelemetryRepo(db: PostgresDatabase, partitionSpanMs: number): PostgresTelemetryRepo {
+/** `partitionSpanMs`: the span of receive times of each new OKM partition; `onBatchSettled`: told of each batch of pushes. */
+export function createPostgresTelemetryRepo(db: PostgresDatabase, partitionSpanMs: number, onBatchSettled?: BatchObserver): PostgresTelemetryRepo {
   const partitions = createOkmPartitions(db, partitionSpanMs);
   const pushes = createGroupCommitQueue<PushRecord, PushOutcome>({
     maxBatchSize: MAX_PUSH_BATCH,
     maxConcurrentBatches: MAX_CONCURRENT_PUSH_BATCHES,
     runBatch: (records) => runPushBatch(db, partitions, records),
+    onBatchSettled,
   });
   return {
     async preparePartitions(nowMs) {

@@ -4,6 +4,7 @@
 import type { TrafficEntry, TrafficStore } from '../../../domain/traffic-store.js';
 import type { PostgresDatabase } from './postgres-database.js';
 import { createGroupCommitQueue } from './group-commit-queue.js';
+import type { BatchObserver } from '../commit-observer.js';
 import { TRAFFIC_COLUMNS, UNKNOWN_TRAFFIC_BUCKET as UNKNOWN_BUCKET, toStoredEntry, type TrafficRow } from '../stored-rows/traffic-row.js';
 
 /**
@@ -45,7 +46,8 @@ export interface PostgresTrafficRepo extends TrafficStore {
   drained(): Promise<void>;
 }
 
-export function createPostgresTrafficRepo(db: PostgresDatabase): PostgresTrafficRepo {
+/** `onBatchSettled`: told of each batch of entries written. */
+export function createPostgresTrafficRepo(db: PostgresDatabase, onBatchSettled?: BatchObserver): PostgresTrafficRepo {
   const insertsSincePrune = new Map<string, number>();
 
   /** The buckets this batch brings to PRUNE_EVERY inserts by this node, with how many rows each keeps. */
@@ -69,6 +71,7 @@ export function createPostgresTrafficRepo(db: PostgresDatabase): PostgresTraffic
   const writes = createGroupCommitQueue<TrafficWrite, void>({
     maxBatchSize: MAX_TRAFFIC_BATCH,
     maxConcurrentBatches: 1,
+    onBatchSettled,
     async runBatch(batch) {
       const due = bucketsToPrune(batch);
       const entries = batch.map((write) => write.entry);

@@ -2,7 +2,7 @@
 
 import type { Database } from 'better-sqlite3';
 import { OpenTpsError } from '../../../errors.js';
-import type { MessageStore, NewMessage } from '../../../domain/message-store.js';
+import { queuedOkmTextOf, type MessageStore, type NewMessage } from '../../../domain/message-store.js';
 import type { WriteBatcher } from './write-batcher.js';
 import { MESSAGE_COLUMNS, toMessageRecord, type MessageRow } from '../stored-rows/message-row.js';
 
@@ -97,7 +97,7 @@ export function createSqliteMessageRepo(db: Database, batcher: WriteBatcher): Me
           throw new OpenTpsError('ERR_QUEUE_FULL', `${message.cwmId} has ${queued} queued messages (limit ${message.maxQueued})`);
         }
         const okmId = allocateOkmId(message.cwmId, cursor.next_message_id);
-        const okmText = message.buildOkmText(okmId);
+        const okmText = queuedOkmTextOf(message, okmId);
         const { lastInsertRowid } = insertMessage.run(
           message.cwmId,
           okmId,

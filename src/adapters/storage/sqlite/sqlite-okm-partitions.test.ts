@@ -148,9 +148,9 @@ describe('OKM partitions of the SQLite store', () => {
     store = open();
     await store.addDevice({ id: CWM_A, key: 'key-of-a', name: null, createdAtMs: T0 });
     const db = new Database(join(dataDir.path, SQLITE_FILE_NAME));
-    // A trigger that refuses the device row update makes the whole push fail after its partition was made.
-    db.exec(`CREATE TRIGGER refuse BEFORE UPDATE ON devices WHEN NEW.last_remote_address = '203.0.113.9' BEGIN SELECT RAISE(ABORT, 'refused'); END`);
-    await store.recordPush(pushRecord(CWM_A, { okmId: 1, receivedAtMs: T0, remoteAddress: '203.0.113.9' }))
+    // A trigger that refuses the device's reference makes the whole push fail after its partition was made.
+    db.exec(`CREATE TRIGGER refuse BEFORE INSERT ON device_refs WHEN NEW.device_id = '${CWM_A}' BEGIN SELECT RAISE(ABORT, 'refused'); END`);
+    await store.recordPush(pushRecord(CWM_A, { okmId: 1, receivedAtMs: T0 }))
       .then(() => assert.fail('the push should fail'), (error: unknown) => assert.match(String(error), /ERR_STORE_FAILED|refused/));
     assert.deepEqual(await store.listTelemetryPartitions(), []);
     db.exec('DROP TRIGGER refuse');

@@ -1,5 +1,7 @@
 // The WAL bound of the embedded store (wal-bound.ts), driven through openSqliteStore with real files:
 // sustained writes to both databases with an 8 MB bound, and a reader on another connection that pins the WAL.
+// traffic.db is written and checkpointed by its own worker thread (traffic-writer-worker.mjs), which keeps its
+// WAL small without the bound: the test holds it to the same limit.
 
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
@@ -70,7 +72,7 @@ describe('the WAL bound of the SQLite store', () => {
     dataDir.remove();
   });
 
-  test('under sustained writes each WAL file stays within the bound plus one batch, and every acknowledged write is readable after', async () => {
+  test('under sustained writes each WAL file stays within the bound plus one batch (opentps.db restarted by the bound, traffic.db checkpointed by its writer), and every acknowledged write is readable after', async () => {
     const files = [SQLITE_FILE_NAME, SQLITE_TRAFFIC_FILE_NAME];
     const largest = new Map(files.map((file) => [file, 0]));
     const largestBatch = new Map(files.map((file) => [file, 0]));
@@ -81,7 +83,7 @@ describe('the WAL bound of the SQLite store', () => {
     const sampler = setInterval(sample, 1);
     const acknowledged: number[] = [];
     try {
-      for (let round = 0; round < 400 && files.some((file) => eventsOf(file, 'restarted').length < 3); round++) {
+      for (let round = 0; round < 400 && eventsOf(SQLITE_FILE_NAME, 'restarted').length < 3; round++) {
         const before = files.map(walBytes);
         acknowledged.push(...(await writeRound()));
         files.forEach((file, i) => largestBatch.set(file, Math.max(largestBatch.get(file) ?? 0, walBytes(file) - (before[i] ?? 0))));
@@ -90,8 +92,9 @@ describe('the WAL bound of the SQLite store', () => {
     } finally {
       clearInterval(sampler);
     }
+    assert.ok(eventsOf(SQLITE_FILE_NAME, 'restarted').length >= 3, `the records WAL was restarted again and again under load: ${JSON.stringify(events.slice(0, 5))}`);
+    assert.ok((largest.get(SQLITE_TRAFFIC_FILE_NAME) ?? 0) > 0, 'traffic was written');
     for (const file of files) {
-      assert.ok(eventsOf(file, 'restarted').length >= 3, `${file}-wal was restarted again and again under load: ${JSON.stringify(events.filter((e) => e.walPath === walOf(file)).slice(0, 5))}`);
       assert.deepEqual(eventsOf(file, 'not-restarted'), []);
       const batchBytes = largestBatch.get(file) ?? 0;
       assert.ok(batchBytes < MAX_WAL_BYTES / 4, `one batch (${batchBytes} bytes) is small beside the bound`);

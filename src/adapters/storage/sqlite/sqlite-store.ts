@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import type { Store } from '../../../domain/store.js';
 import type { WriteHealth } from '../../../domain/write-health.js';
 import { OpenTpsError } from '../../../errors.js';
+import { createSqliteCensusRepo } from './sqlite-census-repo.js';
 import { createSqliteDeviceRepo } from './sqlite-device-repo.js';
+import { createSqliteDeviceActivityWriter } from './sqlite-device-activity.js';
+import { createDeviceActivityWriter } from '../../../domain/device-activity.js';
 import { createSqliteFileRepo } from './sqlite-file-repo.js';
 import { createSqliteFleetQueries } from './sqlite-fleet-queries.js';
 import { createSqliteMessageRepo } from './sqlite-message-repo.js';
@@ -17,7 +20,9 @@ import { DEFAULT_PARTITION_SPAN_MS } from '../../../domain/telemetry-store.js';
 import { createSqliteTelemetryRepo } from './sqlite-telemetry-repo.js';
 import { createSqliteRollupRepo } from './sqlite-rollup-repo.js';
 import { createDeviceRefs } from './device-refs.js';
+import { observeQueue, type CommitObserver } from '../commit-observer.js';
 import { createSqliteTrafficRepo } from './sqlite-traffic-repo.js';
+import { startTrafficWriter } from './traffic-writer.js';
 import { createWalBound, type WalBound, type WalBoundEvent } from './wal-bound.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
 import { watchWriteBatcher } from './watched-write-batcher.js';
@@ -34,6 +39,8 @@ export interface SqliteStoreOptions {
   readonly busyTimeoutMs: number;
   /** Group-commit window (see write-batcher.ts); 0 commits at the end of each event-loop turn. */
   readonly commitWindowMs?: number;
+  /** Least time between two commits of one database when busy (see write-batcher.ts); 0: no least. */
+  readonly minCommitIntervalMs?: number;
   /**
    * Checkpoint the WAL on a worker thread every this many ms instead of inside commits (see
    * wal-checkpointer.ts). For the long-running server; short CLI processes leave it to SQLite.
@@ -56,11 +63,24 @@ export interface SqliteStoreOptions {
   readonly targetPartitionOkms?: number;
   /** Told of every WAL restart, and of every one that could not be done (default: a process warning for those). */
   readonly onWalEvent?: (event: WalBoundEvent) => void;
+  /** How often device rows and states changed by requests are written (default DEVICE_ACTIVITY_FLUSH_MS; see device-activity.ts). */
+  readonly deviceActivityFlushMs?: number;
+  /** Told of each write of device activity that failed (it is retried; default: a process warning). */
+  readonly onDeviceActivityWriteFailed?: (error: unknown, pendingDevices: number) => void;
+  /** Told of every batch of writes settled in opentps.db (`records`) and traffic.db (`traffic`); absent: nobody watches. */
+  readonly onCommit?: CommitObserver;
 }
+
+/** Device activity is written every second: what a crash can lose of last-seen times and latest values. */
+export const DEVICE_ACTIVITY_FLUSH_MS = 1000;
 
 export interface SqliteStore extends Store {
   readonly batcher: WriteBatcher;
   readonly path: string;
+  /** Resolves once everything accepted so far is written: device activity, queued writes, traffic entries. */
+  settle(): Promise<void>;
+  /** PRAGMA data_version: changes when another connection (another process) has committed. */
+  dataVersion(): number;
 }
 
 /** A restart normally holds writers for tens of ms (see wal-bound.ts); a second means something is wrong. */
@@ -122,10 +142,11 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     if (event.kind === 'not-restarted') process.emitWarning(`WAL ${event.walPath} not restarted (${Math.round(event.walBytes / 2 ** 20)} MB): ${event.reason}`);
   });
   const maxWalBytes = options.maxWalBytes ?? 0;
+  // Only opentps.db gets the background checkpointer and the WAL bound: traffic.db is written, and
+  // checkpointed, by its own worker thread (traffic-writer-worker.mjs).
   const background = checkpointMs > 0
-    ? [path, trafficPath].map((file, i) => {
-        const writer = i === 0 ? db : trafficDb;
-        writer.pragma('wal_autocheckpoint = 0');
+    ? [path].map((file) => {
+        db.pragma('wal_autocheckpoint = 0');
         const checkpointer = startWalCheckpointer({
           path: file,
           intervalMs: checkpointMs,
@@ -143,42 +164,70 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
             })
           : null;
         // The first commit after each restart trims the file back to the restart mark (see wal-bound.ts).
-        if (bound) writer.pragma(`journal_size_limit = ${bound.restartAtBytes}`);
+        if (bound) db.pragma(`journal_size_limit = ${bound.restartAtBytes}`);
         return { checkpointer, bound };
       })
     : [];
-  const [recordsBound, trafficBound] = background.map(({ bound }) => bound ?? undefined);
+  const [recordsBound] = background.map(({ bound }) => bound ?? undefined);
   const batcher = createWriteBatcher(db, {
     commitWindowMs: options.commitWindowMs ?? 0,
+    minCommitIntervalMs: options.minCommitIntervalMs ?? 0,
     ...(walSync ? { afterCommit: () => walSync.sync() } : {}),
     ...(recordsBound ? { gate: recordsBound } : {}),
+    onBatchSettled: observeQueue(options.onCommit, 'records'),
   });
-  const trafficBatcher = createWriteBatcher(trafficDb, { commitWindowMs: options.commitWindowMs ?? 0, ...(trafficBound ? { gate: trafficBound } : {}) });
+  const trafficWriter = startTrafficWriter({ path: trafficPath, busyTimeoutMs: options.busyTimeoutMs, onBatchSettled: observeQueue(options.onCommit, 'traffic') });
   // Only the records database decides whether the node can store: traffic is diagnostics (and a write
   // there may succeed or fail apart from the records, which would make the verdict flap).
   const records = options.writeHealth ? watchWriteBatcher(batcher, options.writeHealth) : batcher;
   const messages = createSqliteMessageRepo(db, records);
-  const devices = createSqliteDeviceRepo(db, records);
+  const activity = createDeviceActivityWriter({
+    write: createSqliteDeviceActivityWriter(db, records),
+    intervalMs: options.deviceActivityFlushMs ?? DEVICE_ACTIVITY_FLUSH_MS,
+    onWriteFailed: options.onDeviceActivityWriteFailed ?? ((error, pending) => {
+      process.emitWarning(`writing device activity failed (${pending} devices waiting, retried): ${error instanceof Error ? error.message : String(error)}`);
+    }),
+  });
+  const devices = createSqliteDeviceRepo(db, records, activity.buffer);
   const deviceRefs = createDeviceRefs(db);
-  const telemetry = createSqliteTelemetryRepo(db, records, messages.hasPendingNow, options.partitionSpanMs ?? DEFAULT_PARTITION_SPAN_MS, deviceRefs, options.targetPartitionOkms);
+  const telemetry = createSqliteTelemetryRepo(db, records, messages.hasPendingNow, options.partitionSpanMs ?? DEFAULT_PARTITION_SPAN_MS, deviceRefs, activity.buffer, options.targetPartitionOkms);
+  // Readers in this process see every change acknowledged so far: device activity still gathered is
+  // written first (a reader waits one commit). Other processes see it within DEVICE_ACTIVITY_FLUSH_MS.
+  const afterActivity = <A extends unknown[], R>(read: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
+    await activity.flush();
+    return read(...args);
+  };
   const rollups = createSqliteRollupRepo(db, records, deviceRefs);
-  const traffic = createSqliteTrafficRepo(trafficDb, trafficBatcher);
+  const traffic = createSqliteTrafficRepo(trafficDb, trafficWriter);
   const operators = createSqliteOperatorRepo(db, records);
+  const census = createSqliteCensusRepo(db);
+  const fleetReads = createSqliteFleetQueries(db);
   let isClosed = false;
 
   return {
     ...devices,
-    ...createSqliteFleetQueries(db),
+    findDevice: afterActivity(devices.findDevice),
+    listDevices: afterActivity(devices.listDevices),
+    listDeviceStates: afterActivity(devices.listDeviceStates),
+    queryDevices: afterActivity(fleetReads.queryDevices),
+    summarizeFleet: afterActivity(fleetReads.summarizeFleet),
     ...messages,
     ...telemetry,
     ...rollups,
     ...traffic,
     ...operators,
     ...createSqliteFileRepo(db, records),
+    ...census,
+    countDevicesByStatus: afterActivity(census.countDevicesByStatus),
     batcher,
     path,
+    dataVersion: () => Number(db.pragma('data_version', { simple: true })),
+    async settle() {
+      await activity.flush();
+      await Promise.all([batcher.drain(), trafficWriter.drain()]);
+    },
     get pendingWriteCount() {
-      return batcher.pendingCount + trafficBatcher.pendingCount;
+      return batcher.pendingCount + trafficWriter.pendingCount;
     },
     async checkHealth() {
       if (isClosed) throw new OpenTpsError('ERR_STORE_FAILED', 'the store is closed');
@@ -202,7 +251,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     async close() {
       if (isClosed) return;
       isClosed = true;
-      await Promise.all([batcher.drain(), trafficBatcher.drain()]);
+      await activity.close();
+      await Promise.all([batcher.drain(), trafficWriter.close()]);
       for (const { bound } of background) bound?.close();
       await Promise.all(background.map(({ checkpointer }) => checkpointer.close()));
       walSync?.close();

@@ -1,15 +1,16 @@
 // Upstream OKMs in the embedded store: one idempotent insert per push into the time partition of its
-// receive time (sqlite-okm-partitions.ts), with the device state and answer matching it implies, in the
-// same transaction. Reads span the partitions a query's range reaches.
+// receive time (sqlite-okm-partitions.ts), with the answer matching it implies, in the same transaction;
+// the device row and state it changes are gathered once it committed and written behind (device-activity.ts).
+// Reads span the partitions a query's range reaches.
 
 import type { Database } from 'better-sqlite3';
 import { dedupLookbackStartMs, type PushOutcome, type PushRecord, type SeriesPoint, type TelemetryStore } from '../../../domain/telemetry-store.js';
-import { readJsonObject } from '../stored-rows/stored-json.js';
 import { numericValueOf } from '../../../domain/field-stats.js';
 import type { WriteBatcher } from './write-batcher.js';
 import { toStoredOkm, type OkmRow } from '../stored-rows/okm-row.js';
 import { dedupDigest, dictionaryFromSamples, encodeBody, packVerdicts } from './compact-okm-codec.js';
 import type { DeviceRefs } from './device-refs.js';
+import type { DeviceActivityBuffer } from '../../../domain/device-activity.js';
 import { preparePartitionStatements, type DeviceKey, type PartitionStatements } from './okm-partition-statements.js';
 import { openOkmPartitionCatalog, type OkmPartition } from './sqlite-okm-partitions.js';
 
@@ -32,6 +33,7 @@ export function createSqliteTelemetryRepo(
   hasPendingNow: (cwmId: string, nowMs: number) => boolean,
   partitionSpanMs: number,
   refs: DeviceRefs,
+  activity: DeviceActivityBuffer,
   targetPartitionOkms = DEFAULT_TARGET_PARTITION_OKMS,
 ): TelemetryStore {
   const catalog = openOkmPartitionCatalog(db, partitionSpanMs);
@@ -54,32 +56,6 @@ export function createSqliteTelemetryRepo(
   // leaves a gap, nothing worse.
   let lastOkmRowId = catalog.all().reduce((max, p) => Math.max(max, statementsOf(p).maxId()), 0);
 
-  const updateCwm = db.prepare(
-    `UPDATE devices SET last_seen_at = ?, last_remote_address = coalesce(?, last_remote_address),
-       okm_count = okm_count + ?, crc_failure_count = crc_failure_count + ? WHERE id = ?`,
-  );
-  // The CWM's usual heartbeat interval, as a moving average (weight 1/5) of the gaps between its own
-  // heartbeats, each clamped to 1 s .. 1 h: what "offline" is measured against.
-  const updateInterval = db.prepare(
-    `UPDATE devices SET
-       typical_interval_ms = CASE WHEN last_cwm_heartbeat_at IS NULL THEN typical_interval_ms
-         ELSE CAST(coalesce(0.8 * typical_interval_ms, 0) + (CASE WHEN typical_interval_ms IS NULL THEN 1.0 ELSE 0.2 END)
-              * min(max(@at - last_cwm_heartbeat_at, 1000), 3600000) AS INTEGER) END,
-       last_cwm_heartbeat_at = @at
-     WHERE id = @id`,
-  );
-  const selectLatestFields = db.prepare<[string], { latest_fields: string }>(
-    'SELECT latest_fields FROM device_state WHERE device_id = ?',
-  );
-  const upsertState = db.prepare(
-    `INSERT INTO device_state (device_id, cwm_id, first_seen_at, last_seen_at, last_okm, last_heartbeat, last_heartbeat_at, latest_fields)
-     VALUES (@deviceId, @cwmId, @at, @at, @okm, @heartbeat, @heartbeatAt, @fields)
-     ON CONFLICT (device_id) DO UPDATE SET cwm_id = excluded.cwm_id, last_seen_at = excluded.last_seen_at,
-       last_okm = excluded.last_okm,
-       last_heartbeat = coalesce(excluded.last_heartbeat, last_heartbeat),
-       last_heartbeat_at = coalesce(excluded.last_heartbeat_at, last_heartbeat_at),
-       latest_fields = excluded.latest_fields`,
-  );
   const answerMessage = db.prepare<[{ at: number; result: string; okm: number; cwmId: string; okmId: number; targetId: string }], { id: number }>(
     // A message still `queued` but already handed to a /pull response (delivery_count > 0) counts too: the
     // device can answer before the server has seen that response's 'finish', and an answer proves delivery.
@@ -151,8 +127,7 @@ export function createSqliteTelemetryRepo(
       body: encodeBody({ envelope: record.envelope, remoteAddress: record.remoteAddress, rawOkm: record.rawOkm }, partition.dictionary),
     });
     if (!isInserted) {
-      // A re-sent OKM: acknowledge again, store nothing new, but the device was seen.
-      updateCwm.run(record.receivedAtMs, record.remoteAddress, 0, 0, record.cwmId);
+      // A re-sent OKM: acknowledge again, store nothing new (the device was seen: noted once committed).
       const existing = duplicateOf ?? (probe === null ? null : target.findDuplicate(probe));
       return {
         outcome: { storedOkmId: existing ?? 0, isDuplicate: true, answeredMessageId: null, isPullPending: hasPendingNow(record.cwmId, record.receivedAtMs) },
@@ -161,18 +136,6 @@ export function createSqliteTelemetryRepo(
       };
     }
     lastOkmRowId = okmRowId;
-    updateCwm.run(record.receivedAtMs, record.remoteAddress, 1, record.crcVerdict === 'valid' ? 0 : 1, record.cwmId);
-    if (record.heartbeat !== null && record.originId === record.cwmId) updateInterval.run({ at: record.receivedAtMs, id: record.cwmId });
-    const previousFields = readJsonObject(selectLatestFields.get(record.originId)?.latest_fields ?? null) ?? {};
-    upsertState.run({
-      deviceId: record.originId,
-      cwmId: record.cwmId,
-      at: record.receivedAtMs,
-      okm: okmRowId,
-      heartbeat: record.heartbeat === null ? null : JSON.stringify(record.heartbeat),
-      heartbeatAt: record.heartbeat === null ? null : record.receivedAtMs,
-      fields: JSON.stringify(record.heartbeat === null ? previousFields : { ...previousFields, ...record.heartbeat }),
-    });
     let answeredMessageId: number | null = null;
     if (record.answerCandidate !== null) {
       const answered = answerMessage.get({
@@ -205,6 +168,9 @@ export function createSqliteTelemetryRepo(
       return batcher.run(() => applyPush(record)).then(
         (applied) => {
           for (const [deviceId, ref] of applied.refs) refs.remember(deviceId, ref);
+          // Device rows and states follow the committed OKM, written behind (device-activity.ts).
+          if (applied.outcome.isDuplicate) activity.noteSeen(record.cwmId, record.receivedAtMs, record.remoteAddress);
+          else activity.noteStored(record, applied.outcome.storedOkmId);
           if (applied.madePartition) reloadCatalog();
           return applied.outcome;
         },

@@ -36,6 +36,25 @@ describe('createWriteBatcher', () => {
     return () => Number(db.prepare('INSERT INTO items (n) VALUES (?)').run(n).lastInsertRowid);
   }
 
+  test('with a least commit interval, writes that follow a commit closely wait and share the next commit; a write after a quiet spell commits at once', async () => {
+    let commits = 0;
+    const batcher = createWriteBatcher(db, { minCommitIntervalMs: 40, afterCommit: async () => void commits++ });
+    const quietStart = performance.now();
+    await batcher.run(insertItem(1));
+    assert.ok(performance.now() - quietStart < 30, 'the first write did not wait for the interval');
+    assert.equal(commits, 1);
+    // Three writes in three event-loop turns, all within the interval of the first commit.
+    const later: Array<Promise<number>> = [];
+    for (let i = 2; i <= 4; i++) {
+      later.push(batcher.run(insertItem(i)));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.equal(committedCount(), 1, 'nothing committed before the interval ran out');
+    await Promise.all(later);
+    assert.equal(commits, 2, 'the three writes shared one commit');
+    assert.equal(committedCount(), 4);
+  });
+
   test('commits every write of one tick in a single transaction and answers each with its result', async () => {
     const batcher = createWriteBatcher(db);
     const seenCommittedDuringBatch: number[] = [];
@@ -155,5 +174,22 @@ describe('createWriteBatcher', () => {
     assert.deepEqual(await Promise.all([...first, later]), [1, 2, 3]);
     assert.equal(committedCount(), 3);
     assert.equal(commits, 1, 'the queued writes went in one batch, reported once');
+  });
+
+  test('onBatchSettled hears of each batch, with its size, before its writers are answered', async () => {
+    const settled: number[] = [];
+    let settledWhenAnswered = -1;
+    const batcher = createWriteBatcher(db, {
+      maxBatchSize: 3,
+      onBatchSettled: (writes, durationMs) => {
+        assert.ok(durationMs >= 0);
+        settled.push(writes);
+      },
+    });
+    const writes = Array.from({ length: 5 }, (_, n) => batcher.run(insertItem(n)));
+    await writes[0]?.then(() => (settledWhenAnswered = settled.length));
+    await Promise.all(writes);
+    assert.deepEqual(settled, [3, 2]);
+    assert.equal(settledWhenAnswered, 1);
   });
 });

@@ -4,6 +4,7 @@
 
 import type { Database } from 'better-sqlite3';
 import { OpenTpsError } from '../../../errors.js';
+import type { BatchObserver } from '../commit-observer.js';
 
 /** Thrown inside the optimistic transaction to roll it back; never escapes this module. */
 const ABORT_OPTIMISTIC = Symbol('abort optimistic batch');
@@ -38,16 +39,29 @@ export interface WriteBatcherOptions {
    * turn). Each commit costs the same whether it carries 3 writes or 300: a few ms of latency buys throughput.
    */
   readonly commitWindowMs?: number;
+  /**
+   * With no commit window: the least time between two commits. A write after a quiet spell commits at the
+   * end of its event-loop turn; when commits follow each other closer than this, the next one waits out the
+   * rest, and the writes that arrive meanwhile join it. At fleet scale a node reads only 1-3 requests per
+   * turn, so committing every turn makes commits of 1-3 pushes, each paying the commit's fixed cost and
+   * rewriting the shared pages (the table's last page, index roots) (bench/write-path.ts).
+   */
+  readonly minCommitIntervalMs?: number;
   /** Called after each commit; the batch's writers are answered once it resolves (see wal-sync.ts). */
   readonly afterCommit?: () => Promise<void>;
   readonly gate?: WriteGate;
+  /** Told of each batch once its writers are answered: how many writes, and ms from its start (see commit-observer.ts). */
+  readonly onBatchSettled?: BatchObserver;
 }
 
 export function createWriteBatcher(db: Database, options: WriteBatcherOptions = {}): WriteBatcher {
   const maxBatchSize = options.maxBatchSize ?? 2000;
   const afterCommit = options.afterCommit;
   const commitWindowMs = options.commitWindowMs ?? 0;
+  const minCommitIntervalMs = options.minCommitIntervalMs ?? 0;
+  let lastCommitStartedAtMs = Number.NEGATIVE_INFINITY;
   const gate = options.gate;
+  const onBatchSettled = options.onBatchSettled;
   let inFlight = 0;
   let inFlightWrites = 0;
   let queue: PendingWrite[] = [];
@@ -102,20 +116,24 @@ export function createWriteBatcher(db: Database, options: WriteBatcherOptions = 
       return;
     }
     isScheduled = false;
+    lastCommitStartedAtMs = performance.now();
     const batch = queue.slice(0, maxBatchSize);
     queue = queue.slice(batch.length);
     if (queue.length > 0) schedule();
+    const startedMs = onBatchSettled ? performance.now() : 0;
     let outcomes: Outcome[];
     try {
       outcomes = runBatch(batch);
     } catch (cause) {
       const failure = new OpenTpsError('ERR_STORE_FAILED', 'commit failed', { cause });
       for (const write of batch) write.reject(failure);
+      onBatchSettled?.(batch.length, performance.now() - startedMs);
       notifyDrained();
       return;
     }
     gate?.noteCommitted();
     const answer = (): void => {
+      onBatchSettled?.(batch.length, performance.now() - startedMs);
       batch.forEach((write, i) => {
         const outcome = outcomes[i];
         if (outcome?.ok) write.resolve(outcome.value);
@@ -132,6 +150,7 @@ export function createWriteBatcher(db: Database, options: WriteBatcherOptions = 
     afterCommit().then(answer, (cause: unknown) => {
       // Committed but not known to be on disk: no writer may be told it is durable.
       const failure = new OpenTpsError('ERR_STORE_FAILED', 'syncing the commit to disk failed', { cause });
+      onBatchSettled?.(batch.length, performance.now() - startedMs);
       for (const write of batch) write.reject(failure);
     }).finally(() => {
       inFlight--;
@@ -150,7 +169,12 @@ export function createWriteBatcher(db: Database, options: WriteBatcherOptions = 
   function schedule(): void {
     if (isScheduled) return;
     isScheduled = true;
-    if (commitWindowMs > 0) setTimeout(flush, commitWindowMs);
+    if (commitWindowMs > 0) {
+      setTimeout(flush, commitWindowMs);
+      return;
+    }
+    const waitMs = minCommitIntervalMs - (performance.now() - lastCommitStartedAtMs);
+    if (waitMs >= 1) setTimeout(flush, waitMs);
     else setImmediate(flush);
   }
 

@@ -1,0 +1,59 @@
+// Writes a batch of gathered device activity (domain/device-activity.ts) to the embedded store: one
+// transaction, devices in the batch's key order (neighbours share B-tree pages), each row updated once.
+
+import type { Database } from 'better-sqlite3';
+import type { DeviceActivityBatch } from '../../../domain/device-activity.js';
+import { readJsonObject } from '../stored-rows/stored-json.js';
+import type { WriteBatcher } from './write-batcher.js';
+
+export type WriteDeviceActivity = (batch: DeviceActivityBatch) => Promise<void>;
+
+export function createSqliteDeviceActivityWriter(db: Database, batcher: WriteBatcher): WriteDeviceActivity {
+  // last_seen_at only moves forward: a /pull taken meanwhile (sqlite-device-repo.ts) writes it directly.
+  const updateCwm = db.prepare(
+    `UPDATE devices SET last_seen_at = max(coalesce(last_seen_at, 0), @seen),
+       last_remote_address = coalesce(@address, last_remote_address),
+       okm_count = okm_count + @okms, crc_failure_count = crc_failure_count + @crcFailures WHERE id = @id`,
+  );
+  // The CWM's usual heartbeat interval, as a moving average (weight 1/5) of the gaps between its own
+  // heartbeats, each clamped to 1 s .. 1 h: what "offline" is measured against.
+  const updateInterval = db.prepare(
+    `UPDATE devices SET
+       typical_interval_ms = CASE WHEN last_cwm_heartbeat_at IS NULL THEN typical_interval_ms
+         ELSE CAST(coalesce(0.8 * typical_interval_ms, 0) + (CASE WHEN typical_interval_ms IS NULL THEN 1.0 ELSE 0.2 END)
+              * min(max(@at - last_cwm_heartbeat_at, 1000), 3600000) AS INTEGER) END,
+       last_cwm_heartbeat_at = @at
+     WHERE id = @id`,
+  );
+  const selectLatestFields = db.prepare<[string], { latest_fields: string }>('SELECT latest_fields FROM device_state WHERE device_id = ?');
+  const upsertState = db.prepare(
+    `INSERT INTO device_state (device_id, cwm_id, first_seen_at, last_seen_at, last_okm, last_heartbeat, last_heartbeat_at, latest_fields)
+     VALUES (@deviceId, @cwmId, @firstSeen, @lastSeen, @okm, @heartbeat, @heartbeatAt, @fields)
+     ON CONFLICT (device_id) DO UPDATE SET cwm_id = excluded.cwm_id, last_seen_at = max(last_seen_at, excluded.last_seen_at),
+       last_okm = max(coalesce(last_okm, 0), excluded.last_okm),
+       last_heartbeat = coalesce(excluded.last_heartbeat, last_heartbeat),
+       last_heartbeat_at = coalesce(excluded.last_heartbeat_at, last_heartbeat_at),
+       latest_fields = excluded.latest_fields`,
+  );
+
+  return (batch) =>
+    batcher.run(() => {
+      for (const cwm of batch.cwms.values()) {
+        updateCwm.run({ id: cwm.cwmId, seen: cwm.lastSeenAtMs, address: cwm.remoteAddress, okms: cwm.okmCount, crcFailures: cwm.crcFailureCount });
+        for (const at of cwm.heartbeatAtMs) updateInterval.run({ id: cwm.cwmId, at });
+      }
+      for (const origin of batch.origins.values()) {
+        const stored = readJsonObject(selectLatestFields.get(origin.deviceId)?.latest_fields ?? null) ?? {};
+        upsertState.run({
+          deviceId: origin.deviceId,
+          cwmId: origin.cwmId,
+          firstSeen: origin.firstSeenAtMs,
+          lastSeen: origin.lastSeenAtMs,
+          okm: origin.lastOkmRowId,
+          heartbeat: origin.lastHeartbeat === null ? null : JSON.stringify(origin.lastHeartbeat),
+          heartbeatAt: origin.lastHeartbeatAtMs,
+          fields: JSON.stringify({ ...stored, ...origin.fieldsPatch }),
+        });
+      }
+    });
+}
