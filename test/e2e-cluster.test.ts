@@ -43,6 +43,10 @@ test('three nodes behind nginx on one PostgreSQL, one killed mid-run: every ackn
   const nodes: ServerProcess[] = [];
   let harness: FleetHarness | null = null;
   let balancer: Awaited<ReturnType<typeof startNginxBalancer>> | null = null;
+  // The command stream, stopped (and awaited) before the operator's pool ends, also when a check failed:
+  // otherwise its next queueMessage fails on the ended pool and that error hides the one that counts.
+  let isStreaming = true;
+  let stream: Promise<void> = Promise.resolve();
   try {
     // Started one after another: the first migrates, the others find the schema current.
     for (const [i, port] of ports.entries()) nodes.push(await startServerProcess(dirs[i]?.path ?? '', nodeArgs(port), env));
@@ -56,12 +60,14 @@ test('three nodes behind nginx on one PostgreSQL, one killed mid-run: every ackn
     const pingsBefore = await queuePingToEveryCwm(harness);
     // Commands keep coming all through the run, so that the killed node is likely to die holding leases.
     const streamed: number[] = [];
-    let isStreaming = true;
-    const stream = (async () => {
+    stream = (async () => {
       for (let i = 0; isStreaming; i++) {
         const plan = harness.plans[i % harness.plans.length];
         if (plan) streamed.push((await harness.operator.queue.queueMessage({ destination: [plan.id], cmd: 'rd', payload: { _ping: true } })).id);
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        // One command per CWM every 3 s: a virtual CWM pulls at most once a second (its pull's `req` carries the
+        // time to the second and is never sent twice), so a command every 0.6 s each (20 ms here) kept every CWM
+        // pulling for ever on a quiet machine, and none of them pushed again.
+        await new Promise((resolve) => setTimeout(resolve, 100));
       }
     })();
     await waitUntil(async () => fleet.stats.pushesAcked >= 300, 30_000, 'pushes before the kill');
@@ -93,6 +99,8 @@ test('three nodes behind nginx on one PostgreSQL, one killed mid-run: every ackn
     assert.equal(/sha256hmac|req=/i.test(accessLog), false, 'and no query string');
 
   } finally {
+    isStreaming = false;
+    await stream.catch(() => undefined);
     await harness?.fleet.stop();
     await harness?.close();
     await balancer?.stop();
