@@ -139,6 +139,9 @@ describe('the WAL bound of the SQLite store', () => {
       isReaderDone = true;
       for (let round = 0; round < 400 && eventsOf(SQLITE_FILE_NAME, 'restarted').length === 0; round++) await writeRound();
       assert.equal(eventsOf(SQLITE_FILE_NAME, 'restarted').length, 1, 'the WAL restarts once the reader is gone');
+      // The first commit after a restart trims the file (journal_size_limit): the restart may have come after
+      // the round's last commit.
+      await writeRound();
       assert.ok(walBytes(SQLITE_FILE_NAME) <= MAX_WAL_BYTES, 'and the file is back under the bound');
     } finally {
       if (!isReaderDone) reader.exec('COMMIT');
