@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createSystemClock } from '../../../domain/clock.js';
 import { createWriteHealth } from '../../../domain/write-health.js';
+import { DATA_VERSION_CHECK_MS } from './sqlite-device-repo.js';
 import { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 import { createMessageBatcher, toCrossingError, type MessageBatch, type StoreCallMessage, type StoreThreadMessage } from './sqlite-store-thread.js';
 import type { SettledBatch } from '../commit-observer.js';
@@ -18,8 +19,7 @@ const post = createMessageBatcher<StoreThreadMessage>(port, (message) => {
 /** Straight away, outside any batch: 'ready', 'open-failed', 'closed'. */
 const postNow = (message: StoreThreadMessage): void => port.postMessage(message);
 
-/** How often another process's commits are looked for, to tell the main thread its cached credentials may be stale. */
-const DATA_VERSION_CHECK_MS = 200;
+
 
 // This thread's own view of write health, so the store's probe can read it; every failure, and the first
 // commit after failures, go to the main thread's WriteHealth, which the health routes and logs read.
@@ -54,6 +54,8 @@ try {
   postNow({ type: 'open-failed', error: toCrossingError(error) });
   throw error;
 }
+// Another process's commits are looked for as often as the store's own credentials cache does: the main
+// thread's cache is then as fresh as it.
 let seenDataVersion = store.dataVersion();
 const dataVersionTimer = setInterval(() => {
   const version = store.dataVersion();
