@@ -11,6 +11,7 @@ import type { OperatorAuth } from '../../domain/operator-auth.js';
 import type { Store } from '../../domain/store.js';
 import { OpenTpsError } from '../../errors.js';
 import { describeDuplicateMember, findDuplicateMember } from '../../protocol/json-duplicate-members.js';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { createAdminAuthHook } from './admin-auth.js';
 import { apiErrorOf, sendApiError } from './api-errors.js';
 import { registerDeviceRoutes } from './device-routes.js';
@@ -28,6 +29,7 @@ import { registerTelemetryRoutes } from './telemetry-routes.js';
 import { registerTrafficRoutes } from './traffic-routes.js';
 import { registerCaRoutes, type CaRouteDeps } from './ca-routes.js';
 import { registerEndpointRoutes } from './endpoint-routes.js';
+import { compileRequestSchema } from './schema-validator.js';
 
 export const ADMIN_API_PREFIX = '/api/v1';
 
@@ -58,7 +60,10 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
   app.decorate('adminRoutes', routes);
   // Not awaited: Fastify loads plugins on ready()/listen(), and reports a failing one there.
   void app.register(
-    async (api) => {
+    async (plugin) => {
+      const api = plugin.withTypeProvider<TypeBoxTypeProvider>();
+      // Every route's params, query and body are checked against its TypeBox schema (schemas/).
+      api.setValidatorCompiler(compileRequestSchema);
       api.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
         const text = typeof body === 'string' ? body : body.toString('utf8');
         if (text.trim() === '') return done(null, undefined);

@@ -1,32 +1,23 @@
-// The JSON shapes of docs/api.md, built from domain records. Times become ISO strings here.
+// The JSON shapes of docs/api.md (schemas/), built from domain records. Times become ISO strings here.
 
+import type { Static } from '@sinclair/typebox';
 import { deriveDeviceStatus, expectedIntervalMs } from '../../domain/device-status.js';
 import type { DeviceRecord, DeviceState } from '../../domain/device-store.js';
 import type { MessageRecord } from '../../domain/message-store.js';
 import type { StoredTrafficEntry } from '../../domain/traffic-store.js';
 import { redactTrafficEntry } from '../../domain/traffic-redaction.js';
+import type { DeviceSchema, DiagnosticsSchema } from './schemas/device-schemas.js';
+import type { MessageSchema } from './schemas/message-schemas.js';
+import type { TrafficEntrySchema } from './schemas/traffic-schemas.js';
 
 export function isoOrNull(epochMs: number | null): string | null {
   return epochMs === null ? null : new Date(epochMs).toISOString();
 }
 
-export interface DeviceView {
-  readonly id: string;
-  readonly name: string | null;
-  readonly status: string;
-  readonly isDisabled: boolean;
-  readonly isRegistered: boolean;
-  readonly lastSeenAt: string | null;
-  readonly expectedIntervalS: number;
-  readonly okeIds: string[];
-  readonly queuedCount: number;
-  readonly okmCount: number;
-  readonly crcFailureCount: number;
-  /** Signed pulls refused as replays (ERR_REPLAYED_REQUEST). */
-  readonly replaysRefusedCount: number;
-  readonly lastRemoteAddress: string | null;
-  readonly timeZone: string | null;
-}
+export type DeviceView = Static<typeof DeviceSchema>;
+export type MessageView = Static<typeof MessageSchema>;
+export type TrafficView = Static<typeof TrafficEntrySchema>;
+export type DiagnosticsView = Static<typeof DiagnosticsSchema>;
 
 /** The origin devices seen behind a CWM, itself excluded. */
 export function okeIdsOf(states: readonly DeviceState[], cwmId: string): string[] {
@@ -52,17 +43,17 @@ export function toDeviceView(device: DeviceRecord, queuedCount: number, okeIds: 
   };
 }
 
-export function toMessageView(message: MessageRecord): Record<string, unknown> {
+export function toMessageView(message: MessageRecord): MessageView {
   return {
     id: message.id,
     cwmId: message.cwmId,
     okmId: message.okmId,
-    destination: message.destination,
+    destination: [...message.destination],
     cmd: message.cmd,
     payload: message.payload,
     state: message.state,
-    createdAt: isoOrNull(message.createdAtMs),
-    expiresAt: isoOrNull(message.expiresAtMs),
+    createdAt: new Date(message.createdAtMs).toISOString(),
+    expiresAt: new Date(message.expiresAtMs).toISOString(),
     deliveredAt: isoOrNull(message.deliveredAtMs),
     answeredAt: isoOrNull(message.answeredAtMs),
     deliveryCount: message.deliveryCount,
@@ -71,12 +62,13 @@ export function toMessageView(message: MessageRecord): Record<string, unknown> {
 }
 
 /** Signatures are taken out again here: entries recorded before they were redacted at recording may hold them. */
-export function toTrafficView(entry: StoredTrafficEntry): Record<string, unknown> {
-  return { ...redactTrafficEntry(entry), receivedAt: isoOrNull(entry.receivedAtMs), receivedAtMs: undefined };
+export function toTrafficView(entry: StoredTrafficEntry): TrafficView {
+  const { receivedAtMs, ...redacted } = redactTrafficEntry(entry);
+  return { ...redacted, receivedAt: new Date(receivedAtMs).toISOString() };
 }
 
 /** The CWM's own diagnostics from its last heartbeat (PROTOCOL.md Part B 5). */
-export function diagnosticsOf(states: readonly DeviceState[], cwmId: string): Record<string, unknown> | null {
+export function diagnosticsOf(states: readonly DeviceState[], cwmId: string): DiagnosticsView | null {
   const fields = states.find((state) => state.deviceId === cwmId)?.latestFields;
   if (!fields) return null;
   const keys = ['diag', 'port', 'baud', 'if', '5v', '12v', 'ti', 'msf', 'cfgpend', 'scan', 'rcon'];

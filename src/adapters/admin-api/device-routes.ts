@@ -1,17 +1,27 @@
 // /api/v1/devices: the fleet table (filter, sort, page), one device's details, and operator changes.
 
-import type { FastifyInstance } from 'fastify';
 import type { AuditLog } from '../../domain/audit-log.js';
 import type { Clock } from '../../domain/clock.js';
 import type { DeviceRegistry } from '../../domain/device-registry.js';
-import { DEVICE_SORT_KEYS, type DeviceQuery, type DeviceSortKey } from '../../domain/device-query.js';
-import { DEVICE_STATUSES, type DeviceStatus } from '../../domain/device-status.js';
+import type { DeviceSortKey } from '../../domain/device-query.js';
+import type { DeviceStatus } from '../../domain/device-status.js';
 import type { Store } from '../../domain/store.js';
 import { OpenTpsError } from '../../errors.js';
 import { isKnownTimeZone } from '../../protocol/time-answer.js';
+import type { AdminApi } from './admin-api-instance.js';
 import { diagnosticsOf, isoOrNull, okeIdsOf, toDeviceView } from './api-views.js';
-import { invalid } from './api-errors.js';
-import { bodyOf, optionalString, queryInteger, queryOf } from './request-input.js';
+import { errorResponses } from './schemas/common-schemas.js';
+import {
+  CreatedDeviceSchema, DEVICE_PAGE_DEFAULT_LIMIT, DEVICE_SORT_VALUES, DEVICE_STATUS_VALUES, DeviceChangesBody, DeviceDetailSchema, DeviceIdParams,
+  DeviceListQuery, DevicePageSchema, DeviceSchema, NewDeviceBody, RotatedKeySchema, RotateKeyBody,
+} from './schemas/device-schemas.js';
+import type { SameType } from './schema-parity.js';
+
+// The schema's enums are the domain's, checked by the compiler both ways.
+const sortKeysMatch: SameType<(typeof DEVICE_SORT_VALUES)[number], DeviceSortKey> = true;
+const statusesMatch: SameType<(typeof DEVICE_STATUS_VALUES)[number], DeviceStatus> = true;
+void sortKeysMatch;
+void statusesMatch;
 
 export interface DeviceRouteDeps {
   readonly store: Store;
@@ -20,47 +30,25 @@ export interface DeviceRouteDeps {
   readonly audit: AuditLog;
 }
 
-function isSortKey(value: string): value is DeviceSortKey {
-  return (DEVICE_SORT_KEYS as readonly string[]).includes(value);
-}
-
-function isDeviceStatus(value: string): value is DeviceStatus {
-  return (DEVICE_STATUSES as readonly string[]).includes(value);
-}
-
-/** The fleet table's query string as a DeviceQuery. @throws OpenTpsError ERR_API_INVALID naming the bad parameter */
-function parseDeviceQuery(query: Record<string, string>): DeviceQuery {
-  const sort = query['sort'] ?? 'id';
-  if (!isSortKey(sort)) throw invalid(`"sort" must be one of ${DEVICE_SORT_KEYS.join(', ')}`);
-  const order = query['order'] ?? 'asc';
-  if (order !== 'asc' && order !== 'desc') throw invalid('"order" must be asc or desc');
-  const status = query['status'] ?? null;
-  if (status !== null && !isDeviceStatus(status)) throw invalid('"status" must be online, offline or never-seen');
-  const limit = queryInteger(query, 'limit', 50, 1, 1000);
-  const offset = queryInteger(query, 'offset', 0, 0, 10_000_000);
-  const search = query['search'] ?? '';
-  return { search: search === '' ? null : search, status, sort, order, limit, offset };
-}
-
-export function registerDeviceRoutes(api: FastifyInstance, deps: DeviceRouteDeps): void {
-  api.get('/devices', async (request) => {
+export function registerDeviceRoutes(api: AdminApi, deps: DeviceRouteDeps): void {
+  api.get('/devices', { schema: { summary: 'List CWMs: filtered, sorted and paged by the store', querystring: DeviceListQuery, response: { 200: DevicePageSchema, ...errorResponses(400) } } }, async (request) => {
     const nowMs = deps.clock.nowMs();
-    const page = await deps.store.queryDevices(parseDeviceQuery(queryOf(request)), nowMs);
+    const { search, status, sort, order, limit, offset } = request.query;
+    const query = { search: search === undefined || search === '' ? null : search, status: status ?? null, sort: sort ?? 'id', order: order ?? 'asc', limit: limit ?? DEVICE_PAGE_DEFAULT_LIMIT, offset: offset ?? 0 };
+    const page = await deps.store.queryDevices(query, nowMs);
     return { items: page.items.map((device) => toDeviceView(device, device.queuedCount, device.okeIds, nowMs)), total: page.total };
   });
 
-  api.post('/devices', async (request, reply) => {
-    const body = bodyOf(request);
-    const id = optionalString(body, 'id');
-    if (id === undefined) throw invalid('"id" is required');
-    const added = await deps.registry.addDevice({ id, name: optionalString(body, 'name'), key: optionalString(body, 'key') });
+  api.post('/devices', { schema: { summary: 'Register a CWM', body: NewDeviceBody, response: { 201: CreatedDeviceSchema, ...errorResponses(400, 403, 409) } } }, async (request, reply) => {
+    const { id, name, key } = request.body;
+    const added = await deps.registry.addDevice({ id, name, key });
     await deps.audit.record(request.operatorName ?? '-', 'device.add', id, { name: added.device.name });
     const view = toDeviceView(added.device, 0, [], deps.clock.nowMs());
     return reply.code(201).send({ device: view, key: added.key });
   });
 
-  api.get('/devices/:id', async (request) => {
-    const { id } = request.params as { id: string };
+  api.get('/devices/:id', { schema: { summary: 'One CWM with its OKE states and diagnostics', params: DeviceIdParams, response: { 200: DeviceDetailSchema, ...errorResponses(404) } } }, async (request) => {
+    const { id } = request.params;
     const device = await deps.store.findDevice(id);
     if (!device) throw new OpenTpsError('ERR_DEVICE_NOT_FOUND', id);
     const nowMs = deps.clock.nowMs();
@@ -78,22 +66,16 @@ export function registerDeviceRoutes(api: FastifyInstance, deps: DeviceRouteDeps
     };
   });
 
-  api.patch('/devices/:id', async (request) => {
-    const { id } = request.params as { id: string };
-    const body = bodyOf(request);
+  api.patch('/devices/:id', { schema: { summary: 'Rename, disable or set the time zone', params: DeviceIdParams, body: DeviceChangesBody, response: { 200: DeviceSchema, ...errorResponses(400, 403, 404) } } }, async (request) => {
+    const { id } = request.params;
+    const { name, isDisabled, timeZone } = request.body;
     const changes: { name?: string | null; isDisabled?: boolean; timeZone?: string | null } = {};
-    if (body['name'] !== undefined) {
-      if (body['name'] !== null && typeof body['name'] !== 'string') throw invalid('"name" must be a string or null');
-      changes.name = body['name'];
-    }
-    if (body['isDisabled'] !== undefined) {
-      if (typeof body['isDisabled'] !== 'boolean') throw invalid('"isDisabled" must be true or false');
-      changes.isDisabled = body['isDisabled'];
-    }
-    if (body['timeZone'] !== undefined) {
-      const zone = body['timeZone'];
-      if (zone !== null && (typeof zone !== 'string' || !isKnownTimeZone(zone))) throw new OpenTpsError('ERR_TIME_ZONE_INVALID');
-      changes.timeZone = zone;
+    if (name !== undefined) changes.name = name;
+    if (isDisabled !== undefined) changes.isDisabled = isDisabled;
+    if (timeZone !== undefined) {
+      // A domain rule, not a shape: the zone must be one this server's ICU knows.
+      if (timeZone !== null && !isKnownTimeZone(timeZone)) throw new OpenTpsError('ERR_TIME_ZONE_INVALID');
+      changes.timeZone = timeZone;
     }
     const updated = await deps.registry.updateDevice(id, changes);
     await deps.audit.record(request.operatorName ?? '-', 'device.update', id, changes);
@@ -102,9 +84,9 @@ export function registerDeviceRoutes(api: FastifyInstance, deps: DeviceRouteDeps
     return toDeviceView(updated, queued, okeIdsOf(states, id), nowMs);
   });
 
-  api.post('/devices/:id/rotate-key', async (request) => {
-    const { id } = request.params as { id: string };
-    const key = await deps.registry.rotateKey(id, optionalString(bodyOf(request), 'key'));
+  api.post('/devices/:id/rotate-key', { schema: { summary: 'Set a new provisioning key', params: DeviceIdParams, body: RotateKeyBody, response: { 200: RotatedKeySchema, ...errorResponses(400, 403, 404) } } }, async (request) => {
+    const { id } = request.params;
+    const key = await deps.registry.rotateKey(id, request.body.key);
     await deps.audit.record(request.operatorName ?? '-', 'device.rotate-key', id);
     return { key };
   });

@@ -1,19 +1,28 @@
 // GET /api/v1/events: Server-Sent Events for the console (device seen, telemetry, message states).
 
-import type { FastifyInstance } from 'fastify';
+import type { Static } from '@sinclair/typebox';
 import type { EventBus } from '../../domain/event-bus.js';
-import { toMessageView } from './api-views.js';
+import type { AdminApi } from './admin-api-instance.js';
+import { toMessageView, type MessageView } from './api-views.js';
+import { errorResponses } from './schemas/common-schemas.js';
+import { EventStreamSchema, type DeviceSeenEventSchema, type TelemetryEventSchema } from './schemas/event-schemas.js';
 
 const KEEP_ALIVE_MS = 15_000;
 
-export function registerEventRoutes(api: FastifyInstance, deps: { events: EventBus }): void {
-  api.get('/events', (request, reply) => {
+type EventData = MessageView | Static<typeof TelemetryEventSchema> | Static<typeof DeviceSeenEventSchema>;
+
+export function registerEventRoutes(api: AdminApi, deps: { events: EventBus }): void {
+  const schema = {
+    summary: 'Server-Sent Events: device-seen, telemetry, message-state',
+    response: { 200: { description: 'an event stream', content: { 'text/event-stream': { schema: EventStreamSchema } } }, ...errorResponses() },
+  };
+  api.get('/events', { schema }, (request, reply) => {
     reply.hijack();
     const response = reply.raw;
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     response.write(': connected\n\n');
     const unsubscribe = deps.events.subscribe((event) => {
-      const data =
+      const data: EventData =
         event.type === 'message-state'
           ? toMessageView(event.message)
           : event.type === 'telemetry'

@@ -1,7 +1,6 @@
 // /api/v1/files: the managed file store (upload streamed to disk, list, details, delete) and the
 // download progress per file and per device (PROTOCOL.md A7). State changes are audit-logged.
 
-import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { AuditLog } from '../../domain/audit-log.js';
 import type { Clock } from '../../domain/clock.js';
@@ -10,8 +9,13 @@ import type { FileTransferGroup, StoredFile, StoredFileTransfer } from '../../do
 import type { Store } from '../../domain/store.js';
 import { progressOfGroups, type TransferProgress } from '../../domain/transfer-progress.js';
 import { OpenTpsError } from '../../errors.js';
-import { invalid } from './api-errors.js';
-import { queryInteger, queryOf } from './request-input.js';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { AdminApi } from './admin-api-instance.js';
+import { errorResponses } from './schemas/common-schemas.js';
+import { DeviceIdParams } from './schemas/device-schemas.js';
+import {
+  FileListSchema, FileNameParams, FileTransfersQuery, FileTransfersSchema, StoredFileSchema, TransferListSchema, UploadBody, UploadQuery,
+} from './schemas/file-schemas.js';
 
 export interface FileRouteDeps {
   readonly store: Store;
@@ -20,7 +24,6 @@ export interface FileRouteDeps {
   readonly files: FileLibrary;
   readonly config: { readonly transferStallAfterS: number };
 }
-
 
 export function toFileView(file: StoredFile) {
   return {
@@ -34,7 +37,7 @@ function toProgressView(progress: TransferProgress, nowMs: number) {
     fileName: progress.fileName, deviceId: progress.deviceId, remoteAddress: progress.remoteAddress, requests: progress.requests,
     bytesServed: progress.bytesServed, coveredBytes: progress.coveredBytes, fileSize: progress.fileSize,
     completion: progress.completion, isComplete: progress.isComplete, isStalled: progress.isStalled,
-    ranges: progress.ranges.map(([start, end]) => [start, end]), firstAt: new Date(progress.firstAtMs).toISOString(),
+    ranges: progress.ranges.map(([start, end]): [number, number] => [start, end]), firstAt: new Date(progress.firstAtMs).toISOString(),
     lastProgressAt: new Date(progress.lastProgressAtMs).toISOString(), idleS: Math.max(0, Math.round((nowMs - progress.lastProgressAtMs) / 1000)),
   };
 }
@@ -47,7 +50,7 @@ function toRequestView(row: StoredFileTransfer) {
   };
 }
 
-export function registerFileApiRoutes(api: FastifyInstance, deps: FileRouteDeps): void {
+export function registerFileApiRoutes(api: AdminApi, deps: FileRouteDeps): void {
   const progressOf = async (groups: FileTransferGroup[]) => {
     const current = new Map((await deps.files.listFiles()).map((file) => [file.name, file] as const));
     const nowMs = deps.clock.nowMs();
@@ -59,14 +62,17 @@ export function registerFileApiRoutes(api: FastifyInstance, deps: FileRouteDeps)
   };
 
   // Uploads are raw bytes, streamed to disk while hashed: never parsed, never whole in memory.
-  void api.register(async (uploads) => {
+  void api.register(async (plugin) => {
+    const uploads = plugin.withTypeProvider<TypeBoxTypeProvider>();
     uploads.removeAllContentTypeParsers();
     uploads.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
-    uploads.post('/files', async (request, reply) => {
-      const query = queryOf(request);
-      const name = query['name'];
-      if (name === undefined || name === '') throw invalid('"name" is required');
-      const isReplacing = query['replace'] === 'true';
+    const uploadSchema = {
+      summary: 'Upload a file (raw body, streamed; --max-file-bytes)', querystring: UploadQuery, body: { content: { 'application/octet-stream': { schema: UploadBody } } },
+      response: { 201: StoredFileSchema, ...errorResponses(400, 403, 409, 413) },
+    };
+    uploads.post('/files', { schema: uploadSchema }, async (request, reply) => {
+      const { name } = request.query;
+      const isReplacing = request.query.replace === true;
       const declared = Number(request.headers['content-length']);
       // Refused before a byte is read when the client says how much it will send.
       if (Number.isFinite(declared) && declared > deps.files.maxFileBytes) throw new OpenTpsError('ERR_FILE_TOO_LARGE', `${declared} bytes`);
@@ -83,24 +89,29 @@ export function registerFileApiRoutes(api: FastifyInstance, deps: FileRouteDeps)
     });
   });
 
-  api.get('/files', async () => ({ items: (await deps.files.listFiles()).map(toFileView), maxFileBytes: deps.files.maxFileBytes }));
+  api.get('/files', { schema: { summary: 'Stored files with size, MD5, SHA-256 and CRC-16', response: { 200: FileListSchema, ...errorResponses() } } }, async () => ({ items: (await deps.files.listFiles()).map(toFileView), maxFileBytes: deps.files.maxFileBytes }));
 
-  api.get('/files/:name', async (request) => {
-    const { name } = request.params as { name: string };
+  api.get('/files/:name', { schema: { summary: 'One stored file', params: FileNameParams, response: { 200: StoredFileSchema, ...errorResponses(404) } } }, async (request) => {
+    const { name } = request.params;
     return toFileView(await deps.files.getFile(name));
   });
 
-  api.delete('/files/:name', async (request) => {
-    const { name } = request.params as { name: string };
+  const deleteSchema = { summary: 'Delete a file (and its download rows)', params: FileNameParams, response: { 200: StoredFileSchema, ...errorResponses(403, 404) } };
+  api.delete('/files/:name', { schema: deleteSchema }, async (request) => {
+    const { name } = request.params;
     const removed = await deps.files.deleteFile(name);
     await deps.audit.record(request.operatorName ?? '-', 'file.delete', name, { sha256: removed.sha256 });
     return toFileView(removed);
   });
 
-  api.get('/files/:name/transfers', async (request) => {
-    const { name } = request.params as { name: string };
+  const transfersSchema = {
+    summary: 'Download progress of a file per device, and its latest requests', params: FileNameParams, querystring: FileTransfersQuery,
+    response: { 200: FileTransfersSchema, ...errorResponses(400, 404) },
+  };
+  api.get('/files/:name/transfers', { schema: transfersSchema }, async (request) => {
+    const { name } = request.params;
     const file = await deps.files.getFile(name);
-    const limit = queryInteger(queryOf(request), 'limit', 100, 1, 5000);
+    const limit = request.query.limit ?? 100;
     const [groups, requests] = await Promise.all([
       deps.store.summarizeFileTransfers({ fileName: file.name }),
       deps.store.listFileTransfers({ fileName: file.name, limit }),
@@ -108,8 +119,8 @@ export function registerFileApiRoutes(api: FastifyInstance, deps: FileRouteDeps)
     return { file: toFileView(file), items: await progressOf(groups), requests: requests.map(toRequestView) };
   });
 
-  api.get('/devices/:id/transfers', async (request) => {
-    const { id } = request.params as { id: string };
+  api.get('/devices/:id/transfers', { schema: { summary: 'Download progress of a device per file', params: DeviceIdParams, response: { 200: TransferListSchema, ...errorResponses() } } }, async (request) => {
+    const { id } = request.params;
     return { items: await progressOf(await deps.store.summarizeFileTransfers({ deviceId: id })) };
   });
 }

@@ -1,17 +1,19 @@
 // GET /api/v1/fleet: counts by status, pushes per minute over the last hour, devices with problems.
 // The store counts and picks the devices (summarizeFleet): the answer and its cost never follow the fleet.
 
-import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../domain/clock.js';
 import type { CountedDevice, FleetProblems } from '../../domain/fleet-summary.js';
 import type { Store } from '../../domain/store.js';
 import type { RollupFolder } from '../../domain/rollup-folder.js';
 import { readFleetOkmsPerMinute } from '../../domain/series-reader.js';
+import type { AdminApi } from './admin-api-instance.js';
+import { errorResponses } from './schemas/common-schemas.js';
+import { FleetSummarySchema, type PROBLEM_KIND_VALUES } from './schemas/fleet-schemas.js';
 
 /** Devices listed per kind of problem; the console shows how many more there are. */
 export const PROBLEMS_LISTED_PER_KIND = 10;
 
-type ProblemKind = 'offline' | 'crc-failures' | 'queue-backlog' | 'messages-expired';
+type ProblemKind = (typeof PROBLEM_KIND_VALUES)[number];
 
 interface ProblemView {
   readonly deviceId: string;
@@ -41,8 +43,9 @@ function toProblemViews(problems: FleetProblems): { problems: ProblemView[]; pro
   };
 }
 
-export function registerFleetRoutes(api: FastifyInstance, deps: { store: Store; clock: Clock; rollups: Pick<RollupFolder, 'writtenThroughMs'> }): void {
-  api.get('/fleet', async () => {
+export function registerFleetRoutes(api: AdminApi, deps: { store: Store; clock: Clock; rollups: Pick<RollupFolder, 'writtenThroughMs'> }): void {
+  const summary = 'Fleet counts, pushes per minute, the worst devices of each problem (at most 10) and how many have each';
+  api.get('/fleet', { schema: { summary, response: { 200: FleetSummarySchema, ...errorResponses() } } }, async () => {
     const nowMs = deps.clock.nowMs();
     const hourStart = Math.floor(nowMs / 60_000) * 60_000 - 59 * 60_000;
     const [summary, perMinuteEntries] = await Promise.all([

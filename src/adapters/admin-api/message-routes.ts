@@ -1,7 +1,6 @@
 // Messages of a CWM: list, queue (the same code path and rules as `opentps send`), cancel, and a
 // long poll that waits for a message's state to change.
 
-import type { FastifyInstance } from 'fastify';
 import type { AuditLog } from '../../domain/audit-log.js';
 import type { Clock } from '../../domain/clock.js';
 import type { EventBus } from '../../domain/event-bus.js';
@@ -10,9 +9,16 @@ import type { MessageRecord } from '../../domain/message-store.js';
 import type { Store } from '../../domain/store.js';
 import { OpenTpsError } from '../../errors.js';
 import { cwmIdFromDestination } from '../../protocol/device-id.js';
-import { invalid } from './api-errors.js';
+import type { MessageState } from '../../domain/message-store.js';
+import type { AdminApi } from './admin-api-instance.js';
 import { toMessageView } from './api-views.js';
-import { bodyOf, queryInteger, queryOf } from './request-input.js';
+import { errorResponses } from './schemas/common-schemas.js';
+import { DeviceIdParams } from './schemas/device-schemas.js';
+import { MESSAGE_STATE_VALUES, MessageIdParams, MessageListSchema, MessagePollQuery, MessageSchema, NewMessageBody } from './schemas/message-schemas.js';
+import type { SameType } from './schema-parity.js';
+
+const statesMatch: SameType<(typeof MESSAGE_STATE_VALUES)[number], MessageState> = true;
+void statesMatch;
 
 export interface MessageRouteDeps {
   readonly store: Store;
@@ -22,40 +28,38 @@ export interface MessageRouteDeps {
   readonly events: EventBus;
 }
 
-export function registerMessageRoutes(api: FastifyInstance, deps: MessageRouteDeps): void {
-  api.get('/devices/:id/messages', async (request) => {
-    const { id } = request.params as { id: string };
+export function registerMessageRoutes(api: AdminApi, deps: MessageRouteDeps): void {
+  api.get('/devices/:id/messages', { schema: { summary: 'Messages of a CWM, newest first', params: DeviceIdParams, response: { 200: MessageListSchema, ...errorResponses(404) } } }, async (request) => {
+    const { id } = request.params;
     const messages = await deps.queue.listMessages(id);
     return { items: messages.reverse().map(toMessageView) };
   });
 
-  api.post('/devices/:id/messages', async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const body = bodyOf(request);
-    const destination = body['destination'];
-    if (Array.isArray(destination) && destination.length > 0 && cwmIdFromDestination(destination.map(String)) !== id) {
+  const queueSchema = { summary: 'Queue a message', params: DeviceIdParams, body: NewMessageBody, response: { 201: MessageSchema, ...errorResponses(400, 403, 404, 409) } };
+  api.post('/devices/:id/messages', { schema: queueSchema }, async (request, reply) => {
+    const { id } = request.params;
+    const body = request.body;
+    const destination = body.destination;
+    if (cwmIdFromDestination(destination) !== id) {
       throw new OpenTpsError('ERR_MESSAGE_DST_INVALID', `the CWM named last in _dst must be ${id}`);
     }
-    const message = await deps.queue.queueMessage({ destination, cmd: body['cmd'], payload: body['payload'], ttlSeconds: body['ttlSeconds'] });
+    const message = await deps.queue.queueMessage({ destination, cmd: body.cmd, payload: body.payload, ttlSeconds: body.ttlSeconds });
     await deps.audit.record(request.operatorName ?? '-', 'message.queue', id, { messageId: message.id, okmId: message.okmId, cmd: message.cmd, payload: message.payload });
     return reply.code(201).send(toMessageView(message));
   });
 
-  api.delete('/messages/:messageId', async (request) => {
-    const { messageId } = request.params as { messageId: string };
-    if (!/^\d{1,15}$/.test(messageId)) throw invalid('the message id must be a number');
-    const cancelled = await deps.queue.cancelMessage(Number(messageId));
+  api.delete('/messages/:messageId', { schema: { summary: 'Cancel a message', params: MessageIdParams, response: { 200: MessageSchema, ...errorResponses(400, 403, 404, 409) } } }, async (request) => {
+    const cancelled = await deps.queue.cancelMessage(Number(request.params.messageId));
     await deps.audit.record(request.operatorName ?? '-', 'message.cancel', cancelled.cwmId, { messageId: cancelled.id });
     return toMessageView(cancelled);
   });
 
-  api.get('/messages/:messageId', async (request) => {
-    const { messageId } = request.params as { messageId: string };
-    if (!/^\d{1,15}$/.test(messageId)) throw invalid('the message id must be a number');
+  const pollSchema = { summary: 'A message; with waitForChangeFrom, a long poll that answers at its first state change', params: MessageIdParams, querystring: MessagePollQuery, response: { 200: MessageSchema, ...errorResponses(400, 404) } };
+  api.get('/messages/:messageId', { schema: pollSchema }, async (request) => {
+    const { messageId } = request.params;
     const id = Number(messageId);
-    const query = queryOf(request);
-    const from = query['waitForChangeFrom'];
-    const timeoutMs = queryInteger(query, 'timeoutS', 25, 0, 60) * 1000;
+    const from = request.query.waitForChangeFrom;
+    const timeoutMs = (request.query.timeoutS ?? 25) * 1000;
     const found = await deps.store.findMessage(id);
     if (!found) throw new OpenTpsError('ERR_MESSAGE_NOT_FOUND', messageId);
     const current: MessageRecord = found;

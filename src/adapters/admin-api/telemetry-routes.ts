@@ -1,17 +1,21 @@
 // Telemetry of one CWM and its OKEs: numeric fields, downsampled series, raw OKM export (CSV, NDJSON).
 
-import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../domain/clock.js';
 import type { Store } from '../../domain/store.js';
 import { OpenTpsError } from '../../errors.js';
 import { invalid } from './api-errors.js';
-import { queryInteger, queryOf, queryTime } from './request-input.js';
 import type { RollupFolder } from '../../domain/rollup-folder.js';
 import { isValidDeviceId } from '../../protocol/device-id.js';
 import type { OpenTpsConfig } from '../../config/config-schema.js';
 import { readDeviceSeries, readFleetOkmsPerMinute, readFleetSeries, type SeriesContext } from '../../domain/series-reader.js';
+import type { AdminApi } from './admin-api-instance.js';
+import { errorResponses } from './schemas/common-schemas.js';
+import { DeviceIdParams } from './schemas/device-schemas.js';
+import {
+  DeviceSeriesQuery, DeviceSeriesSchema, FleetSeriesQuery, FleetSeriesSchema, MAX_SERIES_DEVICES, OkmExportQuery, OkmExportSchema, OkmsPerMinuteSchema,
+  OriginFieldsSchema, TimeRangeQuery,
+} from './schemas/telemetry-schemas.js';
 
-const FIELD = /^[A-Za-z0-9_]{1,64}$/;
 const EXPORT_LIMIT = 100_000;
 
 function csvCell(value: string | number | null): string {
@@ -27,10 +31,14 @@ export interface TelemetryRouteDeps {
   readonly config: Pick<OpenTpsConfig, 'minuteRollupRetentionDays'>;
 }
 
-/** Devices one fleet-wide series may name. */
-const MAX_SERIES_DEVICES = 5000;
+/** A time of the query string (the schema checked that it parses), or `fallbackMs` when absent. */
+function timeOf(text: string | undefined, fallbackMs: number): number {
+  return text === undefined ? fallbackMs : Date.parse(text);
+}
 
-export function registerTelemetryRoutes(api: FastifyInstance, deps: TelemetryRouteDeps): void {
+const POINTS_DEFAULT = 200;
+
+export function registerTelemetryRoutes(api: AdminApi, deps: TelemetryRouteDeps): void {
   const seriesContext = (): SeriesContext => ({
     nowMs: deps.clock.nowMs(),
     minuteRollupRetentionDays: deps.config.minuteRollupRetentionDays,
@@ -41,8 +49,8 @@ export function registerTelemetryRoutes(api: FastifyInstance, deps: TelemetryRou
     if (!(await deps.store.findDevice(id))) throw new OpenTpsError('ERR_DEVICE_NOT_FOUND', id);
   };
 
-  api.get('/devices/:id/fields', async (request) => {
-    const { id } = request.params as { id: string };
+  api.get('/devices/:id/fields', { schema: { summary: 'Numeric heartbeat fields per origin device', params: DeviceIdParams, response: { 200: OriginFieldsSchema, ...errorResponses(404) } } }, async (request) => {
+    const { id } = request.params;
     await requireDevice(id);
     const states = await deps.store.listDeviceStates(id);
     return {
@@ -53,18 +61,21 @@ export function registerTelemetryRoutes(api: FastifyInstance, deps: TelemetryRou
     };
   });
 
-  api.get('/devices/:id/telemetry', async (request) => {
-    const { id } = request.params as { id: string };
+  const deviceSeriesSchema = {
+    summary: 'Downsampled series of one field: raw OKMs up to 6 h, else minute or hour rollups',
+    params: DeviceIdParams, querystring: DeviceSeriesQuery, response: { 200: DeviceSeriesSchema, ...errorResponses(400, 404) },
+  };
+  api.get('/devices/:id/telemetry', { schema: deviceSeriesSchema }, async (request) => {
+    const { id } = request.params;
     await requireDevice(id);
-    const query = queryOf(request);
-    const field = query['field'] ?? '';
-    if (!FIELD.test(field)) throw invalid('"field" must be a heartbeat field name (letters, digits, _)');
-    const origin = query['origin'] ?? id;
+    const query = request.query;
+    const field = query.field;
+    const origin = query.origin ?? id;
     const nowMs = deps.clock.nowMs();
-    const toMs = queryTime(query, 'to', nowMs);
-    const fromMs = queryTime(query, 'from', toMs - 3_600_000);
+    const toMs = timeOf(query.to, nowMs);
+    const fromMs = timeOf(query.from, toMs - 3_600_000);
     if (fromMs >= toMs) throw invalid('"from" must be before "to"');
-    const points = queryInteger(query, 'points', 200, 1, 5000);
+    const points = query.points ?? POINTS_DEFAULT;
     const series = await readDeviceSeries(deps.store, origin, { field, fromMs, toMs, points }, seriesContext());
     return {
       origin,
@@ -79,19 +90,22 @@ export function registerTelemetryRoutes(api: FastifyInstance, deps: TelemetryRou
   });
 
   // One heartbeat field over a set of devices (an OKE fleet, a site's fryers), from rollups.
-  api.get('/series', async (request) => {
-    const query = queryOf(request);
-    const field = query['field'] ?? '';
-    if (!FIELD.test(field)) throw invalid('"field" must be a heartbeat field name (letters, digits, _)');
-    const devices = (query['devices'] ?? '').split(',').map((id) => id.trim()).filter((id) => id !== '');
+  const fleetSeriesSchema = {
+    summary: 'One heartbeat field over a set of devices (comma-separated ids, at most 5000), from rollups: min, max, avg, sum of device means',
+    querystring: FleetSeriesQuery, response: { 200: FleetSeriesSchema, ...errorResponses(400) },
+  };
+  api.get('/series', { schema: fleetSeriesSchema }, async (request) => {
+    const query = request.query;
+    const field = query.field;
+    const devices = query.devices.split(',').map((id) => id.trim()).filter((id) => id !== '');
     if (devices.length === 0) throw invalid('"devices" must list device ids, separated by commas');
     if (devices.length > MAX_SERIES_DEVICES) throw invalid(`"devices" may list at most ${MAX_SERIES_DEVICES} devices`);
     if (!devices.every(isValidDeviceId)) throw invalid('"devices" must be device ids (1 to 64 printable characters, no space, quote or backslash), separated by commas');
     const nowMs = deps.clock.nowMs();
-    const toMs = queryTime(query, 'to', nowMs);
-    const fromMs = queryTime(query, 'from', toMs - 86_400_000);
+    const toMs = timeOf(query.to, nowMs);
+    const fromMs = timeOf(query.from, toMs - 86_400_000);
     if (fromMs >= toMs) throw invalid('"from" must be before "to"');
-    const points = queryInteger(query, 'points', 200, 1, 5000);
+    const points = query.points ?? POINTS_DEFAULT;
     const series = await readFleetSeries(deps.store, devices, { field, fromMs, toMs, points }, seriesContext());
     return {
       field,
@@ -106,26 +120,30 @@ export function registerTelemetryRoutes(api: FastifyInstance, deps: TelemetryRou
   });
 
   // The fleet's stored OKMs per minute over any range the minute rollups keep.
-  api.get('/fleet/okms-per-minute', async (request) => {
-    const query = queryOf(request);
+  const perMinuteSchema = { summary: "The fleet's stored OKMs per minute (rollups; at most 31 days)", querystring: TimeRangeQuery, response: { 200: OkmsPerMinuteSchema, ...errorResponses(400) } };
+  api.get('/fleet/okms-per-minute', { schema: perMinuteSchema }, async (request) => {
+    const query = request.query;
     const nowMs = deps.clock.nowMs();
-    const toMs = queryTime(query, 'to', nowMs);
-    const fromMs = queryTime(query, 'from', toMs - 3_600_000);
+    const toMs = timeOf(query.to, nowMs);
+    const fromMs = timeOf(query.from, toMs - 3_600_000);
     if (fromMs >= toMs) throw invalid('"from" must be before "to"');
     if (toMs - fromMs > 31 * 86_400_000) throw invalid('a range of at most 31 days');
     const counts = await readFleetOkmsPerMinute(deps.store, fromMs, toMs, deps.rollups.writtenThroughMs);
     return { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), minutes: counts.map(([t, n]) => ({ t: new Date(t).toISOString(), n })) };
   });
 
-  api.get('/devices/:id/okms', async (request, reply) => {
-    const { id } = request.params as { id: string };
+  const exportSchema = {
+    summary: 'Raw OKMs of a time range as CSV or NDJSON', params: DeviceIdParams, querystring: OkmExportQuery,
+    response: { 200: { description: 'text/csv or application/x-ndjson', content: { 'text/csv': { schema: OkmExportSchema }, 'application/x-ndjson': { schema: OkmExportSchema } } }, ...errorResponses(400, 404) },
+  };
+  api.get('/devices/:id/okms', { schema: exportSchema }, async (request, reply) => {
+    const { id } = request.params;
     await requireDevice(id);
-    const query = queryOf(request);
+    const query = request.query;
     const nowMs = deps.clock.nowMs();
-    const toMs = queryTime(query, 'to', nowMs + 1);
-    const fromMs = queryTime(query, 'from', toMs - 86_400_000);
-    const format = query['format'] ?? 'ndjson';
-    if (format !== 'csv' && format !== 'ndjson') throw invalid('"format" must be csv or ndjson');
+    const toMs = timeOf(query.to, nowMs + 1);
+    const fromMs = timeOf(query.from, toMs - 86_400_000);
+    const format = query.format ?? 'ndjson';
     const okms = await deps.store.listOkmsInRange(id, fromMs, toMs, EXPORT_LIMIT);
     const name = `${id}-${new Date(fromMs).toISOString().slice(0, 10)}.${format}`;
     reply.header('content-disposition', `attachment; filename="${name}"`);
