@@ -1,7 +1,8 @@
 // The admin REST API under /api/v1 (docs/api.md): its own JSON parsing, authentication, errors and
 // 404s, encapsulated so none of it touches the device routes.
 
-import type { FastifyInstance } from 'fastify';
+import type { Static } from '@sinclair/typebox';
+import type { FastifyInstance, FastifySchema } from 'fastify';
 import type { AuditLog } from '../../domain/audit-log.js';
 import type { Clock } from '../../domain/clock.js';
 import type { DeviceRegistry } from '../../domain/device-registry.js';
@@ -11,6 +12,7 @@ import type { OperatorAuth } from '../../domain/operator-auth.js';
 import type { Store } from '../../domain/store.js';
 import { OpenTpsError } from '../../errors.js';
 import { describeDuplicateMember, findDuplicateMember } from '../../protocol/json-duplicate-members.js';
+import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { createAdminAuthHook } from './admin-auth.js';
 import { apiErrorOf, sendApiError } from './api-errors.js';
@@ -23,7 +25,9 @@ import type { RollupFolder } from '../../domain/rollup-folder.js';
 import { registerHealthApiRoutes, type HealthApiDeps } from './health-routes.js';
 import { failureKey, type RepeatedErrorLog } from '../logging/repeated-error-log.js';
 import { registerMessageRoutes } from './message-routes.js';
-import { OPENAPI_DOCUMENT } from './openapi.js';
+import { OPENAPI_OPTIONS } from './openapi-document.js';
+import { OpenApiDocumentSchema } from './schemas/openapi-schemas.js';
+import { errorResponses } from './schemas/common-schemas.js';
 import { registerSessionRoutes } from './session-routes.js';
 import { registerTelemetryRoutes } from './telemetry-routes.js';
 import { registerTrafficRoutes } from './traffic-routes.js';
@@ -33,10 +37,16 @@ import { compileRequestSchema } from './schema-validator.js';
 
 export const ADMIN_API_PREFIX = '/api/v1';
 
+export interface AdminRoute {
+  readonly method: string;
+  readonly url: string;
+  readonly schema: FastifySchema | undefined;
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Every admin API route as registered (method and full URL), so tests enumerate them from the server. */
-    adminRoutes: Array<{ method: string; url: string }>;
+    /** Every admin API route as registered (method, full URL and schemas), so tests enumerate them from the server. */
+    adminRoutes: AdminRoute[];
   }
 }
 
@@ -56,7 +66,7 @@ export interface AdminApiDeps extends CaRouteDeps, HealthApiDeps {
 }
 
 export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void {
-  const routes: Array<{ method: string; url: string }> = [];
+  const routes: AdminRoute[] = [];
   app.decorate('adminRoutes', routes);
   // Not awaited: Fastify loads plugins on ready()/listen(), and reports a failing one there.
   void app.register(
@@ -64,6 +74,8 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
       const api = plugin.withTypeProvider<TypeBoxTypeProvider>();
       // Every route's params, query and body are checked against its TypeBox schema (schemas/).
       api.setValidatorCompiler(compileRequestSchema);
+      // Collects the routes registered below (onRoute) into the OpenAPI document served at /openapi.json.
+      await api.register(fastifySwagger, OPENAPI_OPTIONS);
       api.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
         const text = typeof body === 'string' ? body : body.toString('utf8');
         if (text.trim() === '') return done(null, undefined);
@@ -80,7 +92,7 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
       });
       api.decorateRequest('operatorName', null);
       api.addHook('onRoute', (route) => {
-        for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+        for (const method of [route.method].flat()) routes.push({ method, url: route.url, schema: route.schema });
       });
       api.addHook('onRequest', createAdminAuthHook(deps.auth, (request) => request.method === 'POST' && request.url.split('?')[0] === `${ADMIN_API_PREFIX}/session`));
       api.setErrorHandler(async (error, request, reply) => {
@@ -91,7 +103,7 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
         return sendApiError(reply, code, message);
       });
       api.setNotFoundHandler(async (_request, reply) => sendApiError(reply, 'ERR_API_NOT_FOUND'));
-      api.get('/openapi.json', async () => OPENAPI_DOCUMENT);
+      api.get('/openapi.json', { schema: { summary: 'This document', response: { 200: OpenApiDocumentSchema, ...errorResponses() } } }, async () => api.swagger() as Static<typeof OpenApiDocumentSchema>);
       registerSessionRoutes(api, deps);
       registerFleetRoutes(api, deps);
       registerDeviceRoutes(api, deps);
