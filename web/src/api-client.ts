@@ -1,16 +1,15 @@
 // Talks to the admin REST API: adds the CSRF header to writes, parses answers, and reports a lost session.
-import {
-  parseCreatedDevice,
-  parseDeviceDetail,
-  parseDevicePage,
-  parseFleetSummary,
-  parseMessage,
-  parseMessageList,
-  parseOriginFields,
-  parseSession,
-  parseTelemetrySeries,
-  parseTrafficList,
-} from './api-parsers.js';
+import type { TSchema, Static } from '@sinclair/typebox';
+import { CaStatusSchema, CertificateListSchema, CertificateSchema, CreatedCaSchema, ExportListSchema, IssuedClientCertificateSchema } from '../../src/adapters/admin-api/schemas/ca-schemas.js';
+import { NoContent } from '../../src/adapters/admin-api/schemas/common-schemas.js';
+import { CreatedDeviceSchema, DeviceDetailSchema, DevicePageSchema } from '../../src/adapters/admin-api/schemas/device-schemas.js';
+import { FileListSchema, StoredFileSchema, TransferListSchema } from '../../src/adapters/admin-api/schemas/file-schemas.js';
+import { FleetSummarySchema } from '../../src/adapters/admin-api/schemas/fleet-schemas.js';
+import { NodeHealthSchema } from '../../src/adapters/admin-api/schemas/health-schemas.js';
+import { MessageListSchema, MessageSchema } from '../../src/adapters/admin-api/schemas/message-schemas.js';
+import { CurrentSessionSchema, SessionSchema } from '../../src/adapters/admin-api/schemas/session-schemas.js';
+import { DeviceSeriesSchema, OriginFieldsSchema } from '../../src/adapters/admin-api/schemas/telemetry-schemas.js';
+import { TrafficListSchema } from '../../src/adapters/admin-api/schemas/traffic-schemas.js';
 import type {
   CreatedDevice,
   DeviceDetail,
@@ -24,10 +23,11 @@ import type {
   TelemetrySeries,
   TrafficEntry,
 } from './api-model.js';
-import { isJsonObject } from './json-reader.js';
-import { parseCaStatus, parseCertificate, parseExportFiles, type CaStatus, type Certificate, type ExportFileInfo } from './setup/setup-model.js';
-import { parseFileList, parseStoredFile, parseTransferList, type FileList, type StoredFile, type TransferProgress } from './files/file-model.js';
-import { parseNodeHealth, type NodeHealth } from './health/health-model.js';
+import { checkAnswer } from './api-shape-error.js';
+import { isJsonObject } from './json-object.js';
+import type { CaStatus, Certificate, ExportFileInfo } from './setup/setup-model.js';
+import type { FileList, StoredFile, TransferProgress } from './files/file-model.js';
+import type { NodeHealth } from './health/health-model.js';
 
 const API_BASE = '/api/v1';
 
@@ -92,17 +92,19 @@ export class ApiClient {
   }
 
   async login(name: string, password: string): Promise<Session> {
-    const session = parseSession(await this.request('POST', '/session', { name, password }, { isLoginCall: true }));
-    this.csrfToken = session.csrfToken;
-    return session;
+    const answer = await this.request(SessionSchema, 'POST', '/session', { name, password }, { isLoginCall: true });
+    this.csrfToken = answer.csrfToken;
+    return { operatorName: answer.operator.name, csrfToken: answer.csrfToken };
   }
 
   /** The current session, or null when the cookie is missing or expired. */
   async resumeSession(): Promise<Session | null> {
     try {
-      const session = parseSession(await this.request('GET', '/session', undefined, { isLoginCall: true }));
-      this.csrfToken = session.csrfToken;
-      return session;
+      const answer = await this.request(CurrentSessionSchema, 'GET', '/session', undefined, { isLoginCall: true });
+      // A console session always has both; a token-authenticated script has no CSRF token.
+      if (answer.operator.name === null || answer.csrfToken === null) return null;
+      this.csrfToken = answer.csrfToken;
+      return { operatorName: answer.operator.name, csrfToken: answer.csrfToken };
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) return null;
       throw error;
@@ -111,19 +113,19 @@ export class ApiClient {
 
   async logout(): Promise<void> {
     try {
-      await this.request('DELETE', '/session', undefined, { isLoginCall: true });
+      await this.request(NoContent, 'DELETE', '/session', undefined, { isLoginCall: true });
     } finally {
       this.csrfToken = null;
     }
   }
 
   async getFleet(): Promise<FleetSummary> {
-    return parseFleetSummary(await this.request('GET', '/fleet'));
+    return this.request(FleetSummarySchema, 'GET', '/fleet');
   }
 
   /** Whether this node can store, and free disk space (GET /api/v1/health). */
   async getHealth(): Promise<NodeHealth> {
-    return parseNodeHealth(await this.request('GET', '/health'));
+    return this.request(NodeHealthSchema, 'GET', '/health');
   }
 
   async listDevices(query: DeviceQuery): Promise<DevicePage> {
@@ -135,22 +137,22 @@ export class ApiClient {
       offset: String(query.offset),
     });
     if (query.status !== null) params.set('status', query.status);
-    return parseDevicePage(await this.request('GET', `/devices?${params.toString()}`));
+    return this.request(DevicePageSchema, 'GET', `/devices?${params.toString()}`);
   }
 
   async addDevice(id: string, name: string, key: string): Promise<CreatedDevice> {
     const body: Record<string, string> = { id };
     if (name !== '') body['name'] = name;
     if (key !== '') body['key'] = key;
-    return parseCreatedDevice(await this.request('POST', '/devices', body));
+    return this.request(CreatedDeviceSchema, 'POST', '/devices', body);
   }
 
   async getDevice(deviceId: string): Promise<DeviceDetail> {
-    return parseDeviceDetail(await this.request('GET', `/devices/${encodeURIComponent(deviceId)}`));
+    return this.request(DeviceDetailSchema, 'GET', `/devices/${encodeURIComponent(deviceId)}`);
   }
 
   async getFields(deviceId: string): Promise<OriginFields[]> {
-    return parseOriginFields(await this.request('GET', `/devices/${encodeURIComponent(deviceId)}/fields`));
+    return (await this.request(OriginFieldsSchema, 'GET', `/devices/${encodeURIComponent(deviceId)}/fields`)).origins;
   }
 
   async getTelemetry(query: TelemetryQuery): Promise<TelemetrySeries> {
@@ -161,9 +163,7 @@ export class ApiClient {
       to: query.to.toISOString(),
       points: String(query.points),
     });
-    return parseTelemetrySeries(
-      await this.request('GET', `/devices/${encodeURIComponent(query.deviceId)}/telemetry?${params.toString()}`),
-    );
+    return this.request(DeviceSeriesSchema, 'GET', `/devices/${encodeURIComponent(query.deviceId)}/telemetry?${params.toString()}`);
   }
 
   /** A same-origin link to the raw OKM export; the session cookie authorizes the download. */
@@ -173,51 +173,50 @@ export class ApiClient {
   }
 
   async listMessages(deviceId: string): Promise<Message[]> {
-    return parseMessageList(await this.request('GET', `/devices/${encodeURIComponent(deviceId)}/messages`));
+    return (await this.request(MessageListSchema, 'GET', `/devices/${encodeURIComponent(deviceId)}/messages`)).items;
   }
 
   async sendMessage(deviceId: string, message: NewMessage): Promise<Message> {
-    return parseMessage(await this.request('POST', `/devices/${encodeURIComponent(deviceId)}/messages`, message));
+    return this.request(MessageSchema, 'POST', `/devices/${encodeURIComponent(deviceId)}/messages`, message);
   }
 
-  async cancelMessage(messageId: string): Promise<Message> {
-    return parseMessage(await this.request('DELETE', `/messages/${encodeURIComponent(messageId)}`));
+  async cancelMessage(messageId: number): Promise<Message> {
+    return this.request(MessageSchema, 'DELETE', `/messages/${messageId}`);
   }
 
   async listTraffic(deviceId: string, limit: number): Promise<TrafficEntry[]> {
     const params = new URLSearchParams({ device: deviceId, limit: String(limit) });
-    return parseTrafficList(await this.request('GET', `/traffic?${params.toString()}`));
+    return (await this.request(TrafficListSchema, 'GET', `/traffic?${params.toString()}`)).items;
   }
 
   /** Every device's recent requests together (the setup page's "waiting for the first request" panel). */
   async listRecentTraffic(limit: number): Promise<TrafficEntry[]> {
-    return parseTrafficList(await this.request('GET', `/traffic?limit=${limit}`));
+    return (await this.request(TrafficListSchema, 'GET', `/traffic?limit=${limit}`)).items;
   }
 
   // The custom-endpoint kit: certificate authority and CWM files (docs/api.md).
   async getCaStatus(): Promise<CaStatus> {
-    return parseCaStatus(await this.request('GET', '/ca'));
+    return this.request(CaStatusSchema, 'GET', '/ca');
   }
 
   async createCa(name: string): Promise<void> {
-    await this.request('POST', '/ca', name === '' ? {} : { name });
+    await this.request(CreatedCaSchema, 'POST', '/ca', name === '' ? {} : { name });
   }
 
   async issueServerCertificate(names: readonly string[]): Promise<Certificate> {
-    return parseCertificate(await this.request('POST', '/ca/server-certificates', { names }));
+    return this.request(CertificateSchema, 'POST', '/ca/server-certificates', { names });
   }
 
   async issueClientCertificate(label: string): Promise<Certificate> {
-    const created = await this.request('POST', '/ca/client-certificates', { label });
-    return parseCertificate(isJsonObject(created) ? created['certificate'] : created);
+    return (await this.request(IssuedClientCertificateSchema, 'POST', '/ca/client-certificates', { label })).certificate;
   }
 
   async revokeCertificate(serial: string): Promise<Certificate> {
-    return parseCertificate(await this.request('POST', `/ca/certificates/${encodeURIComponent(serial)}/revoke`));
+    return this.request(CertificateSchema, 'POST', `/ca/certificates/${encodeURIComponent(serial)}/revoke`);
   }
 
   async listExportFiles(): Promise<ExportFileInfo[]> {
-    return parseExportFiles(await this.request('GET', '/ca/export'));
+    return (await this.request(ExportListSchema, 'GET', '/ca/export')).files;
   }
 
   /** A same-origin download link; the session cookie authorizes it. */
@@ -227,19 +226,19 @@ export class ApiClient {
 
   // Files (docs/api.md "Files")
   async listFiles(): Promise<FileList> {
-    return parseFileList(await this.request('GET', '/files'));
+    return this.request(FileListSchema, 'GET', '/files');
   }
 
   async deleteFile(name: string): Promise<StoredFile> {
-    return parseStoredFile(await this.request('DELETE', `/files/${encodeURIComponent(name)}`));
+    return this.request(StoredFileSchema, 'DELETE', `/files/${encodeURIComponent(name)}`);
   }
 
   async getFileTransfers(name: string): Promise<TransferProgress[]> {
-    return parseTransferList(await this.request('GET', `/files/${encodeURIComponent(name)}/transfers`));
+    return (await this.request(TransferListSchema, 'GET', `/files/${encodeURIComponent(name)}/transfers`)).items;
   }
 
   async getDeviceTransfers(deviceId: string): Promise<TransferProgress[]> {
-    return parseTransferList(await this.request('GET', `/devices/${encodeURIComponent(deviceId)}/transfers`));
+    return (await this.request(TransferListSchema, 'GET', `/devices/${encodeURIComponent(deviceId)}/transfers`)).items;
   }
 
   /** Sends the file as the raw request body; XMLHttpRequest because fetch reports no upload progress. */
@@ -265,7 +264,11 @@ export class ApiClient {
           // A non-JSON answer (a proxy's error page) is reported by status below.
         }
         if (xhr.status === 201) {
-          resolve(parseStoredFile(body));
+          try {
+            resolve(checkAnswer(StoredFileSchema, body, 'POST /files'));
+          } catch (error) {
+            reject(error);
+          }
           return;
         }
         const code = isJsonObject(body) && typeof body['error'] === 'string' ? body['error'] : `HTTP_${xhr.status}`;
@@ -276,12 +279,14 @@ export class ApiClient {
     });
   }
 
-  private async request(
+  /** Calls the API and checks the answer against `schema`, the server's own (ApiShapeError when it does not match). */
+  private async request<T extends TSchema>(
+    schema: T,
     method: HttpMethod,
     path: string,
     body?: unknown,
     flags: { readonly isLoginCall?: boolean } = {},
-  ): Promise<unknown> {
+  ): Promise<Static<T>> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (WRITE_METHODS.has(method) && this.csrfToken !== null) headers['x-csrf-token'] = this.csrfToken;
@@ -301,9 +306,8 @@ export class ApiClient {
       this.options.onUnauthorized();
     }
     if (!response.ok) throw await readApiError(response);
-    if (response.status === 204) return null;
-    const text = await response.text();
-    return text === '' ? null : JSON.parse(text);
+    const text = response.status === 204 ? '' : await response.text();
+    return checkAnswer(schema, text === '' ? null : JSON.parse(text), `${method} ${path.split('?')[0]}`);
   }
 }
 

@@ -1,173 +1,42 @@
-// The typed shapes of the admin REST API v1 (docs/api.md), as the console uses them after parsing.
+// The typed shapes of the admin REST API v1 as the console uses them: the server's own response schemas
+// (src/adapters/admin-api/schemas/), so a server change that breaks the console fails `npm run typecheck`.
+import type { Static } from '@sinclair/typebox';
+import type { DeviceDetailSchema, DevicePageSchema, DeviceSchema, CreatedDeviceSchema, DiagnosticsSchema, OriginStateSchema } from '../../src/adapters/admin-api/schemas/device-schemas.js';
+import { DEVICE_STATUS_VALUES } from '../../src/adapters/admin-api/schemas/device-schemas.js';
+import type { DeviceSeenEventSchema, TelemetryEventSchema } from '../../src/adapters/admin-api/schemas/event-schemas.js';
+import type { FleetProblemSchema, FleetSummarySchema } from '../../src/adapters/admin-api/schemas/fleet-schemas.js';
+import type { MessageSchema, NewMessageBody, MESSAGE_CMD_VALUES, MESSAGE_STATE_VALUES } from '../../src/adapters/admin-api/schemas/message-schemas.js';
+import type { DeviceSeriesSchema, OriginFieldsSchema, SeriesPointSchema } from '../../src/adapters/admin-api/schemas/telemetry-schemas.js';
+import type { TrafficEntrySchema } from '../../src/adapters/admin-api/schemas/traffic-schemas.js';
 
-export type DeviceStatus = 'online' | 'offline' | 'never-seen';
-export const DEVICE_STATUSES: readonly DeviceStatus[] = ['online', 'offline', 'never-seen'];
+export type DeviceStatus = (typeof DEVICE_STATUS_VALUES)[number];
+export const DEVICE_STATUSES: readonly DeviceStatus[] = DEVICE_STATUS_VALUES;
 
-export type MessageState = 'queued' | 'delivered' | 'answered' | 'expired' | 'cancelled';
-export const MESSAGE_STATES: readonly MessageState[] = ['queued', 'delivered', 'answered', 'expired', 'cancelled'];
+export type MessageState = (typeof MESSAGE_STATE_VALUES)[number];
+export type MessageCmd = (typeof MESSAGE_CMD_VALUES)[number];
 
-export type MessageCmd = 'wr' | 'rd';
-
+/** The operator logged in, and the token every state change sends back (x-csrf-token). */
 export interface Session {
   readonly operatorName: string;
   readonly csrfToken: string;
 }
 
-export interface Device {
-  readonly id: string;
-  readonly name: string | null;
-  readonly status: DeviceStatus;
-  readonly isDisabled: boolean;
-  readonly isRegistered: boolean;
-  readonly lastSeenAt: string | null;
-  readonly expectedIntervalS: number | null;
-  readonly okeIds: readonly string[];
-  readonly queuedCount: number;
-  readonly okmCount: number;
-  readonly crcFailureCount: number;
-  /** Signed pulls refused as replays (docs/replay-protection.md). */
-  readonly replaysRefusedCount: number;
-  readonly lastRemoteAddress: string | null;
-  readonly timeZone: string | null;
-}
-
-export interface DevicePage {
-  readonly items: readonly Device[];
-  readonly total: number;
-}
-
-export interface CreatedDevice {
-  readonly device: Device;
-  readonly key: string;
-}
-
+export type Device = Static<typeof DeviceSchema>;
+export type DevicePage = Static<typeof DevicePageSchema>;
+export type CreatedDevice = Static<typeof CreatedDeviceSchema>;
 /** The latest heartbeat of one origin: the CWM itself or one OKE behind it. */
-export interface OriginState {
-  readonly deviceId: string;
-  readonly isCwm: boolean;
-  readonly lastSeenAt: string | null;
-  readonly lastHeartbeatAt: string | null;
-  readonly fields: Readonly<Record<string, unknown>>;
-}
-
-/** The CWM's own diagnostics from its latest heartbeat. */
-export interface CwmDiagnostics {
-  readonly diag: readonly number[];
-  readonly port: string | null;
-  readonly baud: number | null;
-  readonly iface: string | null;
-  readonly supply5vMv: number | null;
-  readonly supply12vMv: number | null;
-  readonly internalTemperatureC: number | null;
-  readonly queueCapacities: readonly number[];
-}
-
-export interface DeviceDetail {
-  readonly device: Device;
-  readonly states: readonly OriginState[];
-  readonly diagnostics: CwmDiagnostics | null;
-}
-
-export interface FleetCounts {
-  readonly total: number;
-  readonly online: number;
-  readonly offline: number;
-  readonly neverSeen: number;
-}
-
-export interface PushesInMinute {
-  readonly t: string;
-  readonly n: number;
-}
-
-export interface FleetProblem {
-  readonly deviceId: string;
-  readonly kind: string;
-  readonly detail: string;
-}
-
-export interface FleetSummary {
-  readonly counts: FleetCounts;
-  readonly pushesPerMinute: readonly PushesInMinute[];
-  /** At most a few devices per kind (the worst first); problemTotals says how many have each. */
-  readonly problems: readonly FleetProblem[];
-  /** Devices with each kind of problem, by kind; empty from a server that lists them all. */
-  readonly problemTotals: Readonly<Record<string, number>>;
-}
-
-export interface OriginFields {
-  readonly deviceId: string;
-  readonly numericFields: readonly string[];
-}
-
-export interface TelemetryBucket {
-  readonly t: string;
-  readonly min: number | null;
-  readonly max: number | null;
-  readonly avg: number | null;
-  readonly n: number;
-}
-
-export interface TelemetrySeries {
-  readonly origin: string;
-  readonly field: string;
-  /** What answered: raw OKMs (short ranges), or minute or hour rollups (long ones). */
-  readonly source: 'raw' | 'minute' | 'hour';
-  readonly bucketS: number;
-  readonly points: readonly TelemetryBucket[];
-}
-
-export interface Message {
-  readonly id: string;
-  readonly cwmId: string;
-  readonly okmId: number | null;
-  readonly destination: readonly string[];
-  readonly cmd: string;
-  readonly payload: Readonly<Record<string, unknown>>;
-  readonly state: MessageState;
-  readonly createdAt: string;
-  readonly expiresAt: string | null;
-  readonly deliveredAt: string | null;
-  readonly answeredAt: string | null;
-  readonly deliveryCount: number;
-  readonly result: Readonly<Record<string, unknown>> | null;
-}
-
-export interface NewMessage {
-  readonly destination: readonly string[];
-  readonly cmd: MessageCmd;
-  readonly payload: Readonly<Record<string, unknown>>;
-  readonly ttlSeconds?: number;
-}
-
-export interface TrafficEntry {
-  readonly id: string;
-  readonly deviceId: string | null;
-  readonly claimedDeviceId: string | null;
-  readonly receivedAt: string;
-  readonly remoteAddress: string | null;
-  readonly method: string;
-  readonly url: string;
-  readonly headers: unknown;
-  readonly body: unknown;
-  readonly status: number | null;
-  readonly response: unknown;
-  readonly durationMs: number | null;
-  readonly signatureVerdict: string | null;
-  readonly crcVerdict: string | null;
-  readonly errorCode: string | null;
-  /** The client certificate presented over mutual TLS, if any. */
-  readonly clientCertSubject: string | null;
-}
-
-export interface DeviceSeenEvent {
-  readonly deviceId: string;
-  readonly at: string;
-}
-
-export interface TelemetryEvent {
-  readonly cwmId: string;
-  readonly originId: string;
-  readonly at: string;
-  readonly fields: Readonly<Record<string, unknown>>;
-}
+export type OriginState = Static<typeof OriginStateSchema>;
+/** The CWM's diagnostics members as its heartbeat sent them (device/cwm-diagnostics.ts reads them). */
+export type Diagnostics = Static<typeof DiagnosticsSchema>;
+export type DeviceDetail = Static<typeof DeviceDetailSchema>;
+export type FleetSummary = Static<typeof FleetSummarySchema>;
+export type PushesInMinute = FleetSummary['pushesPerMinute'][number];
+export type FleetProblem = Static<typeof FleetProblemSchema>;
+export type OriginFields = Static<typeof OriginFieldsSchema>['origins'][number];
+export type TelemetryBucket = Static<typeof SeriesPointSchema>;
+export type TelemetrySeries = Static<typeof DeviceSeriesSchema>;
+export type Message = Static<typeof MessageSchema>;
+export type NewMessage = Static<typeof NewMessageBody>;
+export type TrafficEntry = Static<typeof TrafficEntrySchema>;
+export type DeviceSeenEvent = Static<typeof DeviceSeenEventSchema>;
+export type TelemetryEvent = Static<typeof TelemetryEventSchema>;

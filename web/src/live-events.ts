@@ -1,25 +1,21 @@
 // One EventSource on /api/v1/events per session, fanned out to the pages that listen.
-import type { DeviceSeenEvent, Message, TelemetryEvent } from './api-model.js';
-import { parseDeviceSeenEvent, parseMessage, parseTelemetryEvent } from './api-parsers.js';
+import type { Static } from '@sinclair/typebox';
+import { DeviceSeenEventSchema, TelemetryEventSchema } from '../../src/adapters/admin-api/schemas/event-schemas.js';
+import { MessageSchema } from '../../src/adapters/admin-api/schemas/message-schemas.js';
+import { checkAnswer } from './api-shape-error.js';
 
-export interface LiveEventMap {
-  readonly 'device-seen': DeviceSeenEvent;
-  readonly telemetry: TelemetryEvent;
-  readonly 'message-state': Message;
-}
-
-export type LiveEventType = keyof LiveEventMap;
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
-const PARSERS: { readonly [K in LiveEventType]: (value: unknown) => LiveEventMap[K] } = {
-  'device-seen': parseDeviceSeenEvent,
-  telemetry: parseTelemetryEvent,
-  'message-state': (value) => parseMessage(value, 'message-state'),
-};
+/** The server's schema of each event's data (event-schemas.ts, message-schemas.ts). */
+const SCHEMAS = { 'device-seen': DeviceSeenEventSchema, telemetry: TelemetryEventSchema, 'message-state': MessageSchema } as const;
+
+export type LiveEventType = keyof typeof SCHEMAS;
+type EventOf<K extends LiveEventType> = Static<(typeof SCHEMAS)[K]>;
+export type LiveEventMap = { readonly [K in LiveEventType]: EventOf<K> };
 
 const RECONNECT_DELAY_MS = 5_000;
 
-type Listener<K extends LiveEventType> = (event: LiveEventMap[K]) => void;
+type Listener<K extends LiveEventType> = (event: EventOf<K>) => void;
 
 /**
  * Typed subscriptions to the server's live events. The browser's EventSource reconnects by itself;
@@ -65,7 +61,7 @@ export class LiveEvents {
         if (this.url === url && this.source === source) this.connect(url);
       }, RECONNECT_DELAY_MS);
     });
-    for (const type of Object.keys(PARSERS) as LiveEventType[]) {
+    for (const type of Object.keys(SCHEMAS) as LiveEventType[]) {
       source.addEventListener(type, (event) => this.dispatch(type, event));
     }
   }
@@ -97,9 +93,9 @@ export class LiveEvents {
 
   private dispatch<K extends LiveEventType>(type: K, event: Event): void {
     if (!(event instanceof MessageEvent) || typeof event.data !== 'string') return;
-    let parsed: LiveEventMap[K];
+    let parsed: EventOf<K>;
     try {
-      parsed = PARSERS[type](JSON.parse(event.data));
+      parsed = checkAnswer(SCHEMAS[type], JSON.parse(event.data), `event ${type}`);
     } catch (error) {
       console.warn(`ignored a malformed ${type} event`, error);
       return;

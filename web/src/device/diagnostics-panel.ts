@@ -1,5 +1,6 @@
 // The CWM's own diagnostics from its heartbeat: diag counters, serial port, interface, supply voltages.
-import type { CwmDiagnostics } from '../api-model.js';
+import type { Diagnostics } from '../api-model.js';
+import { readCwmDiagnostics, type CwmDiagnostics } from './cwm-diagnostics.js';
 import { el, replaceChildren } from '../dom-builder.js';
 import { badge } from '../status-badge.js';
 
@@ -9,7 +10,7 @@ const QUEUE_LABELS = ['Telemetry', 'Priority', 'Inbound'] as const;
 
 export interface DiagnosticsPanel {
   readonly element: HTMLElement;
-  readonly show: (diagnostics: CwmDiagnostics | null) => void;
+  readonly show: (diagnostics: Diagnostics | null) => void;
 }
 
 export function createDiagnosticsPanel(): DiagnosticsPanel {
@@ -27,7 +28,7 @@ export function createDiagnosticsPanel(): DiagnosticsPanel {
         replaceChildren(content, el('p', { class: 'muted' }, 'No CWM heartbeat received yet.'));
         return;
       }
-      replaceChildren(content, renderDiagnostics(diagnostics));
+      replaceChildren(content, renderDiagnostics(readCwmDiagnostics(diagnostics)));
     },
   };
 }

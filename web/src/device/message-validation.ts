@@ -3,7 +3,7 @@
 // (src/protocol/json-duplicate-members.ts): JSON.parse here would keep the last value and send only that.
 import { describeDuplicateMember, findDuplicateMember } from '../../../src/protocol/json-duplicate-members.js';
 import type { MessageCmd, NewMessage } from '../api-model.js';
-import { isJsonObject } from '../json-reader.js';
+import { isJsonObject } from '../json-object.js';
 
 export interface RawMessageInput {
   readonly destinationText: string;

@@ -22,7 +22,7 @@ export function createTrafficInspector(api: ApiClient, cwmId: string): TrafficIn
   const refreshButton = el('button', { type: 'button' }, 'Refresh');
   const liveToggle = el('input', { type: 'checkbox', id: 'traffic-live', checked: true });
   /** Expanded entries stay expanded across refreshes. */
-  const expandedIds = new Set<string>();
+  const expandedIds = new Set<TrafficEntry['id']>();
 
   const element = el(
     'section',
