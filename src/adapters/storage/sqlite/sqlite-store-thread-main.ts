@@ -49,6 +49,7 @@ try {
     writeHealth,
     onWalEvent: (event) => post({ type: 'wal', event }),
     onDeviceActivityWriteFailed: (error, pendingDevices) => post({ type: 'activity-failed', error: toCrossingError(error), pendingDevices }),
+    reportFailure: (failure) => post({ type: 'background-failure', failure: { ...failure, error: toCrossingError(failure.error) } }),
   });
 } catch (error) {
   postNow({ type: 'open-failed', error: toCrossingError(error) });
