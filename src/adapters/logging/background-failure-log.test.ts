@@ -59,25 +59,23 @@ describe('background failures are logged with their context and counted', () => 
     assert.equal(await countOf('wal-checkpoint'), 0, 'other tasks are exposed at 0');
   };
 
-  test('a refused device activity write of the store in this thread', async () => {
-    const opened = openSqliteStore({ dataDir: dataDir.path, durability: 'normal', busyTimeoutMs: 1000, deviceActivityFlushMs: 60_000, reportFailure: reportFailure() });
+  /** Pushes with device writes refused, then reads: a read writes the gathered activity first, so the failure is reported by then. */
+  const pushWithDeviceWritesRefused = async (opened: Store): Promise<void> => {
     store = opened;
     await opened.addDevice({ id: CWM_A, key: 'key-of-a', name: null, createdAtMs: T0 });
     refuseDeviceWrites();
     await opened.recordPush(pushRecord(CWM_A, { okmId: 1, receivedAtMs: T0 + 1000 }));
-    // A read writes the gathered activity first: the failure is reported by the time it answers.
     await opened.findDevice(CWM_A);
+  };
+
+  test('a refused device activity write of the store in this thread', async () => {
+    await pushWithDeviceWritesRefused(openSqliteStore({ dataDir: dataDir.path, durability: 'normal', busyTimeoutMs: 1000, deviceActivityFlushMs: 60_000, reportFailure: reportFailure() }));
     await assertReported();
   });
 
   test('a refused device activity write of the store on its own thread is reported on this side', async () => {
-    const opened = await openSqliteStoreThread({ dataDir: dataDir.path, durability: 'normal', busyTimeoutMs: 1000, deviceActivityFlushMs: 60_000, reportFailure: reportFailure() });
-    store = opened;
-    await opened.addDevice({ id: CWM_A, key: 'key-of-a', name: null, createdAtMs: T0 });
-    refuseDeviceWrites();
-    await opened.recordPush(pushRecord(CWM_A, { okmId: 1, receivedAtMs: T0 + 1000 }));
-    // The thread posts the failure before the read's answer (messages keep their order).
-    await opened.findDevice(CWM_A);
+    // The thread posts the failure before the read's answer (its messages keep their order).
+    await pushWithDeviceWritesRefused(await openSqliteStoreThread({ dataDir: dataDir.path, durability: 'normal', busyTimeoutMs: 1000, deviceActivityFlushMs: 60_000, reportFailure: reportFailure() }));
     await assertReported();
   });
 });

@@ -111,6 +111,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       client.release(isBroken);
     }
   } catch (cause) {
+    // The open failed: that error is thrown below; ending the pool is cleanup only.
     await pool.end().catch(() => undefined);
     throw new OpenTpsError('ERR_STORE_FAILED', `cannot open the PostgreSQL store${schema === null ? '' : ` (schema ${schema})`}`, { cause });
   }
