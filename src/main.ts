@@ -43,6 +43,7 @@ import { readDiskSpace, type DiskSpaceReport, type WatchedDirectory } from './ad
 import { startLowDiskWatch } from './adapters/disk/low-disk-watch.js';
 import { createRepeatedErrorLog, failureKey, type RepeatedErrorLog } from './adapters/logging/repeated-error-log.js';
 import { createEventMetrics, type EventMetrics } from './adapters/metrics/event-metrics.js';
+import { createBackgroundFailureReporter } from './adapters/logging/background-failure-log.js';
 import { startEventLoopLagSampler } from './adapters/metrics/event-loop-lag.js';
 import { registerMetricsRoute } from './adapters/metrics/metrics-route.js';
 import { observeRequests } from './adapters/metrics/request-metrics.js';
@@ -103,7 +104,8 @@ const MIN_COMMIT_INTERVAL_MS = 2;
 /** The store the configuration names: PostgreSQL with --db, else the embedded SQLite store in --data. */
 async function openStore(config: Readonly<OpenTpsConfig>, isServer: boolean, writeHealth: WriteHealth, metrics: EventMetrics, logger: Logger | undefined): Promise<Store> {
   const onCommit = metrics.observeCommit;
-  if (config.db !== null) return openPostgresStore({ connectionString: config.db, maxConnections: config.dbPoolSize, writeHealth, partitionSpanMs: config.telemetryPartitionHours * 3_600_000, onCommit });
+  const failures = logger ? { reportFailure: createBackgroundFailureReporter(logger, (task) => metrics.backgroundFailures.labels(task).inc()) } : {};
+  if (config.db !== null) return openPostgresStore({ connectionString: config.db, maxConnections: config.dbPoolSize, writeHealth, partitionSpanMs: config.telemetryPartitionHours * 3_600_000, onCommit, ...failures });
   // The server runs the store on a thread of its own (sqlite-store-thread.ts); a CLI process in its own.
   const open = isServer ? openSqliteStoreThread : (options: SqliteStoreOptions) => Promise.resolve(openSqliteStore(options));
   return open({
@@ -117,6 +119,7 @@ async function openStore(config: Readonly<OpenTpsConfig>, isServer: boolean, wri
     maxWalBytes: isServer ? config.maxWalMb * 2 ** 20 : 0,
     partitionSpanMs: config.telemetryPartitionHours * 3_600_000,
     onCommit,
+    ...failures,
     ...(logger ? { onWalEvent: (event: WalBoundEvent) => {
       metrics.observeWalEvent(event);
       logWalEvent(logger, event);

@@ -37,6 +37,7 @@ async function addFile(args: readonly string[], io: CliIo): Promise<number> {
     io.out(`${file.name} ${file.size} md5=${file.md5} sha256=${file.sha256} crc16=${file.crc16}`);
     return 0;
   } finally {
+    // A read-only handle: closing it cannot lose data, and the command's own outcome is already decided.
     await handle.close().catch(() => undefined);
     await services.store.close();
   }

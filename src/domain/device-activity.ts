@@ -214,6 +214,7 @@ export function createDeviceActivityWriter(options: DeviceActivityWriterOptions)
     last = last.then(writeGathered, writeGathered);
     return last;
   };
+  // flush() never rejects: writeGathered hands a failed write to onWriteFailed (logged and counted by the store) and keeps it for the next round.
   const timer = setInterval(() => void flush(), options.intervalMs);
   timer.unref();
   return {

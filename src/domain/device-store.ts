@@ -1,7 +1,7 @@
 // The storage port for registered devices (CWMs) and the latest state of every device seen.
 
 import type { DevicePage, DeviceQuery } from './device-query.js';
-import type { FleetSummary } from './fleet-summary.js';
+import type { FleetProblemRules, FleetSummary } from './fleet-summary.js';
 import type { PullAdmission, PullReading } from './pull-replay-guard.js';
 
 export interface DeviceRecord {
@@ -88,7 +88,9 @@ export interface FleetReadStore {
   queryDevices(query: DeviceQuery, nowMs: number): Promise<DevicePage>;
   /**
    * Counts by status at `nowMs` and, for each kind of problem, how many devices have it and at most
-   * `listedPerKind` of them (fleet-summary.ts): the answer's size never follows the fleet's.
+   * `listedPerKind` of them (fleet-summary.ts): the answer's size never follows the fleet's. `rules`: what
+   * makes messages a problem (fleet-overview.ts); FLEET_PROBLEM_RULES when left out, for the callers
+   * written before the fleet overview service (issue 14).
    */
-  summarizeFleet(nowMs: number, listedPerKind: number): Promise<FleetSummary>;
+  summarizeFleet(nowMs: number, listedPerKind: number, rules?: FleetProblemRules): Promise<FleetSummary>;
 }

@@ -1,10 +1,13 @@
 // The fleet overview as the store answers it: counts by status and, for each kind of problem, how many
 // devices have it and a bounded list of the worst, so its cost and size never follow the fleet's.
 
-/** Queued messages above which a CWM is listed as having a backlog. */
-export const QUEUE_BACKLOG_THRESHOLD = 10;
-/** How far back expired messages count as a problem. */
-export const EXPIRED_WINDOW_MS = 86_400_000;
+/** What makes a device's messages a problem; fleet-overview.ts holds the values, the store binds them. */
+export interface FleetProblemRules {
+  /** Queued, unexpired messages above which a CWM is listed as having a backlog. */
+  readonly queueBacklogAbove: number;
+  /** How far back expired messages count as a problem. */
+  readonly expiredWithinMs: number;
+}
 
 export interface FleetCounts {
   readonly total: number;
@@ -36,9 +39,9 @@ export interface FleetProblems {
   readonly offline: ProblemList<OfflineDevice>;
   /** Devices with OKMs of a missing or wrong CRC, most first. */
   readonly crcFailures: ProblemList<CountedDevice>;
-  /** CWMs with more than QUEUE_BACKLOG_THRESHOLD unexpired queued messages, most first. */
+  /** CWMs with more than `queueBacklogAbove` unexpired queued messages, most first. */
   readonly queueBacklog: ProblemList<CountedDevice>;
-  /** CWMs with messages expired in the last EXPIRED_WINDOW_MS, most first. */
+  /** CWMs with messages expired in the last `expiredWithinMs`, most first. */
   readonly messagesExpired: ProblemList<CountedDevice>;
 }
 

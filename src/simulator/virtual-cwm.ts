@@ -297,7 +297,9 @@ export class VirtualCwm {
     const fileOrder = targetId === this.id ? parseFileOrder(payload) : null;
     if (fileOrder !== null) {
       // Answered when the download is over (file-fetcher.ts); the CWM keeps pushing meanwhile.
-      void this.fetchOrderedFile(fileOrder, okmId);
+      this.fetchOrderedFile(fileOrder, okmId).catch((error: unknown) => {
+        this.options.log(`${this.id}: fetching the ordered file ${fileOrder.name} (message ${okmId}) failed: ${error instanceof Error ? error.message : String(error)}`);
+      });
       return true;
     }
     if (targetId === this.id) {

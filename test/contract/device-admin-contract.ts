@@ -3,6 +3,7 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { nextTypicalIntervalMs } from '../../src/domain/heartbeat-interval.js';
 import { CWM_A, OKE_1, T0, isCode, pushRecord, registerDevice, type ContractContext } from './store-fixtures.js';
 
 export function defineDeviceAdminContract(context: ContractContext): void {
@@ -38,6 +39,21 @@ export function defineDeviceAdminContract(context: ContractContext): void {
         await context.store.recordPush(pushRecord(CWM_A, { originId: OKE_1, okmId: i + 1, receivedAtMs: T0 + i * 60_000 + 500, heartbeat: { temp: 1 } }));
       }
       assert.equal((await context.store.findDevice(CWM_A))?.typicalIntervalMs, 60_000);
+    });
+
+    test('the typical interval is the domain average: gaps clamped to its bounds, each weighed as it says', async () => {
+      await registerDevice(context.store, CWM_A);
+      // 20 s, then a re-send burst (under the lower bound), a night off (over the upper one), an odd gap.
+      const gapsMs = [20_000, 10, 9 * 3_600_000, 33_333];
+      let atMs = T0;
+      let expected: number | null = null;
+      await context.store.recordPush(pushRecord(CWM_A, { okmId: 1, receivedAtMs: atMs, heartbeat: { ti: 20 } }));
+      for (const [i, gapMs] of gapsMs.entries()) {
+        atMs += gapMs;
+        expected = nextTypicalIntervalMs(expected, gapMs);
+        await context.store.recordPush(pushRecord(CWM_A, { okmId: i + 2, receivedAtMs: atMs, heartbeat: { ti: 20 } }));
+        assert.equal((await context.store.findDevice(CWM_A))?.typicalIntervalMs, expected, `after the gap of ${gapMs} ms`);
+      }
     });
   });
 

@@ -165,6 +165,16 @@ export function defineFleetReadContract(context: ContractContext): void {
       assert.deepEqual((await context.store.summarizeFleet(NOW, 10)).problems.queueBacklog, { total: 0, devices: [] });
     });
 
+    test('the problem rules are the caller\'s: another backlog threshold or expiry window changes the lists', async () => {
+      await seedFleet(context.store);
+      const stricter = await context.store.summarizeFleet(NOW, 10, { queueBacklogAbove: 12, expiredWithinMs: 1 });
+      assert.deepEqual(stricter.problems.queueBacklog, { total: 0, devices: [] });
+      assert.deepEqual(stricter.problems.messagesExpired, { total: 0, devices: [] });
+      const looser = await context.store.summarizeFleet(NOW, 10, { queueBacklogAbove: 11, expiredWithinMs: 2 * DAY_MS });
+      assert.deepEqual(looser.problems.queueBacklog.devices, [{ deviceId: SOUTH, count: 12 }]);
+      assert.deepEqual(looser.problems.messagesExpired.devices, [{ deviceId: LOST, count: 1 }]);
+    });
+
     test('an empty fleet summarizes to zeros and pages to nothing', async () => {
       assert.deepEqual(await context.store.summarizeFleet(NOW, 10), {
         counts: { total: 0, online: 0, offline: 0, neverSeen: 0 },

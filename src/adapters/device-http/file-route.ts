@@ -105,7 +105,8 @@ export function registerFileRoutes(app: FastifyInstance, deps: FileRouteDeps, fa
           fileName: file.name, fileSha256: file.sha256, deviceId: grant.deviceId, remoteAddress: request.ip ?? null,
           rangeStart: start, rangeEnd: end, bytesSent, status, startedAtMs, endedAtMs: deps.clock.nowMs(),
         })
-        .catch((error: unknown) => failureLog.report('error', failureKey('recording a file transfer failed', error), { err: error }, 'recording a file transfer failed'));
+        .catch((error: unknown) =>
+          failureLog.report('error', failureKey('recording a file transfer failed', error), { err: error, fileName: file.name, deviceId: grant.deviceId }, 'recording a file transfer failed'));
     });
     if (length <= SMALL_RANGE_BYTES) {
       const bytes = await deps.content.readRange(file.sha256, start, end);

@@ -9,6 +9,7 @@ import { ERROR_CATALOGUE, type ErrorCode } from '../../errors.js';
 import type { CrcVerdict } from '../../protocol/okm-crc.js';
 import type { SettledBatch } from '../storage/commit-observer.js';
 import type { WalBoundEvent } from '../storage/sqlite/wal-bound.js';
+import { createBackgroundFailureCounter } from './background-failures.js';
 
 /** Seconds, from 1 ms (a push committed in the same event-loop turn) to 10 s (a client near --request-timeout-ms). */
 const LATENCY_BUCKETS_S = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -34,6 +35,8 @@ export interface EventMetrics {
   readonly signatureFailures: Counter<'verdict'>;
   readonly shedRequests: Counter<'code'>;
   readonly eventLoopLag: Histogram;
+  /** opentps_background_failures_total{task} (background-failures.ts). */
+  readonly backgroundFailures: Counter<'task'>;
   /** For the store's onCommit (commit-observer.ts). */
   observeCommit(batch: SettledBatch): void;
   /** For the embedded store's onWalEvent (wal-bound.ts). */
@@ -112,6 +115,7 @@ export function createEventMetrics(): EventMetrics {
     buckets: LAG_BUCKETS_S,
     registers,
   });
+  const backgroundFailures = createBackgroundFailureCounter(registry);
   // Known label values start at 0, so that a rate over the first failure is not lost (a series that appears
   // with the value 1 has no earlier sample to rise from).
   for (const verdict of CRC_FAILURES) crcFailures.labels(verdict).inc(0);
@@ -127,6 +131,7 @@ export function createEventMetrics(): EventMetrics {
     signatureFailures,
     shedRequests,
     eventLoopLag,
+    backgroundFailures,
     observeCommit(batch) {
       commitBatchSize.labels(batch.queue).observe(batch.writes);
       commitDuration.labels(batch.queue).observe(batch.durationMs / 1000);

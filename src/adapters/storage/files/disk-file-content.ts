@@ -48,12 +48,14 @@ export function createDiskFileContent(filesDir: string): FileContentStore {
     }
     const opening = open(pathOf(sha256), 'r');
     handles.set(sha256, opening);
+    // The caller gets the open's failure (returned below); this only drops the failed handle from the cache.
     opening.catch(() => handles.delete(sha256));
     if (handles.size > MAX_OPEN_HANDLES) {
       const [oldest] = handles;
       if (oldest !== undefined) {
         handles.delete(oldest[0]);
         // A read in flight on it finishes first: close() waits for pending operations.
+        // An evicted read handle: its open failed (its caller was told) or closing it failed, which loses nothing.
         void oldest[1].then((handle) => handle.close()).catch(() => undefined);
       }
     }
@@ -106,6 +108,7 @@ export function createDiskFileContent(filesDir: string): FileContentStore {
         await handle.sync();
         digests = digester.finish();
       } catch (error) {
+        // The upload's own error is rethrown below; closing the handle on this path only releases it.
         await handle.close().catch(() => undefined);
         await rm(tmpPath, { force: true });
         throw error;
@@ -136,6 +139,7 @@ export function createDiskFileContent(filesDir: string): FileContentStore {
     async remove(sha256) {
       const kept = handles.get(sha256);
       handles.delete(sha256);
+      // A cached read handle of content being removed: whether it opened or closes cleanly changes nothing.
       if (kept !== undefined) await kept.then((handle) => handle.close()).catch(() => undefined);
       await rm(pathOf(sha256), { force: true });
     },

@@ -2,11 +2,11 @@
 // devices for the counts (see DevicePass), and for each kind of problem its total and its worst few,
 // each list bounded by LIMIT. The message problems are read from queued or expired messages only.
 
+import { FLEET_PROBLEM_RULES } from '../../../domain/fleet-overview.js';
 import {
-  EXPIRED_WINDOW_MS,
-  QUEUE_BACKLOG_THRESHOLD,
   type CountedDevice,
   type FleetCounts,
+  type FleetProblemRules,
   type FleetSummary,
   type OfflineDevice,
   type ProblemList,
@@ -92,20 +92,20 @@ function toAggregateList(rows: readonly AggregateRow[], listed: number): Problem
 
 /** FleetReadStore.summarizeFleet over `reader`, in `dialect`, with the backend's way of reading the devices. */
 export function createFleetSummaryQuery(reader: SqlReader, dialect: SqlDialect, readDevicePass: ReadDevicePass) {
-  return async function summarizeFleet(nowMs: number, listedPerKind: number): Promise<FleetSummary> {
+  return async function summarizeFleet(nowMs: number, listedPerKind: number, rules: FleetProblemRules = FLEET_PROBLEM_RULES): Promise<FleetSummary> {
     // At least one row is read even when none is listed: the totals of the message problems come with it.
     const limit = Math.max(1, listedPerKind);
     const backlog = new SqlParams(dialect);
     const backlogStatement = backlog.statement(
       `SELECT cwm_id AS device_id, n, count(*) OVER () AS total FROM (
          SELECT cwm_id, count(*) AS n FROM messages WHERE state = 'queued' AND expires_at > ${backlog.add(nowMs)}
-         GROUP BY cwm_id HAVING count(*) > ${QUEUE_BACKLOG_THRESHOLD}
+         GROUP BY cwm_id HAVING count(*) > ${backlog.add(rules.queueBacklogAbove)}
        ) b ORDER BY n DESC, cwm_id LIMIT ${backlog.add(limit)}`,
     );
     const expired = new SqlParams(dialect);
     const expiredStatement = expired.statement(
       `SELECT cwm_id AS device_id, n, count(*) OVER () AS total FROM (
-         SELECT cwm_id, count(*) AS n FROM messages WHERE state = 'expired' AND ended_at > ${expired.add(nowMs - EXPIRED_WINDOW_MS)}
+         SELECT cwm_id, count(*) AS n FROM messages WHERE state = 'expired' AND ended_at > ${expired.add(nowMs - rules.expiredWithinMs)}
          GROUP BY cwm_id
        ) e ORDER BY n DESC, cwm_id LIMIT ${expired.add(limit)}`,
     );

@@ -58,6 +58,7 @@ export function createGroupCommitQueue<I, O>(options: GroupCommitQueueOptions<I,
       const batch = waiting.splice(0, options.maxBatchSize);
       running++;
       runningItems += batch.length;
+      // runOne() cannot reject: runAndSettle hands every failure to the batch's callers.
       void runOne(batch);
     }
   }

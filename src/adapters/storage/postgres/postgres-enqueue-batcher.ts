@@ -48,6 +48,7 @@ export function createKeyedBatcher<I, O>(options: KeyedBatcherOptions<I, O>): Ke
           return;
         }
         waiting.set(key, [{ item, resolve, reject }]);
+        // drain() cannot reject: runAndSettle (batch-outcome.ts) hands every failure to the waiting callers.
         void drain(key);
       });
     },

@@ -132,6 +132,7 @@ export function startPostgresEventRelay(options: { connectionString: string; bus
         await flushing;
         await flush();
         await listener.close();
+        // Closing: a sender connection already broken has nothing left to lose.
         await sender.end().catch(() => undefined);
       },
     },

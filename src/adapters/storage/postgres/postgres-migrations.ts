@@ -362,6 +362,7 @@ export async function migratePostgres(client: pg.ClientBase, schema: string | nu
     return Math.max(0, migrations.length - applied);
   } catch (error) {
     // The migration error is the one to report; a failed ROLLBACK only means the connection is gone.
+    // The migration's own error is thrown below; a ROLLBACK on a broken connection adds nothing to it.
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   }

@@ -57,6 +57,7 @@ export function startNotificationListener(options: NotificationListenerOptions):
     client = null;
     broken?.removeAllListeners();
     broken?.on('error', () => undefined);
+    // Closing a connection already lost (onGap told the cache); its end() fails as often as not.
     void broken?.end().catch(() => undefined);
     if (!isClosed && retryTimer === null) {
       retryTimer = setTimeout(() => {
@@ -81,6 +82,7 @@ export function startNotificationListener(options: NotificationListenerOptions):
       await next.connect();
       await next.query(`LISTEN ${options.channel}`);
       if (isClosed || client !== next) {
+        // Closed or replaced meanwhile: this connection is surplus, and a failure to end it loses nothing.
         await next.end().catch(() => undefined);
         return;
       }
@@ -92,6 +94,7 @@ export function startNotificationListener(options: NotificationListenerOptions):
     }
   }
 
+  // connect() cannot reject: a failure is a lost connection (lose), retried after reconnectDelayMs.
   void connect();
   return {
     get isListening() {

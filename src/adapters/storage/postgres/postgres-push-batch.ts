@@ -19,23 +19,18 @@
 
 import { dedupLookbackStartMs, type PushOutcome, type PushRecord } from '../../../domain/telemetry-store.js';
 import { readJsonObject } from '../stored-rows/stored-json.js';
+import { ANSWER_RULE_PARAMS, answerMessageSql } from '../rule-sql/answer-match-sql.js';
+import { averagedIntervalSql, positionalIntervalParams } from '../rule-sql/typical-interval-sql.js';
 import type { SqlRunner, SqlScalar } from './postgres-database.js';
 import { dedupDigestSql } from './postgres-okm-partitions.js';
 
-/**
- * A message still `queued` but already handed to a /pull response (delivery_count > 0) counts too: the
- * device can answer before the server has seen that response's 'finish', and an answer proves delivery.
- * The state test is repeated on the outer UPDATE so that it is re-checked on the row as locked.
- */
+/** Answer matching (domain/answer-matching.ts); the answer OKM linked to the message it answered. */
 const ANSWER_MESSAGE = `
   WITH answered AS (
-    UPDATE messages SET state = 'answered', answered_at = $1, result = $2, answer_okm = $3, ended_at = $1,
-      lease_until = NULL, delivered_at = coalesce(delivered_at, $1)
-    WHERE id = (SELECT id FROM messages WHERE cwm_id = $4 AND okm_id = $5::bigint AND target_id = $6
-                  AND (state = 'delivered' OR (state = 'queued' AND delivery_count > 0))
-                ORDER BY id DESC LIMIT 1)
-      AND (state = 'delivered' OR (state = 'queued' AND delivery_count > 0))
-    RETURNING id
+    ${answerMessageSql({
+      at: '$1', result: '$2', okm: '$3', cwmId: '$4', okmId: '$5::bigint', targetId: '$6',
+      awaitingState: '$7', queuedState: '$8', minQueuedDeliveries: '$9::integer',
+    })}
   ), linked AS (
     -- received_at is the stored OKM's own: PostgreSQL looks in its partition only.
     UPDATE okms SET answers_message = answered.id FROM answered WHERE okms.id = $3 AND okms.received_at = $1
@@ -71,10 +66,12 @@ const INSERT_OKMS = `
   ON CONFLICT DO NOTHING
   RETURNING id, cwm_id, origin_id, dedup_key`;
 
+const INTERVAL_PARAMS = positionalIntervalParams(7);
+
 /**
  * Counts the OKMs on their CWMs: `hb` is the time of the one CWM heartbeat applied in this round. The
- * typical interval is a moving average (weight 1/5) of the gaps between the CWM's own heartbeats, each
- * clamped to 1 s .. 1 h, computed in float8 and truncated as the embedded store does.
+ * typical interval is the moving average of domain/heartbeat-interval.ts (its numbers bound from $7 on),
+ * computed in float8 and truncated as the embedded store does.
  */
 const COUNT_ON_CWMS = `
   UPDATE devices SET
@@ -83,9 +80,14 @@ const COUNT_ON_CWMS = `
     okm_count = okm_count + v.n,
     crc_failure_count = crc_failure_count + v.bad,
     typical_interval_ms = CASE WHEN v.hb IS NULL OR last_cwm_heartbeat_at IS NULL THEN typical_interval_ms
-      ELSE trunc(coalesce(0.8::float8 * typical_interval_ms, 0)
-                 + (CASE WHEN typical_interval_ms IS NULL THEN 1.0::float8 ELSE 0.2::float8 END)
-                   * least(greatest(v.hb - last_cwm_heartbeat_at, 1000), 3600000))::bigint END,
+      ELSE ${averagedIntervalSql(
+        {
+          clamp: (value, low, high) => `least(greatest(${value}, ${low}), ${high})`,
+          truncate: (value) => `trunc(${value})::bigint`,
+          param: INTERVAL_PARAMS.spellingParam,
+        },
+        'v.hb',
+      )} END,
     last_cwm_heartbeat_at = coalesce(v.hb, last_cwm_heartbeat_at)
   FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[]) AS v(id, seen, addr, n, bad, hb)
   WHERE devices.id = v.id`;
@@ -218,6 +220,7 @@ export async function applyPushBatch(tx: SqlRunner, records: readonly PushRecord
     }
     const { rows } = await tx.query<{ id: number }>(ANSWER_MESSAGE, [
       record.receivedAtMs, payloads[i] ?? '{}', place.storedOkmId, record.cwmId, record.answerCandidate.okmId, record.originId,
+      ANSWER_RULE_PARAMS.awaitingState, ANSWER_RULE_PARAMS.queuedState, ANSWER_RULE_PARAMS.minQueuedDeliveries,
     ]);
     answered.push(rows[0]?.id ?? null);
   }
@@ -274,7 +277,7 @@ async function countOnCwms(tx: SqlRunner, records: readonly PushRecord[], placed
       heartbeats.push(heartbeatAt);
     }
     if (ids.length === 0) return;
-    await tx.query(COUNT_ON_CWMS, [ids, seen, addresses, counts, failures, heartbeats]);
+    await tx.query(COUNT_ON_CWMS, [ids, seen, addresses, counts, failures, heartbeats, ...INTERVAL_PARAMS.values]);
   }
 }
 

@@ -19,6 +19,8 @@ import { createPostgresOperatorRepo } from './postgres-operator-repo.js';
 import { createPostgresRollupRepo } from './postgres-rollup-repo.js';
 import { createPostgresTelemetryRepo } from './postgres-telemetry-repo.js';
 import { createPostgresTrafficRepo } from './postgres-traffic-repo.js';
+import type { ReportBackgroundFailure } from '../../../domain/background-failure.js';
+import { createStderrFailureReporter } from '../../logging/background-failure-log.js';
 
 export interface PostgresStoreOptions {
   /** A libpq URL, e.g. `postgres://opentps@db.internal:5432/opentps`. */
@@ -31,6 +33,8 @@ export interface PostgresStoreOptions {
   readonly connectTimeoutMs?: number;
   /** An idle pooled connection broke (the server restarted, the network dropped): the pool replaces it. */
   readonly onConnectionError?: (error: Error) => void;
+  /** Where failures of background work are logged and counted (default: pino lines on stderr, uncounted). */
+  readonly reportFailure?: ReportBackgroundFailure;
   /** Told of every write; absent: nobody asks (CLI, tests). */
   readonly writeHealth?: WriteHealth;
   /**
@@ -86,7 +90,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     ...(schema === null ? {} : { options: `-c search_path=${quoteIdentifier(schema)}` }),
   });
   // Without a listener, an idle client's error would crash the process.
-  pool.on('error', options.onConnectionError ?? ((error) => process.emitWarning(`PostgreSQL connection lost: ${error.message}`)));
+  const reportFailure = options.reportFailure ?? createStderrFailureReporter();
+  // The pool drops the client and opens another on the next query: reported, not fatal.
+  pool.on('error', options.onConnectionError ?? ((error) => reportFailure({ task: 'postgres-idle-connection', level: 'warn', error, context: { schema } })));
   try {
     const client = await pool.connect();
     let isBroken = false;
@@ -105,6 +111,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       client.release(isBroken);
     }
   } catch (cause) {
+    // The open failed: that error is thrown below; ending the pool is cleanup only.
     await pool.end().catch(() => undefined);
     throw new OpenTpsError('ERR_STORE_FAILED', `cannot open the PostgreSQL store${schema === null ? '' : ` (schema ${schema})`}`, { cause });
   }

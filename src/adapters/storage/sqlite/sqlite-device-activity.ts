@@ -3,8 +3,16 @@
 
 import type { Database } from 'better-sqlite3';
 import type { DeviceActivityBatch } from '../../../domain/device-activity.js';
+import { INTERVAL_AVERAGE_PARAMS } from '../../../domain/heartbeat-interval.js';
 import { readJsonObject } from '../stored-rows/stored-json.js';
+import { averagedIntervalSql, type IntervalSqlSpelling } from '../rule-sql/typical-interval-sql.js';
 import type { WriteBatcher } from './write-batcher.js';
+
+const SQLITE_INTERVAL_SPELLING: IntervalSqlSpelling = {
+  clamp: (value, low, high) => `min(max(${value}, ${low}), ${high})`,
+  truncate: (value) => `CAST(${value} AS INTEGER)`,
+  param: (name) => `@${name}`,
+};
 
 export type WriteDeviceActivity = (batch: DeviceActivityBatch) => Promise<void>;
 
@@ -15,13 +23,11 @@ export function createSqliteDeviceActivityWriter(db: Database, batcher: WriteBat
        last_remote_address = coalesce(@address, last_remote_address),
        okm_count = okm_count + @okms, crc_failure_count = crc_failure_count + @crcFailures WHERE id = @id`,
   );
-  // The CWM's usual heartbeat interval, as a moving average (weight 1/5) of the gaps between its own
-  // heartbeats, each clamped to 1 s .. 1 h: what "offline" is measured against.
+  // The CWM's usual heartbeat interval: the moving average of domain/heartbeat-interval.ts, its numbers bound.
   const updateInterval = db.prepare(
     `UPDATE devices SET
        typical_interval_ms = CASE WHEN last_cwm_heartbeat_at IS NULL THEN typical_interval_ms
-         ELSE CAST(coalesce(0.8 * typical_interval_ms, 0) + (CASE WHEN typical_interval_ms IS NULL THEN 1.0 ELSE 0.2 END)
-              * min(max(@at - last_cwm_heartbeat_at, 1000), 3600000) AS INTEGER) END,
+         ELSE ${averagedIntervalSql(SQLITE_INTERVAL_SPELLING, '@at')} END,
        last_cwm_heartbeat_at = @at
      WHERE id = @id`,
   );
@@ -40,7 +46,7 @@ export function createSqliteDeviceActivityWriter(db: Database, batcher: WriteBat
     batcher.run(() => {
       for (const cwm of batch.cwms.values()) {
         updateCwm.run({ id: cwm.cwmId, seen: cwm.lastSeenAtMs, address: cwm.remoteAddress, okms: cwm.okmCount, crcFailures: cwm.crcFailureCount });
-        for (const at of cwm.heartbeatAtMs) updateInterval.run({ id: cwm.cwmId, at });
+        for (const at of cwm.heartbeatAtMs) updateInterval.run({ id: cwm.cwmId, at, ...INTERVAL_AVERAGE_PARAMS });
       }
       for (const origin of batch.origins.values()) {
         const stored = readJsonObject(selectLatestFields.get(origin.deviceId)?.latest_fields ?? null) ?? {};

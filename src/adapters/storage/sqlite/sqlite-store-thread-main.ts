@@ -49,6 +49,7 @@ try {
     writeHealth,
     onWalEvent: (event) => post({ type: 'wal', event }),
     onDeviceActivityWriteFailed: (error, pendingDevices) => post({ type: 'activity-failed', error: toCrossingError(error), pendingDevices }),
+    reportFailure: (failure) => post({ type: 'background-failure', failure: { ...failure, error: toCrossingError(failure.error) } }),
   });
 } catch (error) {
   postNow({ type: 'open-failed', error: toCrossingError(error) });
@@ -84,6 +85,7 @@ port.on('message', (message: MessageBatch<StoreCallMessage> | { readonly type: '
   if (message.type === 'close') {
     clearInterval(dataVersionTimer);
     // Answers still batched go first, in the next turn; 'closed' after them.
+    // Closing waits for pending writes, whose callers get their failures; 'closed' is posted either way so the main side stops waiting.
     void store.close().finally(() => setImmediate(() => postNow({ type: 'closed' })));
     return;
   }

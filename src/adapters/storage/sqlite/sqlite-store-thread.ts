@@ -14,13 +14,17 @@ import type { Store } from '../../../domain/store.js';
 import type { DeviceCredentials } from '../../../domain/device-store.js';
 import type { WriteHealth } from '../../../domain/write-health.js';
 import { OpenTpsError, isErrorCode } from '../../../errors.js';
-import type { SqliteStoreOptions } from './sqlite-store.js';
+import type { BackgroundFailure, ReportBackgroundFailure } from '../../../domain/background-failure.js';
+import { createStderrFailureReporter } from '../../logging/background-failure-log.js';
+import { deviceActivityFailure, reportWalRestartFailures, type SqliteStoreOptions } from './sqlite-store.js';
 import type { WalBoundEvent } from './wal-bound.js';
 import type { CommitObserver, SettledBatch } from '../commit-observer.js';
 
 /** The options that cross to the store thread: everything but callbacks. */
-export type SqliteStoreThreadOptions = Omit<SqliteStoreOptions, 'writeHealth' | 'onWalEvent' | 'onDeviceActivityWriteFailed' | 'onCommit'> & {
+export type SqliteStoreThreadOptions = Omit<SqliteStoreOptions, 'writeHealth' | 'onWalEvent' | 'onDeviceActivityWriteFailed' | 'onCommit' | 'reportFailure'> & {
   readonly writeHealth?: WriteHealth;
+  /** Failures of the thread's background work, reported on this side (default: pino lines on stderr). */
+  readonly reportFailure?: ReportBackgroundFailure;
   readonly onWalEvent?: (event: WalBoundEvent) => void;
   readonly onDeviceActivityWriteFailed?: (error: unknown, pendingDevices: number) => void;
   readonly onCommit?: CommitObserver | undefined;
@@ -86,6 +90,7 @@ export type StoreThreadMessage =
   | { readonly type: 'write-recovered' }
   | { readonly type: 'wal'; readonly event: WalBoundEvent }
   | { readonly type: 'activity-failed'; readonly error: CrossingError; readonly pendingDevices: number }
+  | { readonly type: 'background-failure'; readonly failure: Omit<BackgroundFailure, 'error'> & { readonly error: CrossingError } }
   | { readonly type: 'commit'; readonly batch: SettledBatch }
   /** Another process committed to the database: credentials cached on this side may be stale. */
   | { readonly type: 'credentials-stale' }
@@ -115,7 +120,12 @@ const MAX_CACHED_CREDENTIALS = 200_000;
  * @throws OpenTpsError ERR_STORE_FAILED when it cannot be opened
  */
 export async function openSqliteStoreThread(options: SqliteStoreThreadOptions): Promise<Store> {
-  const { writeHealth, onWalEvent, onDeviceActivityWriteFailed, onCommit, ...plain } = options;
+  // Callbacks stay on this side: the thread gets the plain options.
+  const { writeHealth, onCommit, onWalEvent: givenOnWalEvent, onDeviceActivityWriteFailed: givenOnActivityFailed, reportFailure: givenReport, ...plain } = options;
+  // Without callbacks of the caller's, what the thread tells of its failures is reported here.
+  const reportFailure = givenReport ?? createStderrFailureReporter();
+  const onWalEvent = givenOnWalEvent ?? reportWalRestartFailures(reportFailure);
+  const onDeviceActivityWriteFailed = givenOnActivityFailed ?? ((error: unknown, pending: number) => reportFailure(deviceActivityFailure(error, pending)));
   // Whether to report commits at all is all the thread needs to know of the observer.
   const worker = new Worker(new URL('./sqlite-store-thread-worker.mjs', import.meta.url), { workerData: { ...plain, isReportingCommits: onCommit !== undefined } });
   let nextId = 1;
@@ -157,10 +167,13 @@ export async function openSqliteStoreThread(options: SqliteStoreThreadOptions): 
           writeHealth?.noteCommitted();
           return;
         case 'wal':
-          onWalEvent?.(message.event);
+          onWalEvent(message.event);
           return;
         case 'activity-failed':
-          onDeviceActivityWriteFailed?.(fromCrossingError(message.error), message.pendingDevices);
+          onDeviceActivityWriteFailed(fromCrossingError(message.error), message.pendingDevices);
+          return;
+        case 'background-failure':
+          reportFailure({ ...message.failure, error: fromCrossingError(message.failure.error) });
           return;
         case 'commit':
           onCommit?.(message.batch);

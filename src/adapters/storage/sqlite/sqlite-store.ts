@@ -28,6 +28,8 @@ import { startWalCheckpointer } from './wal-checkpointer.js';
 import { watchWriteBatcher } from './watched-write-batcher.js';
 import { createWalSync } from './wal-sync.js';
 import { createWriteBatcher, type WriteBatcher } from './write-batcher.js';
+import type { BackgroundFailure, ReportBackgroundFailure } from '../../../domain/background-failure.js';
+import { createStderrFailureReporter } from '../../logging/background-failure-log.js';
 
 export type SqliteDurability = 'full' | 'normal';
 
@@ -61,14 +63,29 @@ export interface SqliteStoreOptions {
   readonly partitionSpanMs?: number;
   /** Past this many OKMs in a partition, the next ones span fewer hours (default DEFAULT_TARGET_PARTITION_OKMS; see sqlite-telemetry-repo.ts). */
   readonly targetPartitionOkms?: number;
-  /** Told of every WAL restart, and of every one that could not be done (default: a process warning for those). */
+  /** Told of every WAL restart, and of every one that could not be done (default: those reported to reportFailure). */
   readonly onWalEvent?: (event: WalBoundEvent) => void;
   /** How often device rows and states changed by requests are written (default DEVICE_ACTIVITY_FLUSH_MS; see device-activity.ts). */
   readonly deviceActivityFlushMs?: number;
-  /** Told of each write of device activity that failed (it is retried; default: a process warning). */
+  /** Told of each write of device activity that failed (it is retried; default: reported to reportFailure). */
   readonly onDeviceActivityWriteFailed?: (error: unknown, pendingDevices: number) => void;
+  /** Where failures of the store's background work are logged and counted (default: pino lines on stderr, uncounted). */
+  readonly reportFailure?: ReportBackgroundFailure;
   /** Told of every batch of writes settled in opentps.db (`records`) and traffic.db (`traffic`); absent: nobody watches. */
   readonly onCommit?: CommitObserver;
+}
+
+/** A write of device activity that failed (retried with the next flush), as a background failure. */
+export function deviceActivityFailure(error: unknown, pendingDevices: number): BackgroundFailure {
+  return { task: 'device-activity-write', level: 'warn', error, context: { pendingDevices } };
+}
+
+/** WAL events as background failures: each restart that could not be done (the WAL may grow past its bound). */
+export function reportWalRestartFailures(reportFailure: ReportBackgroundFailure): (event: WalBoundEvent) => void {
+  return (event) => {
+    if (event.kind !== 'not-restarted') return;
+    reportFailure({ task: 'wal-restart', level: 'warn', error: event.reason, context: { walPath: event.walPath, walMb: Math.round(event.walBytes / 2 ** 20) } });
+  };
 }
 
 /** Device activity is written every second: what a crash can lose of last-seen times and latest values. */
@@ -138,9 +155,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   // a power cut may lose the last recorded requests, never an OKM or a message.
   const trafficPath = join(options.dataDir, SQLITE_TRAFFIC_FILE_NAME);
   const trafficDb = openDatabase(trafficPath, 'NORMAL', TRAFFIC_MIGRATIONS, options.busyTimeoutMs);
-  const onWalEvent = options.onWalEvent ?? ((event: WalBoundEvent) => {
-    if (event.kind === 'not-restarted') process.emitWarning(`WAL ${event.walPath} not restarted (${Math.round(event.walBytes / 2 ** 20)} MB): ${event.reason}`);
-  });
+  const reportFailure = options.reportFailure ?? createStderrFailureReporter();
+  const onWalEvent = options.onWalEvent ?? reportWalRestartFailures(reportFailure);
   const maxWalBytes = options.maxWalBytes ?? 0;
   // Only opentps.db gets the background checkpointer and the WAL bound: traffic.db is written, and
   // checkpointed, by its own worker thread (traffic-writer-worker.mjs).
@@ -151,7 +167,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
           path: file,
           intervalMs: checkpointMs,
           busyTimeoutMs: options.busyTimeoutMs,
-          onError: (message) => process.emitWarning(`WAL checkpoint of ${file} failed: ${message}`),
+          onError: (message) => reportFailure({ task: 'wal-checkpoint', level: 'warn', error: message, context: { file } }),
         });
         const bound: WalBound | null = maxWalBytes > 0
           ? createWalBound({
@@ -184,9 +200,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const activity = createDeviceActivityWriter({
     write: createSqliteDeviceActivityWriter(db, records),
     intervalMs: options.deviceActivityFlushMs ?? DEVICE_ACTIVITY_FLUSH_MS,
-    onWriteFailed: options.onDeviceActivityWriteFailed ?? ((error, pending) => {
-      process.emitWarning(`writing device activity failed (${pending} devices waiting, retried): ${error instanceof Error ? error.message : String(error)}`);
-    }),
+    onWriteFailed: options.onDeviceActivityWriteFailed ?? ((error, pending) => reportFailure(deviceActivityFailure(error, pending))),
   });
   const devices = createSqliteDeviceRepo(db, records, activity.buffer);
   const deviceRefs = createDeviceRefs(db);

@@ -7,6 +7,7 @@ import type { Database } from 'better-sqlite3';
 import { dedupLookbackStartMs, type PushOutcome, type PushRecord, type SeriesPoint, type TelemetryStore } from '../../../domain/telemetry-store.js';
 import { numericValueOf } from '../../../domain/field-stats.js';
 import type { WriteBatcher } from './write-batcher.js';
+import { ANSWER_RULE_PARAMS, answerMessageSql } from '../rule-sql/answer-match-sql.js';
 import { toStoredOkm, type OkmRow } from '../stored-rows/okm-row.js';
 import { dedupDigest, dictionaryFromSamples, encodeBody, packVerdicts } from './compact-okm-codec.js';
 import type { DeviceRefs } from './device-refs.js';
@@ -56,16 +57,11 @@ export function createSqliteTelemetryRepo(
   // leaves a gap, nothing worse.
   let lastOkmRowId = catalog.all().reduce((max, p) => Math.max(max, statementsOf(p).maxId()), 0);
 
-  const answerMessage = db.prepare<[{ at: number; result: string; okm: number; cwmId: string; okmId: number; targetId: string }], { id: number }>(
-    // A message still `queued` but already handed to a /pull response (delivery_count > 0) counts too: the
-    // device can answer before the server has seen that response's 'finish', and an answer proves delivery.
-    `UPDATE messages SET state = 'answered', answered_at = @at, result = @result, answer_okm = @okm, ended_at = @at,
-       lease_until = NULL, delivered_at = coalesce(delivered_at, @at)
-     WHERE id = (SELECT id FROM messages WHERE cwm_id = @cwmId AND okm_id = @okmId AND target_id = @targetId
-                   AND (state = 'delivered' OR (state = 'queued' AND delivery_count > 0))
-                 ORDER BY id DESC LIMIT 1)
-     RETURNING id`,
-  );
+  type AnswerParams = { at: number; result: string; okm: number; cwmId: string; okmId: number; targetId: string } & typeof ANSWER_RULE_PARAMS;
+  const answerMessage = db.prepare<[AnswerParams], { id: number }>(answerMessageSql({
+    at: '@at', result: '@result', okm: '@okm', cwmId: '@cwmId', okmId: '@okmId', targetId: '@targetId',
+    awaitingState: '@awaitingState', queuedState: '@queuedState', minQueuedDeliveries: '@minQueuedDeliveries',
+  }));
 
   /** The dictionary of a partition starting at startMs: recent OKMs of the newest compact partition before it. */
   function dictionaryFor(startMs: number): Buffer {
@@ -145,6 +141,7 @@ export function createSqliteTelemetryRepo(
         cwmId: record.cwmId,
         okmId: record.answerCandidate.okmId,
         targetId: record.originId,
+        ...ANSWER_RULE_PARAMS,
       });
       if (answered) {
         answeredMessageId = answered.id;

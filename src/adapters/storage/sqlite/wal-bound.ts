@@ -196,6 +196,7 @@ export function createWalBound(options: WalBoundOptions): WalBound {
       }
       if (performance.now() < nextAttemptAtMs || walBytes() <= restartAtBytes) return;
       isRestarting = true;
+      // restart() catches its own failures and reports them as a not-restarted event (onEvent).
       void restart().finally(() => {
         isRestarting = false;
       });

@@ -47,6 +47,7 @@ export function createWalSync(walPath: string): WalSync {
         return running;
       }
       // A sync is in flight and may have started before our commit: join the next one.
+      // The running sync's failure is its own callers'; the commits that join here wait for the next one only.
       waiting ??= running
         .catch(() => undefined)
         .then(() => {

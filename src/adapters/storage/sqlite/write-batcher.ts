@@ -112,6 +112,7 @@ export function createWriteBatcher(db: Database, options: WriteBatcherOptions = 
     // Held: stay scheduled (run() adds to the queue without scheduling again) and flush once let go.
     const heldUntil = gate?.heldUntil ?? null;
     if (heldUntil !== null) {
+      // heldUntil only resolves (wal-bound.ts lets writers go whatever the restart's outcome, which it reports).
       void heldUntil.then(flush);
       return;
     }
