@@ -14,8 +14,8 @@ import type { PeriodicJob } from './periodic-jobs.js';
 export const CA_RELOAD_CHECK_MS = 1000;
 
 export interface CaReloadDeps {
-  readonly config: Readonly<OpenTpsConfig>;
-  readonly ca: CertificateAuthority;
+  readonly config: Pick<OpenTpsConfig, 'certFile' | 'clientAuth'>;
+  readonly ca: Pick<CertificateAuthority, 'changeStamp' | 'serverIdentity' | 'rootCertificatePem' | 'exists'>;
   /** The identity served at start; null over plain HTTP, where there is nothing to reload. */
   readonly tls: TlsIdentity | null;
   readonly updateTlsContext: (update: TlsContextUpdate) => void;
