@@ -4,24 +4,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { COMMANDS, runCli } from '../src/cli/opentps.js';
-import type { CliIo } from '../src/cli/cli-io.js';
+import { COMMANDS } from '../src/cli/opentps.js';
 import { SETTINGS } from '../src/config/config-schema.js';
+import { runCliCaptured, type CliRun } from './support/cli-run.js';
 
 const GOLDEN = '{"_src":["0102030405060708"],"_cmd":"wr","_id":192,"_ts":"2019-12-26T14:40:00","_crc":"8813","_pld":{"_hbt":{"door":56}}}';
 
-interface CliRun {
-  readonly code: number;
-  readonly out: string[];
-  readonly err: string[];
-}
-
-async function cli(argv: readonly string[]): Promise<CliRun> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { env: {}, out: (text) => out.push(...text.split('\n')), err: (text) => err.push(...text.split('\n')) };
-  return { code: await runCli(argv, io), out, err };
-}
+const cli = (argv: readonly string[]): Promise<CliRun> => runCliCaptured(argv);
 
 describe('--help', () => {
   for (const [name, command] of Object.entries(COMMANDS)) {

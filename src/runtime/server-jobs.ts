@@ -1,6 +1,5 @@
 // The periodic jobs of a running server (started by startJobs in main.ts): what each does and how often.
 
-import type { Logger } from 'pino';
 import { createLowDiskCheck } from '../adapters/disk/low-disk-check.js';
 import { runRetention } from '../domain/retention-job.js';
 import type { PeriodicJob } from './periodic-jobs.js';
@@ -19,9 +18,14 @@ const WRITE_PROBE_MS = 1000;
 /** How often free space is checked against --min-free-disk-mb (one statfs per directory). */
 const DISK_CHECK_MS = 5000;
 
+export interface ServerJobsLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
 export interface ServerJobsDeps {
   readonly services: Services;
-  readonly logger: Pick<Logger, 'info' | 'warn'>;
+  readonly logger: ServerJobsLogger;
 }
 
 /** Queued messages past their TTL become expired. */
