@@ -197,7 +197,7 @@ export function createClientAuthGate(services: Services, tls: TlsIdentity | null
   };
 }
 
-/** The console built by `npm run build:web` (never committed); the same two levels up from src/ and dist/. */
+/** The console built by `npm run build:web` (never committed): web/dist/ next to src/, and next to dist/ for the compiled main.js. */
 export const CONSOLE_DIST_DIR = join(import.meta.dirname, '..', 'web', 'dist');
 
 export interface RunningServer {
