@@ -135,7 +135,7 @@ const config = loadConfig({ data: dataDir, ...(scratch ? { db: scratch.url } : {
 // The server's clock reads NOW at the start and again once seeding is done (minutes on PostgreSQL), so the
 // seeded statuses hold; its rollups start at NOW's minute.
 let clockLagMs = Date.now() - NOW;
-const services = await openServices(config, { nowMs: () => Date.now() - clockLagMs }, true);
+const services = await openServices(config, { clock: { nowMs: () => Date.now() - clockLagMs }, user: 'server' });
 const app = buildApp(services, pino({ level: 'silent' }), null).app;
 try {
   await app.ready();

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// The `opentps` executable: runs the TypeScript sources through tsx's loader (no build step to forget).
-import { register } from 'tsx/esm/api';
+// The `opentps` executable: runs the compiled JavaScript in dist/, which `npm ci` builds (the prepare script)
+// and `npm run build` rebuilds. From the sources, without a build: scripts/opentps-dev.mjs (`npm run dev`).
+import { existsSync } from 'node:fs';
 
-register();
-const { runCli } = await import('../src/cli/opentps.ts');
-process.exitCode = await runCli(process.argv.slice(2), {
-  env: process.env,
-  out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(`${text}\n`),
-});
+const entry = new URL('../dist/cli/process-entry.js', import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write('opentps: dist/ has no build: run `npm run build` (or `npm ci`) in the checkout first\n');
+  process.exit(1);
+}
+const { runCliInProcess } = await import(entry.href);
+await runCliInProcess();

@@ -48,7 +48,7 @@ interface CountedFleet {
 
 async function openCountedFleet(deviceCount: number): Promise<CountedFleet> {
   const dataDir = createTempDataDir();
-  const services = await openServices(loadConfig({ data: dataDir.path }, {}), clock);
+  const services = await openServices(loadConfig({ data: dataDir.path }, {}), { clock });
   await seedFleet(services.store, deviceCount);
   const calls = new Map<string, number>();
   const counted = new Proxy(services.store, {

@@ -3,37 +3,19 @@
 
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli } from '../src/cli/opentps.js';
-import type { CliIo } from '../src/cli/cli-io.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { openServices } from '../src/main.js';
 import { signRequest } from '../src/protocol/request-signature.js';
 import { createDeviceAppHarness, TEST_KEY } from './device-app-harness.js';
 import { buildUpstreamOkm, pullReqText, pushReqText, signedPath } from './support/device-requests.js';
+import { runCliCaptured, type CliRun } from './support/cli-run.js';
 import { createTempDataDir, type TempDataDir } from './support/temp-data-dir.js';
 
 const GOLDEN = '{"_src":["0102030405060708"],"_cmd":"wr","_id":192,"_ts":"2019-12-26T14:40:00","_crc":"8813","_pld":{"_hbt":{"door":56}}}';
 const CWM = '0002010203040506';
 const OKE = '1122334455667788';
 
-interface CliRun {
-  readonly code: number;
-  /** Every line written to stdout (multi-line writes split). */
-  readonly out: string[];
-  readonly err: string[];
-}
-
-async function cli(argv: readonly string[]): Promise<CliRun> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    env: {},
-    out: (text) => out.push(...text.split('\n')),
-    err: (text) => err.push(...text.split('\n')),
-  };
-  const code = await runCli(argv, io);
-  return { code, out, err };
-}
+const cli = (argv: readonly string[]): Promise<CliRun> => runCliCaptured(argv);
 
 describe('opentps okm crc', () => {
   test('prints 8813 for the vendor golden vector', async () => {
@@ -270,8 +252,7 @@ describe('opentps with a data directory', () => {
     });
 
     test('a bad value from the environment is named by its variable', async () => {
-      const err: string[] = [];
-      const code = await runCli(['device', 'list', '--data', dir.path], { env: { OPENTPS_MAX_QUEUED: '0' }, out: () => undefined, err: (text) => err.push(text) });
+      const { code, err } = await runCliCaptured(['device', 'list', '--data', dir.path], { OPENTPS_MAX_QUEUED: '0' });
       assert.equal(code, 2);
       assert.match(err.join('\n'), /OPENTPS_MAX_QUEUED: expected an integer from 1 to 100000, received "0"/);
     });

@@ -49,7 +49,7 @@ function nextTurn(): Promise<void> {
 export async function createDeviceAppHarness(flags: FlagValues = {}, clock?: Clock): Promise<DeviceAppHarness> {
   const dataDir = createTempDataDir();
   const config = loadConfig({ data: dataDir.path, ...flags }, {});
-  const services = await openServices(config, clock);
+  const services = await openServices(config, { clock });
   const deviceApp = buildApp(services, pino({ level: 'silent' }), null);
   await deviceApp.app.ready();
   const { store } = services;

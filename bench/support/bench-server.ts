@@ -84,7 +84,7 @@ export async function startOpenTps(dataDir: string, extraArgs: readonly string[]
   // measures the server's work, so the limit is off. Every load client connects from 127.0.0.1, so the
   // per-address connection cap is lifted too (--connections may pass the default 1,000).
   return startProcess(
-    ['bin/opentps.mjs', 'serve', '--data', dataDir, '--host', '127.0.0.1', '--port', '0', '--device-requests-per-minute', '0', '--max-connections-per-address', '1000000', ...extraArgs],
+    ['scripts/opentps-dev.mjs', 'serve', '--data', dataDir, '--host', '127.0.0.1', '--port', '0', '--device-requests-per-minute', '0', '--max-connections-per-address', '1000000', ...extraArgs],
     dataDir,
     isTls,
   );

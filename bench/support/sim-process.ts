@@ -25,7 +25,7 @@ export interface SimProcessResult {
 }
 
 export async function runSimProcess(options: SimProcessOptions): Promise<SimProcessResult> {
-  const child = spawn(process.execPath, ['bin/opentps.mjs', 'sim', ...options.args, '--json'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['scripts/opentps-dev.mjs', 'sim', ...options.args, '--json'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const pid = child.pid ?? 0;
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -1,82 +1,68 @@
-// The `opentps` command: dispatches to one command, turns errors into one line and an exit code
-// (2 for usage and configuration errors, 1 for refused operations).
+// The `opentps` command: dispatches to one command, answers `--help` for every command and subcommand, and
+// turns errors into one line and an exit code (2 for usage and configuration errors, 1 for refused operations).
 
 import { OpenTpsError } from '../errors.js';
 import type { CliIo } from './cli-io.js';
-import { runAdminCommand, runTokenCommand } from './admin-command.js';
-import { runDeviceCommand } from './device-command.js';
-import { runFileCommand } from './file-command.js';
-import { runMessagesCommand } from './messages-command.js';
-import { runOkmCommand } from './okm-command.js';
-import { runSendCommand } from './send-command.js';
-import { runServeCommand } from './serve-command.js';
-import { runSimCommand } from './sim-command.js';
-import { runTrafficCommand } from './traffic-command.js';
-import { runCaCommand } from './ca-command.js';
-import { runEndpointCommand } from './endpoint-command.js';
-import { runBackupCommand } from './backup-command.js';
-import { runRestoreCommand } from './restore-command.js';
+import { COMMANDS, type CliCommand } from './command-table.js';
+import { formatCommandHelp, formatUsage } from './command-help.js';
+import { readPackageVersion } from './package-version.js';
 
-export const USAGE = `usage: opentps <command> [options]   (every command takes --data DIR, default ./data)
-  serve [--host H] [--port N] [--http] [--cert F --key F] [--auth hmac|open]
-  device add <cwmId> [--key K] [--name LABEL]
-  device list [--json]
-  send <cwmId> --dst '<JSON array>' --cmd wr|rd --pld '<JSON object>' [--ttl SECONDS] [--json]
-  messages <cwmId> [--json]
-  okm crc '<OKM JSON text>'
-  traffic [<deviceId>|unknown] [--limit N] [--json]
-  admin add <name> [--password P]        (generated and printed when absent)
-  token create <operator> [--label L]     (prints an API token for Authorization: Bearer)
-  sim --url <https://host:port> [--devices N] [--okes-per-cwm K] [--interval S] [--duration S]
-      [--ramp-up S] [--grace S] [--insecure | --ca FILE] [--register --data D | --keys FILE] [--seed S]
-      [--max-backoff S] [--json]
-  ca init [--name "ACME kitchens"] [--algorithm rsa-2048|ecdsa-p256]
-  ca server-cert <dns-or-ip>...           (the endpoint names the CWMs use; serve picks it up)
-  ca client-cert <label>                  (a client provisioning certificate and key for CWMs)
-  ca list [--json] | ca revoke <serial>
-  ca export --dir OUT [--label L]         (every PEM a CWM needs, with README.txt)
-  endpoint check <value>                  (is this a valid CWM endpoint value?)
-  file add <path> [--name N] [--replace]  (served to devices at /files/<name> and /<name>)
-  file list [--json]
-  file rm <name>
-  backup --out FILE                       (a consistent copy of DATA/opentps.db while the server runs; not
-                                           traffic.db, which only holds recent requests for diagnostics)
-  restore --from FILE                     (puts a backup back as DATA/opentps.db, keeping the old one aside;
-                                           refused while a server or another command has the store open)`;
+export { COMMANDS };
 
-const COMMANDS: Record<string, (args: readonly string[], io: CliIo) => Promise<number>> = {
-  serve: runServeCommand,
-  device: runDeviceCommand,
-  send: runSendCommand,
-  messages: runMessagesCommand,
-  okm: runOkmCommand,
-  traffic: runTrafficCommand,
-  sim: runSimCommand,
-  admin: runAdminCommand,
-  token: runTokenCommand,
-  ca: runCaCommand,
-  endpoint: runEndpointCommand,
-  file: runFileCommand,
-  backup: runBackupCommand,
-  restore: runRestoreCommand,
-};
+/** The usage of every command, as `opentps help` prints it. */
+export const USAGE = formatUsage(COMMANDS);
+
+/** Whether the arguments ask for help (`--help` or `-h` anywhere before a `--` terminator). */
+function isAskingForHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
+}
+
+function lookUp(name: string): CliCommand | undefined {
+  return Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+}
+
+/** `opentps <command> [<subcommand>] --help`, naming the subcommand when `word` is one. */
+function helpCommandOf(name: string, command: CliCommand, word: string | undefined): string {
+  return `opentps ${name}${word !== undefined && (command.subcommands ?? []).includes(word) ? ` ${word}` : ''} --help`;
+}
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...args] = argv;
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    (name === undefined ? io.err : io.out)(USAGE);
-    return name === undefined ? 2 : 0;
+  if (name === undefined) {
+    io.err(USAGE);
+    return 2;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  if (name === '--version' || name === '-v') {
+    io.out(readPackageVersion());
+    return 0;
+  }
+  if (name === 'help' || name === '--help' || name === '-h') {
+    const [topic, ...rest] = args;
+    const command = topic === undefined ? undefined : lookUp(topic);
+    if (topic !== undefined && command === undefined) {
+      io.err(`opentps: unknown command ${JSON.stringify(topic)}\n${USAGE}`);
+      return 2;
+    }
+    io.out(topic === undefined || command === undefined ? USAGE : formatCommandHelp(topic, command, rest[0]));
+    return 0;
+  }
+  const command = lookUp(name);
+  if (command === undefined) {
     io.err(`opentps: unknown command ${JSON.stringify(name)}\n${USAGE}`);
     return 2;
   }
+  if (isAskingForHelp(args)) {
+    io.out(formatCommandHelp(name, command, args[0]));
+    return 0;
+  }
   try {
-    return await command(args, io);
+    return await command.run(args, io);
   } catch (error) {
     if (error instanceof OpenTpsError) {
       const lines = error.message.split('\n');
+      // A usage error says where the usage is, on its own line: still one line per error.
+      if (error.code === 'ERR_CLI_USAGE') lines[lines.length - 1] += ` (see ${helpCommandOf(name, command, args[0])})`;
       for (const line of lines) io.err(`opentps: ${error.code}: ${line}`);
       return error.code === 'ERR_CLI_USAGE' || error.code === 'ERR_CONFIG_INVALID' ? 2 : 1;
     }

@@ -1,14 +1,16 @@
 // `opentps serve`: validate the configuration before any port opens, listen, stop gracefully on SIGTERM/SIGINT.
 
+import { chooseLogFormat, createProcessLogger } from '../adapters/logging/process-logger.js';
 import { loadConfig } from '../config/load-config.js';
-import { createLogger, startServer } from '../main.js';
+import { startServer } from '../main.js';
 import type { CliIo } from './cli-io.js';
 import { configFlags, parseCommandArgs } from './command-args.js';
 
 export async function runServeCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(args, {}, { min: 0, max: 0 });
   const config = loadConfig(configFlags(values), io.env);
-  const logger = createLogger(config);
+  // The logger writes to standard output itself (not through io.out): its format follows what stdout is.
+  const logger = await createProcessLogger({ level: config.logLevel, format: chooseLogFormat(config.logFormat, { isTerminal: process.stdout.isTTY === true }) });
   const server = await startServer(config, logger);
   logger.info(
     {

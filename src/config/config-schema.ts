@@ -19,6 +19,8 @@ export interface OpenTpsConfig {
   readonly certNames: readonly string[];
   readonly authMode: AuthMode;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** json: one JSON object per line; pretty: readable lines; auto: pretty on a terminal, else json. */
+  readonly logFormat: LogFormatSetting;
   readonly durability: 'full' | 'normal';
   readonly maxBodyBytes: number;
   readonly maxQueryBytes: number;
@@ -144,6 +146,8 @@ const walBoundMb: Parser<number> = (raw) => {
 };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const LOG_FORMAT_SETTINGS = ['auto', 'json', 'pretty'] as const;
+export type LogFormatSetting = (typeof LOG_FORMAT_SETTINGS)[number];
 const KIB = 1024;
 
 /** Every setting; the order is the order of `opentps serve --help`. */
@@ -159,6 +163,7 @@ export const SETTINGS = [
   { key: 'certNames', flag: 'cert-names', env: 'OPENTPS_CERT_NAMES', defaultValue: () => Object.freeze([] as string[]), parse: hostNameList, help: 'extra DNS names/IPs for the self-signed certificate (the endpoint the CWMs use)' },
   { key: 'authMode', flag: 'auth', env: 'OPENTPS_AUTH', defaultValue: () => 'hmac', parse: oneOf(AUTH_MODES), help: 'device authentication: hmac or open (bring-up only)' },
   { key: 'logLevel', flag: 'log-level', env: 'OPENTPS_LOG_LEVEL', defaultValue: () => 'info', parse: oneOf(LOG_LEVELS), help: 'log level' },
+  { key: 'logFormat', flag: 'log-format', env: 'OPENTPS_LOG_FORMAT', defaultValue: () => 'auto', parse: oneOf(LOG_FORMAT_SETTINGS), help: 'json (one object per line), pretty (readable lines), or auto: pretty when standard output is a terminal, else json' },
   { key: 'durability', flag: 'durability', env: 'OPENTPS_DURABILITY', defaultValue: () => 'full', parse: oneOf(['full', 'normal'] as const), help: 'full: fsync each commit; normal: survive process crashes only' },
   { key: 'maxBodyBytes', flag: 'max-body-bytes', env: 'OPENTPS_MAX_BODY_BYTES', defaultValue: () => 64 * KIB, parse: integer(1 * KIB, 16 * KIB * KIB), help: 'largest request body' },
   { key: 'maxQueryBytes', flag: 'max-query-bytes', env: 'OPENTPS_MAX_QUERY_BYTES', defaultValue: () => 64 * KIB, parse: integer(1 * KIB, 1 * KIB * KIB), help: 'largest request URL (path and query)' },

@@ -147,3 +147,12 @@ test('the metrics token is off by default, read from OPENTPS_METRICS_TOKEN, and 
     'OPENTPS_METRICS_TOKEN: expected a token of 16 to 1024 visible ASCII characters without spaces, received "has a space in it, sadly"',
   ]);
 });
+
+test('--log-format is auto by default and takes json or pretty, from the flag or OPENTPS_LOG_FORMAT', () => {
+  assert.equal(loadConfig({}, {}).logFormat, 'auto');
+  assert.equal(loadConfig({ 'log-format': 'pretty' }, {}).logFormat, 'pretty');
+  assert.equal(loadConfig({}, { OPENTPS_LOG_FORMAT: 'json' }).logFormat, 'json');
+  assert.equal(loadConfig({ 'log-format': 'json' }, { OPENTPS_LOG_FORMAT: 'pretty' }).logFormat, 'json');
+  assert.deepEqual(problemsOf(() => loadConfig({ 'log-format': 'colour' }, {})), ['--log-format: expected one of auto, json, pretty, received "colour"']);
+  assert.deepEqual(problemsOf(() => loadConfig({}, { OPENTPS_LOG_FORMAT: 'text' })), ['OPENTPS_LOG_FORMAT: expected one of auto, json, pretty, received "text"']);
+});

@@ -7,6 +7,7 @@ export const BACKGROUND_TASKS = [
   'wal-checkpoint',
   'wal-restart',
   'postgres-idle-connection',
+  'abandoned-upload-cleanup',
 ] as const;
 
 export type BackgroundTask = (typeof BACKGROUND_TASKS)[number];

@@ -36,8 +36,10 @@ export interface RollupFlushReport {
 export interface RollupFolder {
   /** Folds one stored OKM (never a re-sent one): counted for the fleet, its heartbeat's numeric fields for its origin device. */
   add(originId: string, receivedAtMs: number, heartbeat: Readonly<Record<string, unknown>> | null): void;
-  /** Writes the minutes that ended before `nowMs - MINUTE_GRACE_MS`, or every minute when `everything` (at shutdown). */
-  flush(nowMs: number, everything?: boolean): Promise<RollupFlushReport>;
+  /** Writes the minutes that ended before `nowMs - MINUTE_GRACE_MS`. */
+  flush(nowMs: number): Promise<RollupFlushReport>;
+  /** Writes every minute held, the current one included (at shutdown). */
+  flushAll(): Promise<RollupFlushReport>;
   /**
    * Rollups hold this node's OKMs received before this instant (a minute boundary); later ones are only in
    * memory yet. Starts at the minute the folder was made (a node stopping writes all it has).
@@ -128,6 +130,35 @@ export function createRollupFolder(store: Pick<RollupStore, 'mergeRollups'>, sta
     return { minuteRows, hourRows };
   }
 
+  /** Writes the minutes that started at or before `endedBefore` (+Infinity: every one, at shutdown). */
+  async function flushEndedBefore(endedBefore: number): Promise<RollupFlushReport> {
+    if (isFlushing) return { minuteRows: 0, hourRows: 0 };
+    isFlushing = true;
+    const taken = retry;
+    const takenFleet = retryFleet;
+    retry = [];
+    retryFleet = new Map();
+    const kept = new Map<string, MinuteBucket>();
+    for (const [key, bucket] of minutes) {
+      if (bucket.minuteMs <= endedBefore) taken.push(bucket);
+      else kept.set(key, bucket);
+    }
+    minutes = kept;
+    const keptFleet = new Map<number, number>();
+    for (const [minuteMs, n] of fleet) {
+      if (minuteMs <= endedBefore) takenFleet.set(minuteMs, (takenFleet.get(minuteMs) ?? 0) + n);
+      else keptFleet.set(minuteMs, n);
+    }
+    fleet = keptFleet;
+    try {
+      const report = await write(taken, takenFleet);
+      if (Number.isFinite(endedBefore)) writtenThroughMs = Math.max(writtenThroughMs, Math.floor(endedBefore / BUCKET_MS.minute) * BUCKET_MS.minute + BUCKET_MS.minute);
+      return report;
+    } finally {
+      isFlushing = false;
+    }
+  }
+
   return {
     add(originId, receivedAtMs, heartbeat) {
       const minuteMs = Math.floor(receivedAtMs / BUCKET_MS.minute) * BUCKET_MS.minute;
@@ -147,33 +178,11 @@ export function createRollupFolder(store: Pick<RollupStore, 'mergeRollups'>, sta
         else bucket.fields.set(name, statsOf(value));
       }
     },
-    async flush(nowMs, everything = false) {
-      if (isFlushing) return { minuteRows: 0, hourRows: 0 };
-      isFlushing = true;
-      const endedBefore = everything ? Number.POSITIVE_INFINITY : nowMs - MINUTE_GRACE_MS - BUCKET_MS.minute;
-      const taken = retry;
-      const takenFleet = retryFleet;
-      retry = [];
-      retryFleet = new Map();
-      const kept = new Map<string, MinuteBucket>();
-      for (const [key, bucket] of minutes) {
-        if (bucket.minuteMs <= endedBefore) taken.push(bucket);
-        else kept.set(key, bucket);
-      }
-      minutes = kept;
-      const keptFleet = new Map<number, number>();
-      for (const [minuteMs, n] of fleet) {
-        if (minuteMs <= endedBefore) takenFleet.set(minuteMs, (takenFleet.get(minuteMs) ?? 0) + n);
-        else keptFleet.set(minuteMs, n);
-      }
-      fleet = keptFleet;
-      try {
-        const report = await write(taken, takenFleet);
-        if (!everything) writtenThroughMs = Math.max(writtenThroughMs, Math.floor(endedBefore / BUCKET_MS.minute) * BUCKET_MS.minute + BUCKET_MS.minute);
-        return report;
-      } finally {
-        isFlushing = false;
-      }
+    flush(nowMs) {
+      return flushEndedBefore(nowMs - MINUTE_GRACE_MS - BUCKET_MS.minute);
+    },
+    flushAll() {
+      return flushEndedBefore(Number.POSITIVE_INFINITY);
     },
     get writtenThroughMs() {
       return writtenThroughMs;

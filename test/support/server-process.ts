@@ -1,5 +1,6 @@
-// Starts the real `opentps` executable as a child process, the way an operator does, and learns
-// its URL from the start-up log line. Also runs one-shot CLI commands.
+// Starts the real `opentps` command as a child process, the way an operator does, and learns its URL from
+// the start-up log line. Also runs one-shot CLI commands. From the TypeScript sources through tsx by default
+// (a stale dist/ never makes a test pass); test/compiled-build.test.ts runs the compiled bin/opentps.mjs.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -7,7 +8,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'opentps.mjs');
+/** How `opentps` is started: a script and the node options before it. */
+export interface OpentpsEntry {
+  readonly script: string;
+  readonly nodeArgs: readonly string[];
+}
+
+/** The sources, through tsx (scripts/opentps-dev.mjs, as `npm run dev`). */
+export const SOURCE_ENTRY: OpentpsEntry = { script: join(import.meta.dirname, '..', '..', 'scripts', 'opentps-dev.mjs'), nodeArgs: [] };
+/** The compiled build, as installed (bin/opentps.mjs runs dist/). */
+export const COMPILED_ENTRY: OpentpsEntry = { script: join(import.meta.dirname, '..', '..', 'bin', 'opentps.mjs'), nodeArgs: [] };
 
 export interface ServerProcess {
   readonly url: string;
@@ -22,8 +32,13 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startServerProcess(dataDir: string, extraArgs: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess & { readonly stderr: () => string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--data', dataDir, '--host', '127.0.0.1', '--port', '0', ...extraArgs], {
+export async function startServerProcess(
+  dataDir: string,
+  extraArgs: readonly string[] = [],
+  env: NodeJS.ProcessEnv = {},
+  entry: OpentpsEntry = SOURCE_ENTRY,
+): Promise<ServerProcess & { readonly stderr: () => string }> {
+  const child = spawn(process.execPath, [...entry.nodeArgs, entry.script, 'serve', '--data', dataDir, '--host', '127.0.0.1', '--port', '0', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });
@@ -93,8 +108,8 @@ export interface CliResult {
 }
 
 /** Runs `opentps <args>` to completion. */
-export async function runCliProcess(args: readonly string[]): Promise<CliResult> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function runCliProcess(args: readonly string[], entry: OpentpsEntry = SOURCE_ENTRY): Promise<CliResult> {
+  const child = spawn(process.execPath, [...entry.nodeArgs, entry.script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

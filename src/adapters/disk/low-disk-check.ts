@@ -1,4 +1,4 @@
-// Checks the free space of the watched directories periodically and logs when one falls below
+// Checks the free space of the watched directories and logs when one falls below
 // --min-free-disk-mb (and when it is back above), so the operator hears before writes start failing.
 
 import type { DiskSpaceReport } from './free-disk-space.js';
@@ -6,22 +6,22 @@ import type { DiskSpaceReport } from './free-disk-space.js';
 export interface LowDiskLogger {
   warn(fields: object, message: string): void;
   info(fields: object, message: string): void;
-  error(fields: object, message: string): void;
 }
 
-export interface LowDiskWatchDeps {
+export interface LowDiskCheckDeps {
   readonly read: () => Promise<DiskSpaceReport>;
-  readonly intervalMs: number;
   readonly logger: LowDiskLogger;
 }
 
 const MIB = 1024 * 1024;
 
-/** Starts checking at once, then every `intervalMs`; a warning is logged on each change, not on each check. */
-export function startLowDiskWatch(deps: LowDiskWatchDeps): { stop(): void } {
+/**
+ * A check to run periodically (a job of periodic-jobs.ts, at start and every few seconds): a warning is
+ * logged on each change, not on each check. A failed read rejects, for the caller to report.
+ */
+export function createLowDiskCheck(deps: LowDiskCheckDeps): () => Promise<void> {
   const lowPaths = new Set<string>();
-  let isChecking = false;
-  const check = async (): Promise<void> => {
+  return async () => {
     const report = await deps.read();
     for (const directory of report.directories) {
       const key = `${directory.role}:${directory.path}`;
@@ -35,18 +35,4 @@ export function startLowDiskWatch(deps: LowDiskWatchDeps): { stop(): void } {
       }
     }
   };
-  const run = (): void => {
-    // A file system so slow that statfs takes longer than the interval must not pile checks up.
-    if (isChecking) return;
-    isChecking = true;
-    check()
-      .catch((error: unknown) => deps.logger.error({ err: error }, 'checking free disk space failed'))
-      .finally(() => {
-        isChecking = false;
-      });
-  };
-  run();
-  const timer = setInterval(run, deps.intervalMs);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
 }
