@@ -29,17 +29,23 @@ import { createAuditLog } from './domain/audit-log.js';
 import { createCertificateAuthority, type CertificateAuthority } from './domain/certificate-authority.js';
 import { effectiveClientAuthMode, type ClientAuthMode } from './domain/client-auth-mode.js';
 import { createSystemClock, type Clock } from './domain/clock.js';
+import { createDeviceDirectory } from './domain/device-directory.js';
 import { createDeviceRegistry } from './domain/device-registry.js';
 import { createEventBus } from './domain/event-bus.js';
 import { createFileDownloads } from './domain/file-downloads.js';
+import { createFleetOverview } from './domain/fleet-overview.js';
 import { createFileLibrary } from './domain/file-library.js';
 import { createMessageDelivery } from './domain/message-delivery.js';
 import { createMessageQueue } from './domain/message-queue.js';
+import { createMessageWatch } from './domain/message-watch.js';
 import { createOperatorAuth } from './domain/operator-auth.js';
 import { createPushIngest } from './domain/push-ingest.js';
 import { createRequestRateLimiter } from './domain/request-rate-limiter.js';
 import { createRollupFolder } from './domain/rollup-folder.js';
+import { createTelemetryReader } from './domain/telemetry-reader.js';
+import { createTrafficLog } from './domain/traffic-log.js';
 import { createTrafficRecorder } from './domain/traffic-recorder.js';
+import { createTransferReport } from './domain/transfer-report.js';
 import { createWriteHealth } from './domain/write-health.js';
 import { createCaReloadJob } from './runtime/ca-reload-job.js';
 import { newCaSerial } from './runtime/ca-serial.js';
@@ -172,7 +178,17 @@ export function buildApp(services: Services, logger: Logger, tls: TlsIdentity | 
   });
   registerMetricsRoute(deviceApp.app, { registry: services.metrics.registry, token: config.metricsToken });
   const lagSampler = startEventLoopLagSampler((lagSeconds) => services.metrics.eventLoopLag.observe(lagSeconds));
-  registerAdminApi(deviceApp.app, { ...services, failureLog });
+  const { store, clock, rollups, events, files } = services;
+  registerAdminApi(deviceApp.app, {
+    ...services,
+    failureLog,
+    fleetOverview: createFleetOverview({ store, clock, rollups }),
+    deviceDirectory: createDeviceDirectory({ store, clock }),
+    telemetryReader: createTelemetryReader({ store, clock, rollups, minuteRollupRetentionDays: config.minuteRollupRetentionDays }),
+    messageWatch: createMessageWatch({ store, events }),
+    trafficLog: createTrafficLog({ store }),
+    transferReport: createTransferReport({ store, files, clock, stallAfterMs: config.transferStallAfterS * 1000 }),
+  });
   registerPullformRoute(deviceApp.app, services);
   registerHealthRoute(deviceApp.app, { store: services.store, writeHealth: services.writeHealth, retryAfterSeconds: config.retryAfterSeconds, failureLog });
   const stopLoggingWriteHealth = services.writeHealth.onChange((change) => logWriteHealthChange(failureLog, change));

@@ -4,6 +4,7 @@
 // whole-fleet listing. Below the port, the SQL each fleet read runs is counted too (SQLite's own trace):
 // a few statements per call, whatever the fleet's size.
 
+import { FLEET_PROBLEM_RULES } from '../src/domain/fleet-overview.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -126,7 +127,7 @@ describe('store calls per admin API request', () => {
       }
     };
     const nowMs = clock.nowMs();
-    const reads: Array<[string, FleetRead]> = [['summarizeFleet', (q) => q.summarizeFleet(nowMs, 10)]];
+    const reads: Array<[string, FleetRead]> = [['summarizeFleet', (q) => q.summarizeFleet(nowMs, 10, FLEET_PROBLEM_RULES)]];
     for (const sort of DEVICE_SORT_KEYS) {
       for (const status of [null, ...DEVICE_STATUSES]) {
         const query: DeviceQuery = { search: status === 'offline' ? 'fryer' : null, status, sort, order: 'desc', limit: 50, offset: 3 };

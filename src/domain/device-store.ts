@@ -92,5 +92,5 @@ export interface FleetReadStore {
    * makes messages a problem (fleet-overview.ts); FLEET_PROBLEM_RULES when left out, for the callers
    * written before the fleet overview service (issue 14).
    */
-  summarizeFleet(nowMs: number, listedPerKind: number, rules?: FleetProblemRules): Promise<FleetSummary>;
+  summarizeFleet(nowMs: number, listedPerKind: number, rules: FleetProblemRules): Promise<FleetSummary>;
 }

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { DEVICE_SORT_KEYS, type DeviceQuery } from '../../src/domain/device-query.js';
 import { DEVICE_STATUSES, deriveDeviceStatus } from '../../src/domain/device-status.js';
 import type { DeviceSummary } from '../../src/domain/device-store.js';
+import { FLEET_PROBLEM_RULES } from '../../src/domain/fleet-overview.js';
 import type { Store } from '../../src/domain/store.js';
 import { HOUR_MS, T0, newMessage, pushRecord, type ContractContext } from './store-fixtures.js';
 
@@ -136,7 +137,7 @@ export function defineFleetReadContract(context: ContractContext): void {
 
     test('summarizeFleet counts by status and lists the worst devices of each problem, at most as many as asked, with every total', async () => {
       await seedFleet(context.store);
-      const one = await context.store.summarizeFleet(NOW, 1);
+      const one = await context.store.summarizeFleet(NOW, 1, FLEET_PROBLEM_RULES);
       assert.deepEqual(one.counts, { total: 5, online: 2, offline: 2, neverSeen: 1 });
       assert.deepEqual(one.problems, {
         offline: { total: 2, devices: [{ deviceId: FAST, lastSeenAtMs: NOW - 70_000 }] },
@@ -144,10 +145,10 @@ export function defineFleetReadContract(context: ContractContext): void {
         queueBacklog: { total: 1, devices: [{ deviceId: SOUTH, count: 12 }] },
         messagesExpired: { total: 1, devices: [{ deviceId: LOST, count: 1 }] },
       });
-      const all = await context.store.summarizeFleet(NOW, 10);
+      const all = await context.store.summarizeFleet(NOW, 10, FLEET_PROBLEM_RULES);
       assert.deepEqual(all.problems.offline.devices, [{ deviceId: FAST, lastSeenAtMs: NOW - 70_000 }, { deviceId: LOST, lastSeenAtMs: NOW - DEFAULT_BOUND_MS - 1 }]);
       assert.deepEqual(all.problems.crcFailures.devices, [{ deviceId: NORTH, count: 2 }, { deviceId: LOST, count: 1 }]);
-      const none = await context.store.summarizeFleet(NOW, 0);
+      const none = await context.store.summarizeFleet(NOW, 0, FLEET_PROBLEM_RULES);
       assert.deepEqual(
         Object.values(none.problems).map((list) => [list.total, list.devices.length]),
         [[2, 0], [2, 0], [1, 0], [1, 0]],
@@ -157,12 +158,12 @@ export function defineFleetReadContract(context: ContractContext): void {
     test('a backlog is more than ten queued messages, and expired messages count for a day', async () => {
       await seedFleet(context.store);
       await context.store.cancelMessage((await context.store.listMessages(SOUTH, NOW))[0]?.id ?? -1, NOW);
-      const dayLater = await context.store.summarizeFleet(T0 + 2 * 60_000 + DAY_MS, 10);
+      const dayLater = await context.store.summarizeFleet(T0 + 2 * 60_000 + DAY_MS, 10, FLEET_PROBLEM_RULES);
       assert.deepEqual(dayLater.problems.messagesExpired, { total: 0, devices: [] });
-      const later = await context.store.summarizeFleet(NOW, 10);
+      const later = await context.store.summarizeFleet(NOW, 10, FLEET_PROBLEM_RULES);
       assert.deepEqual(later.problems.queueBacklog.devices, [{ deviceId: SOUTH, count: 11 }]);
       await context.store.cancelMessage((await context.store.listMessages(SOUTH, NOW))[1]?.id ?? -1, NOW);
-      assert.deepEqual((await context.store.summarizeFleet(NOW, 10)).problems.queueBacklog, { total: 0, devices: [] });
+      assert.deepEqual((await context.store.summarizeFleet(NOW, 10, FLEET_PROBLEM_RULES)).problems.queueBacklog, { total: 0, devices: [] });
     });
 
     test('the problem rules are the caller\'s: another backlog threshold or expiry window changes the lists', async () => {
@@ -176,7 +177,7 @@ export function defineFleetReadContract(context: ContractContext): void {
     });
 
     test('an empty fleet summarizes to zeros and pages to nothing', async () => {
-      assert.deepEqual(await context.store.summarizeFleet(NOW, 10), {
+      assert.deepEqual(await context.store.summarizeFleet(NOW, 10, FLEET_PROBLEM_RULES), {
         counts: { total: 0, online: 0, offline: 0, neverSeen: 0 },
         problems: {
           offline: { total: 0, devices: [] },

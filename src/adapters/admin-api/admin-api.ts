@@ -3,33 +3,28 @@
 
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifySchema } from 'fastify';
-import type { AuditLog } from '../../domain/audit-log.js';
-import type { Clock } from '../../domain/clock.js';
-import type { DeviceRegistry } from '../../domain/device-registry.js';
 import type { EventBus } from '../../domain/event-bus.js';
-import type { MessageQueue } from '../../domain/message-queue.js';
+import type { FleetOverview } from '../../domain/fleet-overview.js';
 import type { OperatorAuth } from '../../domain/operator-auth.js';
-import type { Store } from '../../domain/store.js';
+import type { TrafficLog } from '../../domain/traffic-log.js';
 import { OpenTpsError } from '../../errors.js';
 import { describeDuplicateMember, findDuplicateMember } from '../../protocol/json-duplicate-members.js';
 import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { createAdminAuthHook } from './admin-auth.js';
 import { apiErrorOf, sendApiError } from './api-errors.js';
-import { registerDeviceRoutes } from './device-routes.js';
+import { registerDeviceRoutes, type DeviceRouteDeps } from './device-routes.js';
 import { registerEventRoutes } from './event-routes.js';
-import { registerFileApiRoutes } from './file-routes.js';
-import type { FileLibrary } from '../../domain/file-library.js';
+import { registerFileApiRoutes, type FileRouteDeps } from './file-routes.js';
 import { registerFleetRoutes } from './fleet-routes.js';
-import type { RollupFolder } from '../../domain/rollup-folder.js';
 import { registerHealthApiRoutes, type HealthApiDeps } from './health-routes.js';
 import { failureKey, type RepeatedErrorLog } from '../logging/repeated-error-log.js';
-import { registerMessageRoutes } from './message-routes.js';
+import { registerMessageRoutes, type MessageRouteDeps } from './message-routes.js';
 import { OPENAPI_OPTIONS } from './openapi-document.js';
 import { OpenApiDocumentSchema } from './schemas/openapi-schemas.js';
 import { errorResponses } from './schemas/common-schemas.js';
 import { registerSessionRoutes } from './session-routes.js';
-import { registerTelemetryRoutes } from './telemetry-routes.js';
+import { registerTelemetryRoutes, type TelemetryRouteDeps } from './telemetry-routes.js';
 import { registerTrafficRoutes } from './traffic-routes.js';
 import { registerCaRoutes, type CaRouteDeps } from './ca-routes.js';
 import { registerEndpointRoutes } from './endpoint-routes.js';
@@ -50,19 +45,14 @@ declare module 'fastify' {
   }
 }
 
-export interface AdminApiDeps extends CaRouteDeps, HealthApiDeps {
-  readonly store: Store;
-  readonly clock: Clock;
-  readonly registry: DeviceRegistry;
-  readonly queue: MessageQueue;
+/** What the admin API calls: domain services (the rules live there), never the store itself. */
+export interface AdminApiDeps extends CaRouteDeps, HealthApiDeps, DeviceRouteDeps, TelemetryRouteDeps, MessageRouteDeps, FileRouteDeps {
   readonly auth: OperatorAuth;
-  readonly audit: AuditLog;
   readonly events: EventBus;
-  readonly files: FileLibrary;
+  readonly fleetOverview: FleetOverview;
+  readonly trafficLog: TrafficLog;
   /** Where failures that repeat with every request (a full disk) are logged once per interval. */
   readonly failureLog: RepeatedErrorLog;
-  /** How far rollups are written (series-reader.ts reads raw OKMs after it). */
-  readonly rollups: Pick<RollupFolder, 'writtenThroughMs'>;
 }
 
 export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void {

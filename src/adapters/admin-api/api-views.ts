@@ -19,11 +19,6 @@ export type MessageView = Static<typeof MessageSchema>;
 export type TrafficView = Static<typeof TrafficEntrySchema>;
 export type DiagnosticsView = Static<typeof DiagnosticsSchema>;
 
-/** The origin devices seen behind a CWM, itself excluded. */
-export function okeIdsOf(states: readonly DeviceState[], cwmId: string): string[] {
-  return states.filter((state) => state.deviceId !== cwmId).map((state) => state.deviceId);
-}
-
 export function toDeviceView(device: DeviceRecord, queuedCount: number, okeIds: readonly string[], nowMs: number): DeviceView {
   return {
     id: device.id,

@@ -2,14 +2,14 @@
 
 import type { AuditLog } from '../../domain/audit-log.js';
 import type { Clock } from '../../domain/clock.js';
+import type { DeviceDirectory } from '../../domain/device-directory.js';
 import type { DeviceRegistry } from '../../domain/device-registry.js';
 import type { DeviceSortKey } from '../../domain/device-query.js';
 import type { DeviceStatus } from '../../domain/device-status.js';
-import type { Store } from '../../domain/store.js';
 import { OpenTpsError } from '../../errors.js';
 import { isKnownTimeZone } from '../../protocol/time-answer.js';
 import type { AdminApi } from './admin-api-instance.js';
-import { diagnosticsOf, isoOrNull, okeIdsOf, toDeviceView } from './api-views.js';
+import { diagnosticsOf, isoOrNull, toDeviceView } from './api-views.js';
 import { errorResponses } from './schemas/common-schemas.js';
 import {
   CreatedDeviceSchema, DEVICE_PAGE_DEFAULT_LIMIT, DEVICE_SORT_VALUES, DEVICE_STATUS_VALUES, DeviceChangesBody, DeviceDetailSchema, DeviceIdParams,
@@ -24,7 +24,7 @@ void sortKeysMatch;
 void statusesMatch;
 
 export interface DeviceRouteDeps {
-  readonly store: Store;
+  readonly deviceDirectory: DeviceDirectory;
   readonly clock: Clock;
   readonly registry: DeviceRegistry;
   readonly audit: AuditLog;
@@ -32,11 +32,10 @@ export interface DeviceRouteDeps {
 
 export function registerDeviceRoutes(api: AdminApi, deps: DeviceRouteDeps): void {
   api.get('/devices', { schema: { summary: 'List CWMs: filtered, sorted and paged by the store', querystring: DeviceListQuery, response: { 200: DevicePageSchema, ...errorResponses(400) } } }, async (request) => {
-    const nowMs = deps.clock.nowMs();
     const { search, status, sort, order, limit, offset } = request.query;
     const query = { search: search === undefined || search === '' ? null : search, status: status ?? null, sort: sort ?? 'id', order: order ?? 'asc', limit: limit ?? DEVICE_PAGE_DEFAULT_LIMIT, offset: offset ?? 0 };
-    const page = await deps.store.queryDevices(query, nowMs);
-    return { items: page.items.map((device) => toDeviceView(device, device.queuedCount, device.okeIds, nowMs)), total: page.total };
+    const page = await deps.deviceDirectory.queryFleet(query);
+    return { items: page.items.map((device) => toDeviceView(device, device.queuedCount, device.okeIds, page.atMs)), total: page.total };
   });
 
   api.post('/devices', { schema: { summary: 'Register a CWM', body: NewDeviceBody, response: { 201: CreatedDeviceSchema, ...errorResponses(400, 403, 409) } } }, async (request, reply) => {
@@ -49,20 +48,17 @@ export function registerDeviceRoutes(api: AdminApi, deps: DeviceRouteDeps): void
 
   api.get('/devices/:id', { schema: { summary: 'One CWM with its OKE states and diagnostics', params: DeviceIdParams, response: { 200: DeviceDetailSchema, ...errorResponses(404) } } }, async (request) => {
     const { id } = request.params;
-    const device = await deps.store.findDevice(id);
-    if (!device) throw new OpenTpsError('ERR_DEVICE_NOT_FOUND', id);
-    const nowMs = deps.clock.nowMs();
-    const [states, queued] = await Promise.all([deps.store.listDeviceStates(id), deps.store.countQueuedMessages(id, nowMs)]);
+    const details = await deps.deviceDirectory.readDetails(id);
     return {
-      device: toDeviceView(device, queued, okeIdsOf(states, id), nowMs),
-      states: states.map((state) => ({
+      device: toDeviceView(details.device, details.queuedCount, details.okeIds, details.atMs),
+      states: details.states.map((state) => ({
         deviceId: state.deviceId,
         isCwm: state.deviceId === id,
         lastSeenAt: isoOrNull(state.lastSeenAtMs),
         lastHeartbeatAt: isoOrNull(state.lastHeartbeatAtMs),
         fields: state.latestFields,
       })),
-      diagnostics: diagnosticsOf(states, id),
+      diagnostics: diagnosticsOf(details.states, id),
     };
   });
 
@@ -79,9 +75,8 @@ export function registerDeviceRoutes(api: AdminApi, deps: DeviceRouteDeps): void
     }
     const updated = await deps.registry.updateDevice(id, changes);
     await deps.audit.record(request.operatorName ?? '-', 'device.update', id, changes);
-    const nowMs = deps.clock.nowMs();
-    const [states, queued] = await Promise.all([deps.store.listDeviceStates(id), deps.store.countQueuedMessages(id, nowMs)]);
-    return toDeviceView(updated, queued, okeIdsOf(states, id), nowMs);
+    const details = await deps.deviceDirectory.detailsOf(updated);
+    return toDeviceView(details.device, details.queuedCount, details.okeIds, details.atMs);
   });
 
   api.post('/devices/:id/rotate-key', { schema: { summary: 'Set a new provisioning key', params: DeviceIdParams, body: RotateKeyBody, response: { 200: RotatedKeySchema, ...errorResponses(400, 403, 404) } } }, async (request) => {

@@ -3,11 +3,10 @@
 
 import type { IncomingMessage } from 'node:http';
 import type { AuditLog } from '../../domain/audit-log.js';
-import type { Clock } from '../../domain/clock.js';
 import type { FileLibrary } from '../../domain/file-library.js';
-import type { FileTransferGroup, StoredFile, StoredFileTransfer } from '../../domain/file-store.js';
-import type { Store } from '../../domain/store.js';
-import { progressOfGroups, type TransferProgress } from '../../domain/transfer-progress.js';
+import type { StoredFile, StoredFileTransfer } from '../../domain/file-store.js';
+import type { TransferProgress } from '../../domain/transfer-progress.js';
+import type { TransferReport } from '../../domain/transfer-report.js';
 import { OpenTpsError } from '../../errors.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AdminApi } from './admin-api-instance.js';
@@ -18,11 +17,9 @@ import {
 } from './schemas/file-schemas.js';
 
 export interface FileRouteDeps {
-  readonly store: Store;
-  readonly clock: Clock;
+  readonly transferReport: TransferReport;
   readonly audit: AuditLog;
   readonly files: FileLibrary;
-  readonly config: { readonly transferStallAfterS: number };
 }
 
 export function toFileView(file: StoredFile) {
@@ -51,16 +48,6 @@ function toRequestView(row: StoredFileTransfer) {
 }
 
 export function registerFileApiRoutes(api: AdminApi, deps: FileRouteDeps): void {
-  const progressOf = async (groups: FileTransferGroup[]) => {
-    const current = new Map((await deps.files.listFiles()).map((file) => [file.name, file] as const));
-    const nowMs = deps.clock.nowMs();
-    const sizeOf = (name: string, sha256: string): number | null => {
-      const file = current.get(name);
-      return file !== undefined && file.sha256 === sha256 ? file.size : null;
-    };
-    return progressOfGroups(groups, sizeOf, nowMs, deps.config.transferStallAfterS * 1000).map((p) => toProgressView(p, nowMs));
-  };
-
   // Uploads are raw bytes, streamed to disk while hashed: never parsed, never whole in memory.
   void api.register(async (plugin) => {
     const uploads = plugin.withTypeProvider<TypeBoxTypeProvider>();
@@ -109,18 +96,12 @@ export function registerFileApiRoutes(api: AdminApi, deps: FileRouteDeps): void 
     response: { 200: FileTransfersSchema, ...errorResponses(400, 404) },
   };
   api.get('/files/:name/transfers', { schema: transfersSchema }, async (request) => {
-    const { name } = request.params;
-    const file = await deps.files.getFile(name);
-    const limit = request.query.limit ?? 100;
-    const [groups, requests] = await Promise.all([
-      deps.store.summarizeFileTransfers({ fileName: file.name }),
-      deps.store.listFileTransfers({ fileName: file.name, limit }),
-    ]);
-    return { file: toFileView(file), items: await progressOf(groups), requests: requests.map(toRequestView) };
+    const report = await deps.transferReport.reportFile(request.params.name, request.query.limit ?? 100);
+    return { file: toFileView(report.file), items: report.progress.map((p) => toProgressView(p, report.atMs)), requests: report.requests.map(toRequestView) };
   });
 
   api.get('/devices/:id/transfers', { schema: { summary: 'Download progress of a device per file', params: DeviceIdParams, response: { 200: TransferListSchema, ...errorResponses() } } }, async (request) => {
-    const { id } = request.params;
-    return { items: await progressOf(await deps.store.summarizeFileTransfers({ deviceId: id })) };
+    const report = await deps.transferReport.reportDevice(request.params.id);
+    return { items: report.progress.map((p) => toProgressView(p, report.atMs)) };
   });
 }

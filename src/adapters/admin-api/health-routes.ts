@@ -10,7 +10,7 @@ import { errorResponses } from './schemas/common-schemas.js';
 import { NodeHealthSchema } from './schemas/health-schemas.js';
 
 export interface HealthApiDeps {
-  readonly store: Store;
+  readonly store: Pick<Store, 'checkHealth'>;
   readonly writeHealth: WriteHealth;
   /** Free space under the data and files directories, read now. */
   readonly readDiskSpace: () => Promise<DiskSpaceReport>;

@@ -2,11 +2,8 @@
 // long poll that waits for a message's state to change.
 
 import type { AuditLog } from '../../domain/audit-log.js';
-import type { Clock } from '../../domain/clock.js';
-import type { EventBus } from '../../domain/event-bus.js';
 import type { MessageQueue } from '../../domain/message-queue.js';
-import type { MessageRecord } from '../../domain/message-store.js';
-import type { Store } from '../../domain/store.js';
+import type { MessageWatch } from '../../domain/message-watch.js';
 import { OpenTpsError } from '../../errors.js';
 import { cwmIdFromDestination } from '../../protocol/device-id.js';
 import type { MessageState } from '../../domain/message-store.js';
@@ -21,11 +18,9 @@ const statesMatch: SameType<(typeof MESSAGE_STATE_VALUES)[number], MessageState>
 void statesMatch;
 
 export interface MessageRouteDeps {
-  readonly store: Store;
-  readonly clock: Clock;
+  readonly messageWatch: MessageWatch;
   readonly queue: MessageQueue;
   readonly audit: AuditLog;
-  readonly events: EventBus;
 }
 
 export function registerMessageRoutes(api: AdminApi, deps: MessageRouteDeps): void {
@@ -60,23 +55,15 @@ export function registerMessageRoutes(api: AdminApi, deps: MessageRouteDeps): vo
     const id = Number(messageId);
     const from = request.query.waitForChangeFrom;
     const timeoutMs = (request.query.timeoutS ?? 25) * 1000;
-    const found = await deps.store.findMessage(id);
-    if (!found) throw new OpenTpsError('ERR_MESSAGE_NOT_FOUND', messageId);
-    const current: MessageRecord = found;
-    if (from === undefined || current.state !== from || timeoutMs === 0) return toMessageView(current);
-    // Long poll: answer at the first state change of this message, or with the unchanged message at the timeout.
-    const changed = await new Promise<MessageRecord>((resolve) => {
-      const timer = setTimeout(() => finish(current), timeoutMs);
-      const unsubscribe = deps.events.subscribe((event) => {
-        if (event.type === 'message-state' && event.message.id === id && event.message.state !== from) finish(event.message);
-      });
-      request.raw.once('close', () => finish(current));
-      function finish(message: MessageRecord): void {
-        clearTimeout(timer);
-        unsubscribe();
-        resolve(message);
-      }
-    });
-    return toMessageView((await deps.store.findMessage(id)) ?? changed);
+    if (from === undefined) return toMessageView(await deps.messageWatch.readMessage(id));
+    // Long poll: the first state change of this message, or the message as it is at the timeout or when the client leaves.
+    const leaving = new AbortController();
+    const abort = (): void => leaving.abort();
+    request.raw.once('close', abort);
+    try {
+      return toMessageView(await deps.messageWatch.waitForStateChange(id, { fromState: from, timeoutMs, signal: leaving.signal }));
+    } finally {
+      request.raw.off('close', abort);
+    }
   });
 }

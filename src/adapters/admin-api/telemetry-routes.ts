@@ -1,22 +1,21 @@
 // Telemetry of one CWM and its OKEs: numeric fields, downsampled series, raw OKM export (CSV, NDJSON).
 
 import type { Clock } from '../../domain/clock.js';
-import type { Store } from '../../domain/store.js';
-import { OpenTpsError } from '../../errors.js';
+import { MAX_SERIES_DEVICES, type TelemetryReader } from '../../domain/telemetry-reader.js';
 import { invalid } from './api-errors.js';
-import type { RollupFolder } from '../../domain/rollup-folder.js';
 import { isValidDeviceId } from '../../protocol/device-id.js';
-import type { OpenTpsConfig } from '../../config/config-schema.js';
-import { readDeviceSeries, readFleetOkmsPerMinute, readFleetSeries, type SeriesContext } from '../../domain/series-reader.js';
 import type { AdminApi } from './admin-api-instance.js';
+import type { SameType } from './schema-parity.js';
 import { errorResponses } from './schemas/common-schemas.js';
 import { DeviceIdParams } from './schemas/device-schemas.js';
 import {
-  DeviceSeriesQuery, DeviceSeriesSchema, FleetSeriesQuery, FleetSeriesSchema, MAX_SERIES_DEVICES, OkmExportQuery, OkmExportSchema, OkmsPerMinuteSchema,
+  DeviceSeriesQuery, DeviceSeriesSchema, FleetSeriesQuery, FleetSeriesSchema, MAX_SERIES_DEVICES as SCHEMA_MAX_SERIES_DEVICES, OkmExportQuery, OkmExportSchema, OkmsPerMinuteSchema,
   OriginFieldsSchema, TimeRangeQuery,
 } from './schemas/telemetry-schemas.js';
 
-const EXPORT_LIMIT = 100_000;
+// The schema's documented limit is the domain's, checked by the compiler (the schema files import only TypeBox).
+const seriesLimitsMatch: SameType<typeof SCHEMA_MAX_SERIES_DEVICES, typeof MAX_SERIES_DEVICES> = true;
+void seriesLimitsMatch;
 
 function csvCell(value: string | number | null): string {
   if (value === null) return '';
@@ -25,10 +24,8 @@ function csvCell(value: string | number | null): string {
 }
 
 export interface TelemetryRouteDeps {
-  readonly store: Store;
+  readonly telemetryReader: TelemetryReader;
   readonly clock: Clock;
-  readonly rollups: Pick<RollupFolder, 'writtenThroughMs'>;
-  readonly config: Pick<OpenTpsConfig, 'minuteRollupRetentionDays'>;
 }
 
 /** A time of the query string (the schema checked that it parses), or `fallbackMs` when absent. */
@@ -39,26 +36,10 @@ function timeOf(text: string | undefined, fallbackMs: number): number {
 const POINTS_DEFAULT = 200;
 
 export function registerTelemetryRoutes(api: AdminApi, deps: TelemetryRouteDeps): void {
-  const seriesContext = (): SeriesContext => ({
-    nowMs: deps.clock.nowMs(),
-    minuteRollupRetentionDays: deps.config.minuteRollupRetentionDays,
-    rollupsWrittenThroughMs: deps.rollups.writtenThroughMs,
-  });
-
-  const requireDevice = async (id: string): Promise<void> => {
-    if (!(await deps.store.findDevice(id))) throw new OpenTpsError('ERR_DEVICE_NOT_FOUND', id);
-  };
-
   api.get('/devices/:id/fields', { schema: { summary: 'Numeric heartbeat fields per origin device', params: DeviceIdParams, response: { 200: OriginFieldsSchema, ...errorResponses(404) } } }, async (request) => {
     const { id } = request.params;
-    await requireDevice(id);
-    const states = await deps.store.listDeviceStates(id);
-    return {
-      origins: states.map((state) => ({
-        deviceId: state.deviceId,
-        numericFields: Object.entries(state.latestFields).filter(([, v]) => typeof v === 'number').map(([k]) => k).sort(),
-      })),
-    };
+    const origins = await deps.telemetryReader.listNumericFields(id);
+    return { origins: origins.map((origin) => ({ deviceId: origin.deviceId, numericFields: [...origin.numericFields] })) };
   });
 
   const deviceSeriesSchema = {
@@ -67,7 +48,6 @@ export function registerTelemetryRoutes(api: AdminApi, deps: TelemetryRouteDeps)
   };
   api.get('/devices/:id/telemetry', { schema: deviceSeriesSchema }, async (request) => {
     const { id } = request.params;
-    await requireDevice(id);
     const query = request.query;
     const field = query.field;
     const origin = query.origin ?? id;
@@ -76,7 +56,7 @@ export function registerTelemetryRoutes(api: AdminApi, deps: TelemetryRouteDeps)
     const fromMs = timeOf(query.from, toMs - 3_600_000);
     if (fromMs >= toMs) throw invalid('"from" must be before "to"');
     const points = query.points ?? POINTS_DEFAULT;
-    const series = await readDeviceSeries(deps.store, origin, { field, fromMs, toMs, points }, seriesContext());
+    const series = await deps.telemetryReader.readDeviceSeries(id, origin, { field, fromMs, toMs, points });
     return {
       origin,
       field,
@@ -106,7 +86,7 @@ export function registerTelemetryRoutes(api: AdminApi, deps: TelemetryRouteDeps)
     const fromMs = timeOf(query.from, toMs - 86_400_000);
     if (fromMs >= toMs) throw invalid('"from" must be before "to"');
     const points = query.points ?? POINTS_DEFAULT;
-    const series = await readFleetSeries(deps.store, devices, { field, fromMs, toMs, points }, seriesContext());
+    const series = await deps.telemetryReader.readFleetSeries(devices, { field, fromMs, toMs, points });
     return {
       field,
       devices: devices.length,
@@ -127,8 +107,7 @@ export function registerTelemetryRoutes(api: AdminApi, deps: TelemetryRouteDeps)
     const toMs = timeOf(query.to, nowMs);
     const fromMs = timeOf(query.from, toMs - 3_600_000);
     if (fromMs >= toMs) throw invalid('"from" must be before "to"');
-    if (toMs - fromMs > 31 * 86_400_000) throw invalid('a range of at most 31 days');
-    const counts = await readFleetOkmsPerMinute(deps.store, fromMs, toMs, deps.rollups.writtenThroughMs);
+    const counts = await deps.telemetryReader.countOkmsPerMinute(fromMs, toMs);
     return { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), minutes: counts.map(([t, n]) => ({ t: new Date(t).toISOString(), n })) };
   });
 
@@ -138,13 +117,12 @@ export function registerTelemetryRoutes(api: AdminApi, deps: TelemetryRouteDeps)
   };
   api.get('/devices/:id/okms', { schema: exportSchema }, async (request, reply) => {
     const { id } = request.params;
-    await requireDevice(id);
     const query = request.query;
     const nowMs = deps.clock.nowMs();
     const toMs = timeOf(query.to, nowMs + 1);
     const fromMs = timeOf(query.from, toMs - 86_400_000);
     const format = query.format ?? 'ndjson';
-    const okms = await deps.store.listOkmsInRange(id, fromMs, toMs, EXPORT_LIMIT);
+    const okms = await deps.telemetryReader.exportOkms(id, fromMs, toMs);
     const name = `${id}-${new Date(fromMs).toISOString().slice(0, 10)}.${format}`;
     reply.header('content-disposition', `attachment; filename="${name}"`);
     if (format === 'ndjson') {

@@ -2,7 +2,6 @@
 // devices for the counts (see DevicePass), and for each kind of problem its total and its worst few,
 // each list bounded by LIMIT. The message problems are read from queued or expired messages only.
 
-import { FLEET_PROBLEM_RULES } from '../../../domain/fleet-overview.js';
 import {
   type CountedDevice,
   type FleetCounts,
@@ -92,7 +91,7 @@ function toAggregateList(rows: readonly AggregateRow[], listed: number): Problem
 
 /** FleetReadStore.summarizeFleet over `reader`, in `dialect`, with the backend's way of reading the devices. */
 export function createFleetSummaryQuery(reader: SqlReader, dialect: SqlDialect, readDevicePass: ReadDevicePass) {
-  return async function summarizeFleet(nowMs: number, listedPerKind: number, rules: FleetProblemRules = FLEET_PROBLEM_RULES): Promise<FleetSummary> {
+  return async function summarizeFleet(nowMs: number, listedPerKind: number, rules: FleetProblemRules): Promise<FleetSummary> {
     // At least one row is read even when none is listed: the totals of the message problems come with it.
     const limit = Math.max(1, listedPerKind);
     const backlog = new SqlParams(dialect);
