@@ -13,7 +13,18 @@ const MAX_CACHED_CREDENTIALS = 200_000;
 /** How stale the credentials cache may be with respect to other processes' commits. */
 export const DATA_VERSION_CHECK_MS = 200;
 
-export function createSqliteDeviceRepo(db: Database, batcher: WriteBatcher, activity: DeviceActivityBuffer): DeviceStore {
+/** The device repo, and the check its credentials cache is kept fresh by (the store thread runs it on a timer). */
+export interface SqliteDeviceRepo extends DeviceStore {
+  /**
+   * Drops the cached credentials when another connection has committed since the last check (PRAGMA
+   * data_version) and says whether it did. The store thread calls it before telling the main thread to drop
+   * its own cache: were the two checks apart, the main thread could cache again an entry this cache still
+   * held from before the other process's commit, and keep it (seen in sqlite-store-thread.test.ts under load).
+   */
+  dropCredentialsIfOthersCommitted(): boolean;
+}
+
+export function createSqliteDeviceRepo(db: Database, batcher: WriteBatcher, activity: DeviceActivityBuffer): SqliteDeviceRepo {
   // Credentials are read on every device request. They are cached, and the cache is dropped whenever
   // another connection (the CLI, another process) has committed anything: PRAGMA data_version tells. It is
   // asked at most every DATA_VERSION_CHECK_MS, not per request (~5 % of a push's cost in the closed loop):
@@ -28,6 +39,14 @@ export function createSqliteDeviceRepo(db: Database, batcher: WriteBatcher, acti
   let dataVersionCheckedAtMs = Number.NEGATIVE_INFINITY;
   const forget = (id: string): void => {
     credentials.delete(id);
+  };
+  const dropCredentialsIfOthersCommitted = (): boolean => {
+    dataVersionCheckedAtMs = performance.now();
+    const version = Number(dataVersion.get());
+    if (version === seenDataVersion) return false;
+    credentials.clear();
+    seenDataVersion = version;
+    return true;
   };
 
   const selectDevice = db.prepare<[string], DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE id = ?`);
@@ -60,6 +79,7 @@ export function createSqliteDeviceRepo(db: Database, batcher: WriteBatcher, acti
   const countReplay = db.prepare('UPDATE devices SET replays_refused = replays_refused + 1 WHERE id = ?');
 
   return {
+    dropCredentialsIfOthersCommitted,
     updateDevice(id, changes) {
       return batcher.run(() => {
         forget(id);
@@ -97,15 +117,7 @@ export function createSqliteDeviceRepo(db: Database, batcher: WriteBatcher, acti
       });
     },
     async findDeviceCredentials(id) {
-      const nowMs = performance.now();
-      if (nowMs - dataVersionCheckedAtMs >= DATA_VERSION_CHECK_MS) {
-        dataVersionCheckedAtMs = nowMs;
-        const version = Number(dataVersion.get());
-        if (version !== seenDataVersion) {
-          credentials.clear();
-          seenDataVersion = version;
-        }
-      }
+      if (performance.now() - dataVersionCheckedAtMs >= DATA_VERSION_CHECK_MS) dropCredentialsIfOthersCommitted();
       const cached = credentials.get(id);
       if (cached) return cached;
       const row = selectCredentials.get(id);

@@ -57,11 +57,10 @@ try {
 }
 // Another process's commits are looked for as often as the store's own credentials cache does: the main
 // thread's cache is then as fresh as it.
-let seenDataVersion = store.dataVersion();
+// This thread's cache is dropped first, so that what the main thread reads after the message is fresh.
+store.dropCredentialsIfOthersCommitted();
 const dataVersionTimer = setInterval(() => {
-  const version = store.dataVersion();
-  if (version !== seenDataVersion) post({ type: 'credentials-stale' });
-  seenDataVersion = version;
+  if (store.dropCredentialsIfOthersCommitted()) post({ type: 'credentials-stale' });
 }, DATA_VERSION_CHECK_MS);
 // Methods are looked up by the name a message carries: the cast is that lookup (the main thread's Proxy
 // sends only names of Store's methods; an unknown one is answered with an error below).

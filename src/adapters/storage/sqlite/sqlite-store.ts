@@ -96,8 +96,8 @@ export interface SqliteStore extends Store {
   readonly path: string;
   /** Resolves once everything accepted so far is written: device activity, queued writes, traffic entries. */
   settle(): Promise<void>;
-  /** PRAGMA data_version: changes when another connection (another process) has committed. */
-  dataVersion(): number;
+  /** Drops the cached device credentials when another connection (another process) has committed since the last check; whether it had. */
+  dropCredentialsIfOthersCommitted(): boolean;
 }
 
 /** A restart normally holds writers for tens of ms (see wal-bound.ts); a second means something is wrong. */
@@ -235,7 +235,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     countDevicesByStatus: afterActivity(census.countDevicesByStatus),
     batcher,
     path,
-    dataVersion: () => Number(db.pragma('data_version', { simple: true })),
+    dropCredentialsIfOthersCommitted: devices.dropCredentialsIfOthersCommitted,
     async settle() {
       await activity.flush();
       await Promise.all([batcher.drain(), trafficWriter.drain()]);
