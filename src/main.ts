@@ -144,6 +144,7 @@ export function buildApp(services: Services, logger: Logger, tls: TlsIdentity | 
   const failureLog = createRepeatedErrorLog({ logger, intervalMs: FAILURE_LOG_INTERVAL_MS });
   const deviceApp = buildDeviceApp({
     failureLog,
+    countFailure: (task) => services.metrics.backgroundFailures.labels(task).inc(),
     store: services.store,
     clock: services.clock,
     pushIngest: services.pushIngest,

@@ -8,6 +8,10 @@ export const BACKGROUND_TASKS = [
   'wal-restart',
   'postgres-idle-connection',
   'abandoned-upload-cleanup',
+  'traffic-record',
+  'delivery-confirm',
+  'delivery-release',
+  'file-transfer-record',
 ] as const;
 
 export type BackgroundTask = (typeof BACKGROUND_TASKS)[number];

@@ -12,6 +12,7 @@ import type { Store } from '../../domain/store.js';
 import { recordableHeaders, type TrafficRecorder } from '../../domain/traffic-recorder.js';
 import { ERROR_CATALOGUE, OpenTpsError, type ErrorCode } from '../../errors.js';
 import { encodeDeviceError } from '../../protocol/device-answers.js';
+import { createRequestFailureReport, type DeviceRequestTask } from './request-failure-report.js';
 import { errorCodeOf, sendDeviceError, sendJson } from './device-reply.js';
 import './fastify-augmentation.js';
 import { redactUrl } from '../../protocol/signature-redaction.js';
@@ -61,6 +62,8 @@ export interface DeviceAppDeps {
   readonly logger: FastifyBaseLogger;
   /** Where failures that repeat with every request (a full disk) are logged once per interval. */
   readonly failureLog: RepeatedErrorLog;
+  /** Counts a failure of work a request left behind (opentps_background_failures_total{task}). */
+  readonly countFailure: (task: DeviceRequestTask) => void;
   readonly limits: DeviceAppLimits;
   /** TLS identity; absent for plain HTTP behind a TLS-terminating proxy. */
   readonly tls?: { readonly certPem: string; readonly keyPem: string } | undefined;
@@ -121,8 +124,8 @@ export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
     clock: deps.clock,
     logger: deps.logger,
   });
-  const reportTrafficFailure = (error: unknown): void =>
-    deps.failureLog.report('error', failureKey('recording traffic failed', error), { err: error }, 'recording traffic failed');
+  const reportRequestFailure = createRequestFailureReport(deps.failureLog, deps.countFailure);
+  const reportTrafficFailure = (error: unknown): void => reportRequestFailure('traffic-record', error);
   const unroutedDeps: UnroutedRequestDeps = {
     clock: deps.clock,
     traffic: deps.traffic,
@@ -286,14 +289,14 @@ export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
   });
 
   // Stored files: /files/<name>, and /<name> only where no other route matched (never shadowing one).
-  const fileRoutes = deps.files ? registerFileRoutes(app, deps.files, deps.failureLog) : null;
+  const fileRoutes = deps.files ? registerFileRoutes(app, deps.files, reportRequestFailure) : null;
   app.setNotFoundHandler(async (request, reply) => {
     if (fileRoutes !== null && !request.isOperatorRequest && (await fileRoutes.serveRootFile(request, reply))) return reply;
     return sendDeviceError(request, reply, 'ERR_ROUTE_NOT_FOUND');
   });
 
   registerPushRoute(app, deps.pushIngest);
-  registerPullRoute(app, deps.delivery, deps.failureLog);
+  registerPullRoute(app, deps.delivery, reportRequestFailure);
   registerTimeRoute(app, { store: deps.store, clock: deps.clock, defaultTimeZone: limits.defaultTimeZone });
   registerProvisionRoute(app);
 

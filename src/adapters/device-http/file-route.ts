@@ -12,9 +12,9 @@ import type { StoredFile } from '../../domain/file-store.js';
 import { OpenTpsError } from '../../errors.js';
 import { contentRangeOf, decideRange, unsatisfiedContentRange } from '../../protocol/byte-range.js';
 import { decodeFileNameSegment } from '../../protocol/file-name.js';
-import { failureKey, type RepeatedErrorLog } from '../logging/repeated-error-log.js';
 import { sendDeviceError } from './device-reply.js';
 import { extractProtocolParams } from './protocol-params.js';
+import type { ReportRequestFailure } from './request-failure-report.js';
 
 export interface FileRouteDeps {
   readonly downloads: FileDownloads;
@@ -54,7 +54,7 @@ function isIfRangeFresh(header: string | undefined, etag: string, lastModified: 
   return value === lastModified;
 }
 
-export function registerFileRoutes(app: FastifyInstance, deps: FileRouteDeps, failureLog: RepeatedErrorLog): {
+export function registerFileRoutes(app: FastifyInstance, deps: FileRouteDeps, reportFailure: ReportRequestFailure): {
   serveRootFile: (request: FastifyRequest, reply: FastifyReply) => Promise<boolean>;
 } {
   const serve = async (request: FastifyRequest, reply: FastifyReply, file: StoredFile): Promise<FastifyReply> => {
@@ -105,8 +105,7 @@ export function registerFileRoutes(app: FastifyInstance, deps: FileRouteDeps, fa
           fileName: file.name, fileSha256: file.sha256, deviceId: grant.deviceId, remoteAddress: request.ip ?? null,
           rangeStart: start, rangeEnd: end, bytesSent, status, startedAtMs, endedAtMs: deps.clock.nowMs(),
         })
-        .catch((error: unknown) =>
-          failureLog.report('error', failureKey('recording a file transfer failed', error), { err: error, fileName: file.name, deviceId: grant.deviceId }, 'recording a file transfer failed'));
+        .catch((error: unknown) => reportFailure('file-transfer-record', error, { fileName: file.name, deviceId: grant.deviceId }));
     });
     if (length <= SMALL_RANGE_BYTES) {
       const bytes = await deps.content.readRange(file.sha256, start, end);

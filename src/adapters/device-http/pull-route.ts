@@ -3,11 +3,11 @@
 
 import type { FastifyInstance } from 'fastify';
 import type { MessageDelivery } from '../../domain/message-delivery.js';
-import { failureKey, type RepeatedErrorLog } from '../logging/repeated-error-log.js';
 import { sendDeviceError, sendJson } from './device-reply.js';
 import { extractProtocolParams } from './protocol-params.js';
+import type { ReportRequestFailure } from './request-failure-report.js';
 
-export function registerPullRoute(app: FastifyInstance, delivery: MessageDelivery, failureLog: RepeatedErrorLog): void {
+export function registerPullRoute(app: FastifyInstance, delivery: MessageDelivery, reportFailure: ReportRequestFailure): void {
   app.all('/pull', async (request, reply) => {
     if (request.method !== 'GET' && request.method !== 'POST') {
       return sendDeviceError(request, reply, 'ERR_METHOD_NOT_ALLOWED', { allow: 'GET, POST' });
@@ -20,13 +20,13 @@ export function registerPullRoute(app: FastifyInstance, delivery: MessageDeliver
       response.once('finish', () => {
         delivery
           .confirmDelivery(messageId)
-          .catch((error: unknown) => failureLog.report('error', failureKey('confirming a delivery failed', error), { err: error, messageId }, 'confirming a delivery failed'));
+          .catch((error: unknown) => reportFailure('delivery-confirm', error, { messageId }));
       });
       response.once('close', () => {
         if (response.writableFinished) return;
         delivery
           .releaseDelivery(messageId)
-          .catch((error: unknown) => failureLog.report('error', failureKey('releasing a delivery failed', error), { err: error, messageId }, 'releasing a delivery failed'));
+          .catch((error: unknown) => reportFailure('delivery-release', error, { messageId }));
       });
     }
     return sendJson(reply, 200, result.body);

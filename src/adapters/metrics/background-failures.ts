@@ -8,7 +8,7 @@ import { BACKGROUND_TASKS } from '../../domain/background-failure.js';
 export function createBackgroundFailureCounter(registry: Registry): Counter<'task'> {
   const counter = new Counter({
     name: 'opentps_background_failures_total',
-    help: 'Failures of background work nobody awaits (device activity writes, WAL checkpoints and restarts, idle PostgreSQL connections), by task.',
+    help: 'Failures of background work nobody awaits (device activity writes, WAL checkpoints and restarts, idle PostgreSQL connections, what device requests leave behind, periodic jobs), by task.',
     labelNames: ['task'] as const,
     registers: [registry],
   });
