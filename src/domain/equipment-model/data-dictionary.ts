@@ -23,6 +23,7 @@ export const BIT_INDEX_PATTERN = '^([0-9]|[12][0-9]|3[01])$';
 export const MAX_BIT_INDEX = 31;
 export const MAX_PRECISION = 9;
 export const MAX_FIELDS_PER_MODEL = 500;
+export const MAX_ITEM_LABELS = 64;
 
 function literalUnion<const T extends readonly string[]>(values: T, description: string): TUnion<Array<TLiteral<T[number]>>> {
   return Type.Union(values.map((value: T[number]) => Type.Literal(value)), { description });
@@ -47,6 +48,9 @@ export const DictionaryFieldSchema = Type.Object(
       Type.Record(Type.String({ minLength: 1 }), Type.String({ minLength: 1 }), { description: 'enum fields: raw value (an integer in decimal, or the string sent) → label' }),
     ),
     bitLabels: Type.Optional(Type.Record(Type.String({ pattern: BIT_INDEX_PATTERN }), Type.String({ minLength: 1 }), { additionalProperties: false, description: 'bitmask fields: bit index 0-31 → label' })),
+    itemLabels: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), { maxItems: MAX_ITEM_LABELS, description: 'json fields that are arrays: a label per position (the CWM\'s diag, msf, emac); the value stays the raw array' }),
+    ),
     haccp: Type.Optional(Type.Boolean({ default: false, description: 'a value food-safety (HACCP) records keep' })),
   },
   { additionalProperties: false, description: 'One field of a data dictionary' },

@@ -16,7 +16,7 @@ const valid: EquipmentModel = {
     { key: 'alarms', label: 'Alarms', class: 'telemetry', type: 'bitmask', bitLabels: { '0': 'over temperature', '31': 'probe fault' } },
     { key: 'lifted', label: 'Basket lifted', class: 'telemetry', type: 'boolean' },
     { key: 'serial_no', label: 'Serial number', class: 'nameplate', type: 'string', unit: null },
-    { key: 'emac', label: 'Ethernet counters', class: 'telemetry', type: 'json', unit: '1' },
+    { key: 'emac', label: 'Ethernet counters', class: 'telemetry', type: 'json', unit: '1', itemLabels: ['interrupts', 'frames sent'] },
     { key: 'Oil_Temp', label: 'Keys are case-sensitive', class: 'event', type: 'number' },
   ],
 };
@@ -84,6 +84,13 @@ test('a bitmask without bit labels, or with a bit index outside 0-31, is reporte
 test('labels on a field of another type are reported, as decoding would ignore them', () => {
   assert.deepEqual(paths(validateEquipmentModel(withField(0, { enumLabels: { '0': 'x' } }))), ['fields[0].enumLabels']);
   assert.deepEqual(paths(validateEquipmentModel(withField(1, { bitLabels: { '0': 'x' } }))), ['fields[1].bitLabels']);
+});
+
+test('item labels on a field that is not json, or that are not non-empty texts, are reported', () => {
+  assert.deepEqual(paths(validateEquipmentModel(withField(0, { itemLabels: ['a'] }))), ['fields[0].itemLabels']);
+  assert.deepEqual(paths(validateEquipmentModel(withField(5, { itemLabels: 'a,b' }))), ['fields[5].itemLabels']);
+  assert.deepEqual(paths(validateEquipmentModel(withField(5, { itemLabels: ['a', '', 3] }))), ['fields[5].itemLabels[1]', 'fields[5].itemLabels[2]']);
+  assert.deepEqual(paths(validateEquipmentModel(withField(5, { itemLabels: Array.from({ length: 65 }, () => 'x') }))), ['fields[5].itemLabels']);
 });
 
 test('min above max is reported; min equal to max is allowed', () => {

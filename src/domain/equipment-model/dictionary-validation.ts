@@ -10,6 +10,7 @@ import {
   FIELD_TYPES,
   MAX_BIT_INDEX,
   MAX_FIELDS_PER_MODEL,
+  MAX_ITEM_LABELS,
   MAX_PRECISION,
   type EquipmentModel,
 } from './data-dictionary.js';
@@ -26,7 +27,7 @@ const FIELD_KEY = /^[A-Za-z0-9_]{1,64}$/;
 const BIT_INDEX = /^(0|[1-9][0-9]?)$/;
 // Members that only a number field uses: on another type they would be silently ignored by decoding.
 const NUMBER_ONLY_MEMBERS = ['scale', 'offset', 'precision', 'min', 'max'] as const;
-const FIELD_MEMBERS = new Set(['key', 'label', 'class', 'type', 'unit', 'scale', 'offset', 'precision', 'min', 'max', 'enumLabels', 'bitLabels', 'haccp']);
+const FIELD_MEMBERS = new Set(['key', 'label', 'class', 'type', 'unit', 'scale', 'offset', 'precision', 'min', 'max', 'enumLabels', 'bitLabels', 'itemLabels', 'haccp']);
 const MODEL_MEMBERS = new Set(['modelId', 'name', 'maker', 'kind', 'fields']);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -124,6 +125,16 @@ function checkField(field: unknown, path: string, problems: DictionaryProblem[])
   else if (field.enumLabels !== undefined) problems.push({ path: `${path}.enumLabels`, problem: `applies to enum fields only, not to ${describe(type)}` });
   if (type === 'bitmask') checkLabels(`${path}.bitLabels`, field.bitLabels, true, problems);
   else if (field.bitLabels !== undefined) problems.push({ path: `${path}.bitLabels`, problem: `applies to bitmask fields only, not to ${describe(type)}` });
+  const itemLabels = field.itemLabels;
+  if (itemLabels !== undefined && type !== 'json') {
+    problems.push({ path: `${path}.itemLabels`, problem: `applies to json fields only, not to ${describe(type)}` });
+  } else if (itemLabels !== undefined && (!Array.isArray(itemLabels) || itemLabels.length > MAX_ITEM_LABELS)) {
+    problems.push({ path: `${path}.itemLabels`, problem: `must be an array of at most ${MAX_ITEM_LABELS} labels, got ${describe(itemLabels)}` });
+  } else if (Array.isArray(itemLabels)) {
+    itemLabels.forEach((label: unknown, index) => {
+      if (typeof label !== 'string' || label.length === 0) problems.push({ path: `${path}.itemLabels[${index}]`, problem: `a label must be a non-empty text, got ${describe(label)}` });
+    });
+  }
   if (field.haccp !== undefined && typeof field.haccp !== 'boolean') {
     problems.push({ path: `${path}.haccp`, problem: `must be true or false, got ${describe(field.haccp)}` });
   }

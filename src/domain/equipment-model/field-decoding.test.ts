@@ -90,6 +90,12 @@ test('a json field takes any value and shows it as JSON', () => {
   assert.equal(decodeField(emac, 'x').isMismatch, false);
 });
 
+test('a json array with item labels is shown position by position, its value staying the raw array', () => {
+  const labelled: DictionaryField = { ...emac, itemLabels: ['interrupts', 'frames sent'] };
+  assert.deepEqual(decodeField(labelled, [12, 0, 3]), { raw: [12, 0, 3], value: [12, 0, 3], display: 'interrupts: 12, frames sent: 0, [2]: 3', unit: null, isMismatch: false });
+  assert.equal(decodeField(labelled, { n: 1 }).display, '{"n":1}');
+});
+
 test('a multi-cavity array is decoded element by element; one bad element makes the whole value a mismatch', () => {
   assert.deepEqual(decodeField(oilTemp, [1800, 1755]), { raw: [1800, 1755], value: [180, 175.5], display: '180.0 | 175.5 °C', unit: 'Cel', isMismatch: false });
   assert.deepEqual(decodeField(mode, [0, 2]).value, ['off', 'cooking']);

@@ -34,6 +34,13 @@ function rawText(raw: unknown): string {
   }
 }
 
+/** A labelled array reads `label: value` per position (PROTOCOL.md B 5: label the known positions, keep the array raw). */
+function jsonText(field: DictionaryField, raw: unknown): string {
+  const labels = field.itemLabels;
+  if (labels === undefined || labels.length === 0 || !Array.isArray(raw)) return rawText(raw);
+  return raw.map((item: unknown, index) => `${labels[index] ?? `[${index}]`}: ${rawText(item)}`).join(', ');
+}
+
 function decodeNumber(field: DictionaryField, raw: unknown): Decoded {
   if (typeof raw !== 'number' || !Number.isFinite(raw)) return NOT_FIT;
   const computed = raw * (field.scale ?? 1) + (field.offset ?? 0);
@@ -88,7 +95,7 @@ function decodeOne(field: DictionaryField, raw: unknown): Decoded {
     case 'string':
       return typeof raw === 'string' ? { isFit: true, value: raw, text: raw } : NOT_FIT;
     case 'json':
-      return { isFit: true, value: raw, text: rawText(raw) };
+      return { isFit: true, value: raw, text: jsonText(field, raw) };
   }
 }
 

@@ -49,7 +49,8 @@ export const UCUM_UNITS: Readonly<Record<string, string>> = Object.freeze({
   bar: 'bar',
   mbar: 'mbar',
   '[psi]': 'psi',
-  // Rotation, data, signal
+  // Rotation, data, signal (Bd: the CWM's serial baud rate)
+  Bd: 'Bd',
   '/min': '/min',
   By: 'B',
   'dB[mW]': 'dBm',
