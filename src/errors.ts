@@ -105,6 +105,8 @@ export const ERROR_CATALOGUE = {
   // Metrics (issue 13): GET /metrics
   ERR_METRICS_DISABLED: { status: 404, message: 'metrics are off: start the server with --metrics-token (or OPENTPS_METRICS_TOKEN) to serve /metrics' },
   ERR_METRICS_TOKEN: { status: 401, message: 'send the --metrics-token as "Authorization: Bearer <token>"' },
+  // Equipment models and data dictionaries (issue 15)
+  ERR_MODEL_INVALID: { status: 400, message: 'the equipment model or its data dictionary is not valid' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 /** Codes that were used once and must never be given a new meaning. */
