@@ -107,6 +107,15 @@ export const ERROR_CATALOGUE = {
   ERR_METRICS_TOKEN: { status: 401, message: 'send the --metrics-token as "Authorization: Bearer <token>"' },
   // Equipment models and data dictionaries (issue 15)
   ERR_MODEL_INVALID: { status: 400, message: 'the equipment model or its data dictionary is not valid' },
+  ERR_MODEL_NOT_FOUND: { status: 404, message: 'no equipment model with this id' },
+  ERR_MODEL_VERSION_CONFLICT: { status: 409, message: 'the model was changed since the version you edited; reload it and apply your change again' },
+  ERR_MODEL_BUILTIN: { status: 409, message: 'a built-in model cannot be deleted (save a new version to change it)' },
+  ERR_EQUIPMENT_NOT_FOUND: { status: 404, message: 'no equipment with this id has been seen' },
+  ERR_SITE_NOT_FOUND: { status: 404, message: 'no site with this id' },
+  ERR_SITE_NAME_TAKEN: { status: 409, message: 'another site has this name' },
+  ERR_GATEWAY_MAC_INVALID: { status: 400, message: 'a gateway MAC must be 12 hex digits, optionally separated by ":" or "-" every 2 digits' },
+  ERR_GATEWAY_MAC_TAKEN: { status: 409, message: 'this gateway MAC belongs to another site' },
+  ERR_TAG_INVALID: { status: 400, message: 'a tag must be 1 to 64 letters, digits, ".", "_", ":", "/" or "-"' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 /** Codes that were used once and must never be given a new meaning. */

@@ -9,8 +9,13 @@ import type { OperatorStore } from './operator-store.js';
 import type { RollupStore } from './rollup-store.js';
 import type { TelemetryStore } from './telemetry-store.js';
 import type { TrafficStore } from './traffic-store.js';
+import type { EquipmentStore } from './equipment/equipment-store.js';
+import type { ModelStore } from './equipment-model/model-store.js';
+import type { SiteStore } from './sites/site-store.js';
+import type { TagStore } from './tags/tag-store.js';
 
-export interface Store extends DeviceStore, FleetReadStore, CensusStore, MessageStore, TelemetryStore, RollupStore, TrafficStore, OperatorStore, FileStore {
+export interface Store extends DeviceStore, FleetReadStore, CensusStore, MessageStore, TelemetryStore, RollupStore, TrafficStore, OperatorStore, FileStore,
+  EquipmentStore, ModelStore, SiteStore, TagStore {
   /** Writes accepted but not yet committed: the back-pressure signal for overload protection. */
   readonly pendingWriteCount: number;
   /** Resolves when the backend answers a trivial query; rejects (ERR_STORE_FAILED) when it does not. */
