@@ -26,6 +26,12 @@ import type { TlsIdentity } from './adapters/tls/self-signed-certificate.js';
 import { createX509Minter } from './adapters/tls/x509-minter.js';
 import type { OpenTpsConfig } from './config/config-schema.js';
 import { createAuditLog } from './domain/audit-log.js';
+import { createModelCatalog } from './domain/equipment-model/model-catalog.js';
+import { createMismatchCounter } from './domain/equipment-model/mismatch-counter.js';
+import { createEquipmentDirectory } from './domain/equipment/equipment-directory.js';
+import { createGatewayMacRecorder } from './domain/sites/gateway-mac-recorder.js';
+import { createSiteDirectory } from './domain/sites/site-directory.js';
+import { createBackgroundFailureReporter, createStderrFailureReporter } from './adapters/logging/background-failure-log.js';
 import { createCertificateAuthority, type CertificateAuthority } from './domain/certificate-authority.js';
 import { effectiveClientAuthMode, type ClientAuthMode } from './domain/client-auth-mode.js';
 import { createSystemClock, type Clock } from './domain/clock.js';
@@ -90,6 +96,15 @@ export async function openServices(config: Readonly<OpenTpsConfig>, options: Ope
   const events = relayed?.bus ?? createEventBus();
   const fileContent = createDiskFileContent(filesDirOf(config));
   const rollups = createRollupFolder(store, clock.nowMs());
+  const audit = createAuditLog({ store, clock });
+  const modelCatalog = createModelCatalog({ store, audit, clock });
+  const mismatchCounter = createMismatchCounter({ modelsById: () => modelCatalog.peekModels(), onMismatch: (modelId) => metrics.heartbeatMismatches.labels(modelId).inc() });
+  const reportFailure = logger ? createBackgroundFailureReporter(logger, (task) => metrics.backgroundFailures.labels(task).inc()) : createStderrFailureReporter();
+  const gatewayMacs = createGatewayMacRecorder({ store, clock, reportFailure });
+  if (user === 'server') {
+    await modelCatalog.installBuiltins();
+    await modelCatalog.modelsById();
+  }
   // One allowance per device for /push and /pull together (PROTOCOL.md Part C: per-device rate limits).
   const deviceRateLimiter = config.deviceRequestsPerMinute === 0 ? undefined : createRequestRateLimiter({ clock, requestsPerMinute: config.deviceRequestsPerMinute });
   return {
@@ -105,19 +120,23 @@ export async function openServices(config: Readonly<OpenTpsConfig>, options: Ope
       maxOkmBytes: config.maxOkmBytes,
       events,
     }),
-    pushIngest: createPushIngest({ store, clock, authMode: config.authMode, maxOkmBytes: config.maxOkmBytes, events, deviceRateLimiter, rollups }),
-    delivery: createMessageDelivery({ store, clock, authMode: config.authMode, deliveryLeaseMs: config.deliveryLeaseMs, events, deviceRateLimiter, defaultTimeZone: config.timeZone }),
+    pushIngest: createPushIngest({ store, clock, authMode: config.authMode, maxOkmBytes: config.maxOkmBytes, events, deviceRateLimiter, rollups, mismatches: mismatchCounter, gatewayMacs }),
+    delivery: createMessageDelivery({ store, clock, authMode: config.authMode, deliveryLeaseMs: config.deliveryLeaseMs, events, deviceRateLimiter, defaultTimeZone: config.timeZone, gatewayMacs }),
     traffic: createTrafficRecorder({ store, keepPerDevice: config.trafficPerDevice }),
     events,
     rollups,
     async close() {
       await relayed?.relay.close();
       await rollups.flushAll().catch((error: unknown) => logger?.error({ err: error }, 'writing the last rollups failed'));
+      await gatewayMacs.settle();
       await store.close();
     },
     relayDroppedCount: () => relayed?.relay.droppedCount ?? 0,
     auth: createOperatorAuth({ store, clock }),
-    audit: createAuditLog({ store, clock }),
+    audit,
+    modelCatalog,
+    mismatchCounter,
+    gatewayMacs,
     ca: openCertificateAuthority(config.dataDir, clock),
     files: createFileLibrary({ store, content: fileContent, clock, maxFileBytes: config.maxFileBytes }),
     fileContent,
@@ -189,6 +208,11 @@ export function buildApp(services: Services, logger: Logger, tls: TlsIdentity | 
     messageWatch: createMessageWatch({ store, events }),
     trafficLog: createTrafficLog({ store }),
     transferReport: createTransferReport({ store, files, clock, stallAfterMs: config.transferStallAfterS * 1000 }),
+    equipmentDirectory: createEquipmentDirectory({ store, catalog: services.modelCatalog, mismatches: services.mismatchCounter, clock }),
+    siteDirectory: createSiteDirectory({ store, clock }),
+    tagStore: store,
+    equipmentStore: store,
+    registryStore: store,
   });
   registerPullformRoute(deviceApp.app, services);
   registerHealthRoute(deviceApp.app, { store: services.store, writeHealth: services.writeHealth, retryAfterSeconds: config.retryAfterSeconds, failureLog });

@@ -12,6 +12,7 @@ export const BACKGROUND_TASKS = [
   'delivery-confirm',
   'delivery-release',
   'file-transfer-record',
+  'gateway-mac-record',
 ] as const;
 
 export type BackgroundTask = (typeof BACKGROUND_TASKS)[number];

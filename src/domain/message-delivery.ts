@@ -4,6 +4,8 @@
 import { OpenTpsError } from '../errors.js';
 import { encodeIdlePullAnswer, encodePullAnswer } from '../protocol/device-answers.js';
 import { decodePullRequest } from '../protocol/pull-request.js';
+import type { GatewayMacRecorder } from './sites/gateway-mac-recorder.js';
+import { gatewayMacOfRequest } from './sites/request-gateway-mac.js';
 import type { AuthMode } from './auth-mode.js';
 import type { RequestRateLimiter } from './request-rate-limiter.js';
 import type { Clock } from './clock.js';
@@ -25,12 +27,16 @@ export interface MessageDeliveryDeps {
   readonly events?: EventBus | undefined;
   /** The zone a device's zone-less `ts` is read in when none is set for it (the /time default). */
   readonly defaultTimeZone: string;
+  /** Records the gateway MAC the request carried; none when absent. */
+  readonly gatewayMacs?: Pick<GatewayMacRecorder, 'note'> | undefined;
 }
 
 export interface PullParams {
   readonly encodedReq: string | undefined;
   readonly signature: string | undefined;
   readonly remoteAddress: string | null;
+  /** The `gwmac` parameter of the request, as sent. */
+  readonly gatewayMac?: string | undefined;
 }
 
 export interface PullResult {
@@ -82,6 +88,8 @@ export function createMessageDelivery(deps: MessageDeliveryDeps): MessageDeliver
         }
         await deps.store.touchDevice(request.deviceId, nowMs, params.remoteAddress);
       }
+      const gatewayMac = gatewayMacOfRequest(params.gatewayMac, request.envelope);
+      if (gatewayMac !== null) deps.gatewayMacs?.note(request.deviceId, gatewayMac);
       // `lokm:false` right after a delivery: the CWM says the last OKM did not arrive well; give it again.
       if (request.lastOkmReceived === false) await deps.store.requeueLastDelivery(request.deviceId);
       const leased = await deps.store.leaseNextMessage(request.deviceId, nowMs, nowMs + deps.deliveryLeaseMs);

@@ -10,6 +10,10 @@ import { isJsonObject, type UpstreamOkm } from '../protocol/upstream-okm.js';
 import type { AuthMode } from './auth-mode.js';
 import type { RequestRateLimiter } from './request-rate-limiter.js';
 import type { RollupFolder } from './rollup-folder.js';
+import type { MismatchCounter } from './equipment-model/mismatch-counter.js';
+import { modelIdOfOrigin } from './equipment/equipment-model-of.js';
+import type { GatewayMacRecorder } from './sites/gateway-mac-recorder.js';
+import { gatewayMacOfRequest } from './sites/request-gateway-mac.js';
 import type { Clock } from './clock.js';
 import type { EventBus } from './event-bus.js';
 import { authenticateSignedRequest } from './device-authenticator.js';
@@ -28,12 +32,18 @@ export interface PushIngestDeps {
   readonly events?: EventBus | undefined;
   /** Folds each stored OKM into rollups; none when absent (CLI, tests of other things). */
   readonly rollups?: Pick<RollupFolder, 'add'> | undefined;
+  /** Counts heartbeat values that do not fit their dictionary; none when absent. */
+  readonly mismatches?: Pick<MismatchCounter, 'add'> | undefined;
+  /** Records the gateway MAC the request carried; none when absent. */
+  readonly gatewayMacs?: Pick<GatewayMacRecorder, 'note'> | undefined;
 }
 
 export interface PushParams {
   readonly encodedReq: string | undefined;
   readonly signature: string | undefined;
   readonly remoteAddress: string | null;
+  /** The `gwmac` parameter of the request, as sent. */
+  readonly gatewayMac?: string | undefined;
 }
 
 export interface PushResult {
@@ -64,7 +74,12 @@ export function createPushIngest(deps: PushIngestDeps): PushIngest {
       const record = toPushRecord(request, verdict, deps.clock.nowMs(), params.remoteAddress);
       const outcome = await deps.store.recordPush(record);
       observation.okmOutcome = outcome.isDuplicate ? 'duplicate' : 'stored';
-      if (!outcome.isDuplicate) deps.rollups?.add(record.originId, record.receivedAtMs, record.heartbeat);
+      if (!outcome.isDuplicate) {
+        deps.rollups?.add(record.originId, record.receivedAtMs, record.heartbeat);
+        deps.mismatches?.add(modelIdOfOrigin(record.originId, record.cwmId), record.originId, record.receivedAtMs, record.heartbeat);
+      }
+      const gatewayMac = gatewayMacOfRequest(params.gatewayMac, request.envelope);
+      if (gatewayMac !== null) deps.gatewayMacs?.note(record.cwmId, gatewayMac);
       if (deps.events && !outcome.isDuplicate) await publishPushEvents(deps.store, deps.events, record, outcome);
       return { body: encodePushAnswer(outcome.isPullPending), outcome };
     },

@@ -21,6 +21,9 @@ import type { RollupFolder } from '../domain/rollup-folder.js';
 import type { Store } from '../domain/store.js';
 import type { TrafficRecorder } from '../domain/traffic-recorder.js';
 import type { WriteHealth } from '../domain/write-health.js';
+import type { MismatchCounter } from '../domain/equipment-model/mismatch-counter.js';
+import type { ModelCatalog } from '../domain/equipment-model/model-catalog.js';
+import type { GatewayMacRecorder } from '../domain/sites/gateway-mac-recorder.js';
 
 export interface Services {
   readonly config: Readonly<OpenTpsConfig>;
@@ -52,6 +55,12 @@ export interface Services {
   readDiskSpace(): Promise<DiskSpaceReport>;
   /** Counters and histograms moved as things happen, in this server's own registry (GET /metrics). */
   readonly metrics: EventMetrics;
+  /** Equipment models and their dictionaries (issue 15), with a cache for decoding. */
+  readonly modelCatalog: ModelCatalog;
+  /** Heartbeat values that did not fit their dictionary, counted as pushes are stored. */
+  readonly mismatchCounter: MismatchCounter;
+  /** Records the `gwmac` CWMs send, which places them at sites. */
+  readonly gatewayMacs: GatewayMacRecorder;
 }
 
 /** Where stored files' bytes live: --files-dir, else <data>/files. */

@@ -28,6 +28,9 @@ import { registerTelemetryRoutes, type TelemetryRouteDeps } from './telemetry-ro
 import { registerTrafficRoutes } from './traffic-routes.js';
 import { registerCaRoutes, type CaRouteDeps } from './ca-routes.js';
 import { registerEndpointRoutes } from './endpoint-routes.js';
+import { registerEquipmentRoutes, type EquipmentRouteDeps } from './equipment-routes.js';
+import { registerModelRoutes, type ModelRouteDeps } from './model-routes.js';
+import { registerSiteRoutes, type SiteRouteDeps } from './site-routes.js';
 import { compileRequestSchema } from './schema-validator.js';
 
 export const ADMIN_API_PREFIX = '/api/v1';
@@ -46,7 +49,8 @@ declare module 'fastify' {
 }
 
 /** What the admin API calls: domain services (the rules live there), never the store itself. */
-export interface AdminApiDeps extends CaRouteDeps, HealthApiDeps, DeviceRouteDeps, TelemetryRouteDeps, MessageRouteDeps, FileRouteDeps {
+export interface AdminApiDeps extends CaRouteDeps, HealthApiDeps, DeviceRouteDeps, TelemetryRouteDeps, MessageRouteDeps, FileRouteDeps,
+  EquipmentRouteDeps, ModelRouteDeps, SiteRouteDeps {
   readonly auth: OperatorAuth;
   readonly events: EventBus;
   readonly fleetOverview: FleetOverview;
@@ -105,6 +109,9 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
       registerEndpointRoutes(api);
       registerFileApiRoutes(api, deps);
       registerHealthApiRoutes(api, deps);
+      registerModelRoutes(api, deps);
+      registerEquipmentRoutes(api, deps);
+      registerSiteRoutes(api, deps);
     },
     { prefix: ADMIN_API_PREFIX },
   );

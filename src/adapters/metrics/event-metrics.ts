@@ -37,6 +37,8 @@ export interface EventMetrics {
   readonly eventLoopLag: Histogram;
   /** opentps_background_failures_total{task} (background-failures.ts). */
   readonly backgroundFailures: Counter<'task'>;
+  /** Heartbeat values that did not fit their dictionary field, by model (mismatch-counter.ts). */
+  readonly heartbeatMismatches: Counter<'model'>;
   /** For the store's onCommit (commit-observer.ts). */
   observeCommit(batch: SettledBatch): void;
   /** For the embedded store's onWalEvent (wal-bound.ts). */
@@ -116,6 +118,13 @@ export function createEventMetrics(): EventMetrics {
     registers,
   });
   const backgroundFailures = createBackgroundFailureCounter(registry);
+  // One series per model with mismatches: models are operator-defined, a few hundred at most.
+  const heartbeatMismatches = new Counter({
+    name: 'opentps_heartbeat_mismatches_total',
+    help: 'Heartbeat values stored as sent that did not fit their data dictionary field (a string for a number, an unknown enum value), by model id.',
+    labelNames: ['model'] as const,
+    registers,
+  });
   // Known label values start at 0, so that a rate over the first failure is not lost (a series that appears
   // with the value 1 has no earlier sample to rise from).
   for (const verdict of CRC_FAILURES) crcFailures.labels(verdict).inc(0);
@@ -132,6 +141,7 @@ export function createEventMetrics(): EventMetrics {
     shedRequests,
     eventLoopLag,
     backgroundFailures,
+    heartbeatMismatches,
     observeCommit(batch) {
       commitBatchSize.labels(batch.queue).observe(batch.writes);
       commitDuration.labels(batch.queue).observe(batch.durationMs / 1000);

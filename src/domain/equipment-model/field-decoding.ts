@@ -129,3 +129,29 @@ export function decodeField(field: DictionaryField | undefined, raw: unknown): D
   const display = symbol === '' ? decoded.text : symbol === '%' ? `${decoded.text}%` : `${decoded.text} ${symbol}`;
   return { raw, value: decoded.value, display, unit, isMismatch: false };
 }
+
+function fitsOne(field: DictionaryField, raw: unknown): boolean {
+  switch (field.type) {
+    case 'number':
+      return typeof raw === 'number' && Number.isFinite(raw);
+    case 'enum':
+      return (typeof raw === 'string' || (typeof raw === 'number' && Number.isInteger(raw))) && Object.hasOwn(field.enumLabels ?? {}, String(raw));
+    case 'bitmask':
+      return typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 && raw <= MAX_UINT32;
+    case 'boolean':
+      return raw === true || raw === false || raw === 1 || raw === 0;
+    case 'string':
+      return typeof raw === 'string';
+    case 'json':
+      return true;
+  }
+}
+
+/**
+ * True when decodeField would mark `raw` as a mismatch of `field`, without building its value or text: the
+ * check counted for every heartbeat field as pushes are stored (mismatch-counter.ts).
+ */
+export function isFieldMismatch(field: DictionaryField, raw: unknown): boolean {
+  if (field.type === 'json' || !Array.isArray(raw)) return !fitsOne(field, raw);
+  return raw.length === 0 || !raw.every((element: unknown) => fitsOne(field, element));
+}
