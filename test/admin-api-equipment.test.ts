@@ -298,4 +298,13 @@ describe('admin API: equipment, sites and tags', () => {
     assert.ok(lines.some((line) => line.includes(`,${FRYER},`) && line.includes(',oil_temp,Oil temperature,1770,177,Cel,177.0 °C,false,true')), csv.body);
     assert.ok(lines.some((line) => line.includes(',program_mode,Program mode,99,99,,99,true,false')), csv.body);
   });
+
+  test('a fleet chart can name a model (and a site) instead of devices, and is then decoded', async () => {
+    const series = (await call(h, s, 'GET', '/api/v1/series?field=oil_temp&model=E0F1&from=2026-11-24T11:00:00Z&to=2026-11-24T13:00:00Z')).json() as { devices: number; dictionaryField: { label: string } | null };
+    assert.deepEqual([series.devices, series.dictionaryField?.label], [2, 'Oil temperature']);
+    const none = await call(h, s, 'GET', '/api/v1/series?field=oil_temp&model=ffff');
+    assert.deepEqual([none.statusCode, none.json().error], [400, 'ERR_API_INVALID']);
+    const neither = await call(h, s, 'GET', '/api/v1/series?field=oil_temp');
+    assert.deepEqual([neither.statusCode, neither.json().error], [400, 'ERR_API_INVALID']);
+  });
 });
