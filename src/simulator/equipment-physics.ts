@@ -30,7 +30,7 @@ export function chanceWithin(stepS: number, meanS: number): number {
   return 1 - Math.exp(-stepS / meanS);
 }
 
-/** Newton's cooling: `valueC` moved toward `ambientC` for `stepS` with time constant `tauS`. */
+/** First-order lag (Newton's cooling): `value` moved toward `target` for `stepS` with time constant `tauS`. */
 export function approach(value: number, target: number, stepS: number, tauS: number): number {
   return target + (value - target) * Math.exp(-stepS / tauS);
 }
