@@ -70,8 +70,10 @@ export function createSiteReads(reader: SqlReader, dialect: SqlDialect) {
     async querySites(query: SiteQuery): Promise<SitePage> {
       const conditions = (params: SqlParams): string => {
         if (query.search === null || query.search === '') return '';
-        const needle = dialect.foldCase(params.add(query.search));
-        return `WHERE (${dialect.contains(dialect.foldCase('s.name'), needle)} OR ${dialect.contains(dialect.foldCase("coalesce(s.address, '')"), needle)})`;
+        // Added once per use: SQLite's placeholders are positional.
+        const inName = dialect.contains(dialect.foldCase('s.name'), dialect.foldCase(params.add(query.search)));
+        const inAddress = dialect.contains(dialect.foldCase("coalesce(s.address, '')"), dialect.foldCase(params.add(query.search)));
+        return `WHERE (${inName} OR ${inAddress})`;
       };
       const countParams = new SqlParams(dialect);
       const pageParams = new SqlParams(dialect);
