@@ -23,6 +23,8 @@ const { values } = parseArgs({
     cwms: { type: 'string', default: '30000' },
     runs: { type: 'string', default: '50' },
     db: { type: 'string' },
+    /** PostgreSQL: keep the scratch database (its name is printed), e.g. to EXPLAIN the statements on it. */
+    keep: { type: 'boolean', default: false },
   },
 });
 const cwmCount = Number(values.cwms);
@@ -188,7 +190,8 @@ async function benchPostgres(serverUrl: string): Promise<void> {
       await store.close();
     }
   } finally {
-    await runAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    if (values.keep) console.log(`\nkept: ${url.toString()}`);
+    else await runAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
 }
 
