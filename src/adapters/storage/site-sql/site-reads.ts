@@ -46,6 +46,8 @@ export function createSiteReads(reader: SqlReader, dialect: SqlDialect) {
     const macs = new Map<number, string[]>();
     if (siteIds.length === 0) return macs;
     const params = new SqlParams(dialect);
+    // Site ids travel as an id list (text): compared as text, at most one page of sites, in a table of a few
+    // rows per site.
     const rows = await reader.all<{ site_id: number; mac: string }>(params.statement(
       `SELECT site_id, mac FROM site_gateways WHERE ${dialect.isOneOf('CAST(site_id AS TEXT)', params.add(dialect.listParam(siteIds.map(String))))} ORDER BY mac`,
     ));
