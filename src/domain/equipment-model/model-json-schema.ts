@@ -9,8 +9,13 @@ import { EquipmentModelSchema } from './data-dictionary.js';
 /** The dialect TypeBox's output follows. */
 const JSON_SCHEMA_DIALECT = 'http://json-schema.org/draft-07/schema#';
 
+/** The published schema: EquipmentModelSchema with the dialect it follows (what the API's schema route serves). */
+export function equipmentModelJsonSchema(): Record<string, unknown> {
+  return { $schema: JSON_SCHEMA_DIALECT, ...EquipmentModelSchema };
+}
+
 /** The text of the published schema file: 2-space indented JSON ending in a newline. */
 export function formatEquipmentModelJsonSchema(): string {
   // JSON.stringify leaves out TypeBox's symbol-keyed members ([Kind], [OptionalKind]): only JSON Schema remains.
-  return `${JSON.stringify({ $schema: JSON_SCHEMA_DIALECT, ...EquipmentModelSchema }, null, 2)}\n`;
+  return `${JSON.stringify(equipmentModelJsonSchema(), null, 2)}\n`;
 }
