@@ -7,6 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { loadConfig } from '../config/load-config.js';
 import type { EquipmentModel } from '../domain/equipment-model/data-dictionary.js';
 import type { ModelCatalog } from '../domain/equipment-model/model-catalog.js';
+import type { StoredModel } from '../domain/equipment-model/model-store.js';
 import { formatEquipmentModelJsonSchema } from '../domain/equipment-model/model-json-schema.js';
 import { OpenTpsError } from '../errors.js';
 import { openServices } from '../main.js';
@@ -130,16 +131,24 @@ async function importModels(args: readonly string[], io: CliIo): Promise<number>
   if (models.length > 1 && (expectedVersion !== undefined || saveAs !== undefined)) {
     throw new OpenTpsError('ERR_CLI_USAGE', `--expected-version and --as apply to a file of one model; ${path} holds ${models.length}`);
   }
+  const describe = ({ model, version }: StoredModel): string => `imported ${model.modelId} ${JSON.stringify(model.name)} as version ${version} (${model.fields.length} fields)`;
   const saved = await withCatalog(values, IMPORT_OPTIONS, io, async (catalog) => {
-    const results = [];
+    const results: StoredModel[] = [];
     for (const model of models) {
       const modelId = saveAs ?? model.modelId;
       const input: EquipmentModel = { ...model, modelId };
-      results.push(await catalog.save(modelId, input, CLI_ACTOR, expectedVersion));
+      try {
+        results.push(await catalog.save(modelId, input, CLI_ACTOR, expectedVersion));
+      } catch (error) {
+        // Every model was valid, so only the store can refuse here (a conflict with a save made meanwhile, a
+        // store error): the models saved before stay saved, and the operator must know which they are.
+        for (const done of results) io.err(`${describe(done)} before the failure below`);
+        throw error;
+      }
     }
     return results;
   });
-  for (const { model, version } of saved) io.out(`imported ${model.modelId} ${JSON.stringify(model.name)} as version ${version} (${model.fields.length} fields)`);
+  for (const stored of saved) io.out(describe(stored));
   return 0;
 }
 
