@@ -9,6 +9,8 @@ import { openSqliteStore } from '../src/adapters/storage/sqlite/sqlite-store.js'
 import type { LatencySummary } from '../src/simulator/latency-histogram.js';
 import type { SimReport } from '../src/cli/sim-command.js';
 import { runCliProcess, startServerProcess } from './support/server-process.js';
+import { BUILTIN_MODELS, EXAMPLE_COMBI_OVEN_MODEL, EXAMPLE_FRYER_MODEL } from '../src/domain/equipment-model/builtin-models.js';
+import { decodeLatestValues } from '../src/domain/equipment/decoded-values.js';
 import { createTempDataDir } from './support/temp-data-dir.js';
 
 test('opentps sim --register runs a seeded fleet against the server and prints a JSON summary that matches what was stored', async () => {
@@ -33,6 +35,19 @@ test('opentps sim --register runs a seeded fleet against the server and prints a
       // Stored OKMs, counted in the partitions (the devices' counters follow within a second: device-activity.ts).
       const stored = await Promise.all(devices.map((device) => store.countOkms(device.id)));
       assert.equal(stored.reduce((sum, n) => sum + n, 0), summary.pushesAcked, 'every acknowledged push stored once');
+      // Issue 15: the virtual OKEs are the built-in example fryers and combi ovens, and every value they send
+      // decodes under its dictionary; each CWM reported its site's gateway MAC.
+      const equipment = await store.queryEquipment({ search: null, modelId: null, siteId: null, tag: null, cwmId: null, status: null, sort: 'id', order: 'asc', limit: 1000, offset: 0 }, Date.now());
+      const models = new Map(BUILTIN_MODELS.map((model) => [model.modelId, model]));
+      const okeModels = new Set(equipment.items.filter((item) => !item.isCwm).map((item) => item.modelId));
+      assert.ok([...okeModels].every((modelId) => modelId === EXAMPLE_FRYER_MODEL.modelId || modelId === EXAMPLE_COMBI_OVEN_MODEL.modelId), [...okeModels].join());
+      for (const item of equipment.items) {
+        const model = item.modelId === null ? null : (models.get(item.modelId) ?? null);
+        assert.ok(model !== null, `${item.id} has a built-in model`);
+        const values = decodeLatestValues(model, item.latestFields);
+        assert.deepEqual(values.filter((value) => value.isMismatch || value.label === null).map((value) => value.key), [], `${item.id}: every field in the dictionary and fitting`);
+      }
+      for (const device of devices) assert.match((await store.findDevicePlacement(device.id))?.reportedGatewayMac ?? '', /^02:00:5e(:[0-9a-f]{2}){3}$/i, device.id);
     } finally {
       await store.close();
     }
