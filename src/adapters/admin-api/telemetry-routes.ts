@@ -1,6 +1,13 @@
 // Telemetry of one CWM and its OKEs: numeric fields, downsampled series, raw OKM export (CSV, NDJSON).
 
 import type { Clock } from '../../domain/clock.js';
+import type { EquipmentModel } from '../../domain/equipment-model/data-dictionary.js';
+import { fieldsByKey } from '../../domain/equipment-model/dictionary-index.js';
+import type { ModelCatalog } from '../../domain/equipment-model/model-catalog.js';
+import { decodeLatestValues, type DecodedValue } from '../../domain/equipment/decoded-values.js';
+import { decodeStats, seriesMeaningOf } from '../../domain/equipment/decoded-series.js';
+import { modelIdOfOrigin } from '../../domain/equipment/equipment-model-of.js';
+import type { StoredOkm } from '../../domain/telemetry-store.js';
 import { MAX_SERIES_DEVICES, type TelemetryReader } from '../../domain/telemetry-reader.js';
 import { invalid } from './api-errors.js';
 import { isValidDeviceId } from '../../protocol/device-id.js';
@@ -26,6 +33,20 @@ function csvCell(value: string | number | null): string {
 export interface TelemetryRouteDeps {
   readonly telemetryReader: TelemetryReader;
   readonly clock: Clock;
+  /** Dictionaries to decode with (issue 15: decoding happens on read). */
+  readonly modelCatalog: ModelCatalog;
+}
+
+/** The model an origin's values are decoded with, null when none is defined. */
+async function modelOf(catalog: Pick<ModelCatalog, 'modelsById'>, originId: string, cwmId: string): Promise<EquipmentModel | null> {
+  const modelId = modelIdOfOrigin(originId, cwmId);
+  return modelId === null ? null : ((await catalog.modelsById()).get(modelId) ?? null);
+}
+
+/** The heartbeat of a stored OKM (`_pld._hbt`), null for any other OKM. */
+function heartbeatOfStored(payload: Record<string, unknown> | null): Record<string, unknown> | null {
+  const heartbeat = payload?.['_hbt'];
+  return typeof heartbeat === 'object' && heartbeat !== null && !Array.isArray(heartbeat) ? (heartbeat as Record<string, unknown>) : null;
 }
 
 /** A time of the query string (the schema checked that it parses), or `fallbackMs` when absent. */
@@ -56,16 +77,22 @@ export function registerTelemetryRoutes(api: AdminApi, deps: TelemetryRouteDeps)
     const fromMs = timeOf(query.from, toMs - 3_600_000);
     if (fromMs >= toMs) throw invalid('"from" must be before "to"');
     const points = query.points ?? POINTS_DEFAULT;
-    const series = await deps.telemetryReader.readDeviceSeries(id, origin, { field, fromMs, toMs, points });
+    const [series, model] = await Promise.all([deps.telemetryReader.readDeviceSeries(id, origin, { field, fromMs, toMs, points }), modelOf(deps.modelCatalog, origin, id)]);
+    const dictionaryField = model === null ? undefined : fieldsByKey(model).get(field);
+    const meaning = seriesMeaningOf(dictionaryField);
     return {
       origin,
       field,
+      dictionaryField: meaning,
       from: new Date(fromMs).toISOString(),
       to: new Date(toMs).toISOString(),
       // raw OKMs, or minute or hour rollups (and raw OKMs for the minutes not in rollups yet)
       source: series.source,
       bucketS: series.bucketMs / 1000,
-      points: series.points.map((p) => ({ t: new Date(p.bucketStartMs).toISOString(), min: p.min, max: p.max, avg: p.avg, n: p.count })),
+      points: series.points.map((p) => ({
+        t: new Date(p.bucketStartMs).toISOString(), min: p.min, max: p.max, avg: p.avg, n: p.count,
+        value: meaning === null || dictionaryField === undefined ? null : decodeStats(dictionaryField, p),
+      })),
     };
   });
 
@@ -122,15 +149,42 @@ export function registerTelemetryRoutes(api: AdminApi, deps: TelemetryRouteDeps)
     const toMs = timeOf(query.to, nowMs + 1);
     const fromMs = timeOf(query.from, toMs - 86_400_000);
     const format = query.format ?? 'ndjson';
-    const okms = await deps.telemetryReader.exportOkms(id, fromMs, toMs);
-    const name = `${id}-${new Date(fromMs).toISOString().slice(0, 10)}.${format}`;
+    const layout = query.layout ?? 'okms';
+    const [okms, models] = await Promise.all([deps.telemetryReader.exportOkms(id, fromMs, toMs), deps.modelCatalog.modelsById()]);
+    const decodedOf = (okm: StoredOkm): DecodedValue[] | null => {
+      const heartbeat = heartbeatOfStored(okm.payload);
+      if (heartbeat === null) return null;
+      const modelId = modelIdOfOrigin(okm.originId, okm.cwmId);
+      return decodeLatestValues(modelId === null ? null : (models.get(modelId) ?? null), heartbeat);
+    };
+    const name = `${id}-${new Date(fromMs).toISOString().slice(0, 10)}${layout === 'fields' ? '-fields' : ''}.${format}`;
     reply.header('content-disposition', `attachment; filename="${name}"`);
-    if (format === 'ndjson') {
-      reply.type('application/x-ndjson');
-      return okms.map((okm) => JSON.stringify({ receivedAt: new Date(okm.receivedAtMs).toISOString(), cwmId: okm.cwmId, originId: okm.originId, crc: okm.crcVerdict, auth: okm.auth, okm: okm.rawOkm })).join('\n') + (okms.length ? '\n' : '');
+    const lines: string[] = [];
+    if (layout === 'fields') {
+      // One line per heartbeat field: what a spreadsheet filters and pivots.
+      if (format === 'csv') lines.push('received_at,cwm_id,origin_id,okm_id,field,label,raw,value,unit,display,mismatch,haccp');
+      for (const okm of okms) {
+        const receivedAt = new Date(okm.receivedAtMs).toISOString();
+        for (const v of decodedOf(okm) ?? []) {
+          const raw = typeof v.raw === 'string' ? v.raw : JSON.stringify(v.raw);
+          const value = typeof v.value === 'string' || typeof v.value === 'number' ? v.value : JSON.stringify(v.value);
+          if (format === 'csv') lines.push([receivedAt, okm.cwmId, okm.originId, okm.okmId, v.key, v.label, raw, value, v.unit, v.display, v.isMismatch ? 'true' : 'false', v.isHaccp ? 'true' : 'false'].map(csvCell).join(','));
+          else lines.push(JSON.stringify({ receivedAt, cwmId: okm.cwmId, originId: okm.originId, okmId: okm.okmId, field: v.key, label: v.label, raw: v.raw, value: v.value, unit: v.unit, display: v.display, isMismatch: v.isMismatch, isHaccp: v.isHaccp }));
+        }
+      }
+    } else if (format === 'ndjson') {
+      for (const okm of okms) {
+        const decoded = decodedOf(okm);
+        lines.push(JSON.stringify({
+          receivedAt: new Date(okm.receivedAtMs).toISOString(), cwmId: okm.cwmId, originId: okm.originId, crc: okm.crcVerdict, auth: okm.auth, okm: okm.rawOkm,
+          ...(decoded === null ? {} : { decoded: Object.fromEntries(decoded.map((v) => [v.key, { value: v.value, unit: v.unit, display: v.display, ...(v.isMismatch ? { isMismatch: true } : {}) }])) }),
+        }));
+      }
+    } else {
+      lines.push('received_at,cwm_id,origin_id,cmd,okm_id,ts,crc_verdict,auth,okm');
+      for (const o of okms) lines.push([new Date(o.receivedAtMs).toISOString(), o.cwmId, o.originId, o.cmd, o.okmId, o.ts, o.crcVerdict, o.auth, o.rawOkm].map(csvCell).join(','));
     }
-    reply.type('text/csv; charset=utf-8');
-    const header = 'received_at,cwm_id,origin_id,cmd,okm_id,ts,crc_verdict,auth,okm\n';
-    return header + okms.map((o) => [new Date(o.receivedAtMs).toISOString(), o.cwmId, o.originId, o.cmd, o.okmId, o.ts, o.crcVerdict, o.auth, o.rawOkm].map(csvCell).join(',')).join('\n') + (okms.length ? '\n' : '');
+    reply.type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
+    return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
   });
 }

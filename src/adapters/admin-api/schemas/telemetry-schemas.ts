@@ -30,14 +30,34 @@ export const SeriesPointSchema = Type.Object({
   n: Type.Integer({ description: 'samples in the bucket' }),
 });
 
+/** What the dictionary says of a charted field (issue 15): the axis label and unit; null when it is not a number field of the origin's model. */
+export const SeriesFieldMeaningSchema = Type.Object({
+  label: Type.String(),
+  unit: Nullable(Type.String({ description: 'UCUM code' })),
+  unitSymbol: Nullable(Type.String()),
+  isHaccp: Type.Boolean(),
+  min: Nullable(Type.Number({ description: 'lowest plausible decoded value' })),
+  max: Nullable(Type.Number({ description: 'highest plausible decoded value' })),
+});
+
+export const DecodedSeriesPointSchema = Type.Object({
+  t: IsoTime({ description: 'the bucket start' }),
+  min: Nullable(Type.Number({ description: 'raw' })),
+  max: Nullable(Type.Number({ description: 'raw' })),
+  avg: Nullable(Type.Number({ description: 'raw' })),
+  n: Type.Integer({ description: 'samples in the bucket' }),
+  value: Nullable(Type.Object({ min: Type.Number(), max: Type.Number(), avg: Type.Number() }, { description: 'decoded with the dictionary (raw * scale + offset); null without a dictionary field' })),
+});
+
 export const DeviceSeriesSchema = Type.Object({
   origin: Type.String(),
   field: Type.String(),
+  dictionaryField: Nullable(SeriesFieldMeaningSchema),
   from: IsoTime(),
   to: IsoTime(),
   source: SeriesSource,
   bucketS: Type.Number(),
-  points: Type.Array(SeriesPointSchema),
+  points: Type.Array(DecodedSeriesPointSchema),
 });
 
 export const MAX_SERIES_DEVICES = 5000;
@@ -82,6 +102,11 @@ export const OkmExportQuery = Type.Object({
   from: Type.Optional(From),
   to: Type.Optional(To),
   format: Type.Optional(StringEnum(['csv', 'ndjson'] as const, { description: 'ndjson by default' })),
+  layout: Type.Optional(
+    StringEnum(['okms', 'fields'] as const, {
+      description: 'okms (default): one line per OKM (NDJSON adds `decoded`: each heartbeat field decoded with its model); fields: one line per heartbeat field with raw and decoded value, label and unit (for spreadsheets)',
+    }),
+  ),
 });
 
 export const OkmExportSchema = Type.String({ description: 'the raw OKMs as CSV or NDJSON, one per line' });
