@@ -3,6 +3,8 @@ import type uPlot from 'uplot';
 
 export const CHART_COLORS = {
   line: '#2563eb',
+  /** HACCP fields: the line a food-safety check looks for. */
+  haccpLine: '#b45309',
   band: 'rgba(37, 99, 235, 0.14)',
   edge: 'rgba(37, 99, 235, 0.35)',
   bar: '#0f766e',

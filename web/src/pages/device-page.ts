@@ -8,6 +8,7 @@ import { createLatestValuesPanel } from '../device/latest-values-panel.js';
 import { createMessageHistoryPanel } from '../device/message-history-panel.js';
 import { createMessageSender } from '../device/message-sender.js';
 import { createSendPanel } from '../device/send-panel.js';
+import { createSitePlacement } from '../device/site-placement.js';
 import { createTelemetryPanel } from '../device/telemetry-panel.js';
 import { createTrafficInspector } from '../device/traffic-inspector.js';
 import { el, replaceChildren } from '../dom-builder.js';
@@ -109,6 +110,7 @@ export function createDevicePage(context: PageContext, deviceId: string): Page {
     el('nav', { class: 'breadcrumbs', 'aria-label': 'Breadcrumb' }, el('a', { href: routeHash({ name: 'devices' }) }, 'Devices'), ' / ', el('span', { class: 'mono' }, deviceId)),
     errorArea,
     summary.element,
+    createSitePlacement(api, deviceId),
     el(
       'nav',
       { class: 'section-nav', 'aria-label': 'Sections of this device' },
