@@ -66,8 +66,8 @@ export function createEquipmentItemPage(context: PageContext, equipmentId: strin
     el('nav', { class: 'breadcrumbs', 'aria-label': 'Breadcrumb' }, el('a', { href: routeHash({ name: 'equipment' }) }, 'Equipment'), ' / ', el('span', { class: 'mono' }, equipmentId)),
     errorArea,
     header.element,
-    el('div', { class: 'two-columns' }, el('div', { class: 'stack' }, nameplate.element, settings.element), el('div', { class: 'stack' }, tags.element, el('section', { class: 'card', 'aria-labelledby': 'cwm-title' }, el('h2', { id: 'cwm-title' }, 'CWM'), cwmLink, history), mismatches)),
     telemetry.element,
+    el('div', { class: 'two-columns' }, el('div', { class: 'stack' }, nameplate.element, settings.element), el('div', { class: 'stack' }, tags.element, el('section', { class: 'card', 'aria-labelledby': 'cwm-title' }, el('h2', { id: 'cwm-title' }, 'CWM'), cwmLink, history), mismatches)),
     events.element,
     unknownFields.element,
     charts.element,
@@ -98,7 +98,8 @@ function renderMismatches(detail: EquipmentDetail): HTMLElement | null {
   return el(
     'section',
     { class: 'card', 'aria-labelledby': 'mismatches-title' },
-    el('h2', { id: 'mismatches-title' }, 'Values that did not fit the model'),
+    el('h2', { id: 'mismatches-title' }, `Values of model ${detail.modelId ?? ''} that did not fit`),
+    el('p', { class: 'muted small' }, 'From any equipment of this model, on this node since it started.'),
     el(
       'table',
       { class: 'data-table compact' },
