@@ -10,6 +10,10 @@ import { fitChartToContainer } from './chart-resizer.js';
 import { CHART_COLORS, TIME_SERIES, chartAxes, formatChartValue } from './chart-theme.js';
 
 const CHART_HEIGHT_PX = 180;
+/** A chart with a y-axis label is taller, so the label (drawn along the axis, never wrapped) has room. */
+const LABELLED_CHART_HEIGHT_PX = 220;
+/** What fits along the y-axis of a labelled chart at 11 px; longer labels are cut (the caption has them whole). */
+const MAX_AXIS_LABEL_CHARS = 30;
 
 /** What the dictionary says of the charted field, as far as the chart needs it. */
 export interface ChartFieldMeaning {
@@ -27,7 +31,10 @@ export interface TelemetryChart {
 
 /** "Oil temperature (°C)", or the bare label of a unitless field. */
 export function axisLabel(meaning: ChartFieldMeaning): string {
-  return meaning.unitSymbol === null || meaning.unitSymbol === '' ? meaning.label : `${meaning.label} (${meaning.unitSymbol})`;
+  const unit = meaning.unitSymbol === null || meaning.unitSymbol === '' ? '' : ` (${meaning.unitSymbol})`;
+  const room = MAX_AXIS_LABEL_CHARS - unit.length;
+  const label = meaning.label.length <= room ? meaning.label : `${meaning.label.slice(0, Math.max(1, room - 1))}…`;
+  return `${label}${unit}`;
 }
 
 export function createTelemetryChart(originId: string, field: string, knownMeaning: ChartFieldMeaning | null = null): TelemetryChart {
@@ -59,9 +66,10 @@ export function createTelemetryChart(originId: string, field: string, knownMeani
     stopResizing();
     chart?.destroy();
     const stroke = meaning?.isHaccp === true ? CHART_COLORS.haccpLine : CHART_COLORS.line;
+    const heightPx = label === null ? CHART_HEIGHT_PX : LABELLED_CHART_HEIGHT_PX;
     const options: uPlot.Options = {
       width: 400,
-      height: CHART_HEIGHT_PX,
+      height: heightPx,
       scales: { x: { time: true, range: () => xRange } },
       axes: chartAxes(label ?? undefined),
       legend: { live: true },
@@ -76,7 +84,7 @@ export function createTelemetryChart(originId: string, field: string, knownMeani
     };
     const created = new uPlot(options, [[], [], [], []], plotArea);
     chart = created;
-    stopResizing = fitChartToContainer(created, plotArea, CHART_HEIGHT_PX);
+    stopResizing = fitChartToContainer(created, plotArea, heightPx);
   };
 
   describe();

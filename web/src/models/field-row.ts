@@ -46,13 +46,13 @@ function readNumber(input: HTMLInputElement): unknown {
 }
 
 export function createFieldRow(field: Partial<DictionaryField>, actions: FieldRowActions): FieldRow {
-  const key = cellOf(el('input', { class: 'mono', value: field.key ?? '', 'aria-label': 'Key', size: 12 }));
-  const label = cellOf(el('input', { value: field.label ?? '', 'aria-label': 'Label', size: 18 }));
-  const fieldClass = cellOf(selectOf('class', FIELD_CLASSES.map((value) => [value, value] as const), field.class ?? 'telemetry'));
+  const key = cellOf(el('input', { class: 'mono', value: field.key ?? '', 'aria-label': 'Key', size: 12 }), 'key-cell');
+  const label = cellOf(el('input', { value: field.label ?? '', 'aria-label': 'Label', size: 18 }), 'label-cell');
+  const fieldClass = cellOf(selectOf('class', FIELD_CLASSES.map((value) => [value, value] as const), field.class ?? 'telemetry'), 'class-cell');
   fieldClass.control.setAttribute('aria-label', 'Class');
-  const type = cellOf(selectOf('type', FIELD_TYPES.map((value) => [value, value] as const), field.type ?? 'number'));
+  const type = cellOf(selectOf('type', FIELD_TYPES.map((value) => [value, value] as const), field.type ?? 'number'), 'type-cell');
   type.control.setAttribute('aria-label', 'Type');
-  const unit = cellOf(el('input', { class: 'mono', value: field.unit ?? '', 'aria-label': 'Unit', size: 6, placeholder: 'Cel' }));
+  const unit = cellOf(el('input', { class: 'mono', value: field.unit ?? '', 'aria-label': 'Unit', size: 6, placeholder: 'Cel' }), 'unit-cell');
   const numbers = Object.fromEntries(
     NUMBER_MEMBERS.map((member) => {
       const value = field[member];

@@ -36,8 +36,8 @@ export function createSiteForm(options: SiteFormOptions): SiteForm {
   const controls: Record<SiteMember, HTMLInputElement | HTMLTextAreaElement> = {
     name: el('input', { name: 'name', required: true, maxlength: 200, autocomplete: 'off' }),
     address: el('input', { name: 'address', maxlength: 500, autocomplete: 'off' }),
-    timeZone: el('input', { name: 'timeZone', list: listId, placeholder: 'Europe/Paris', autocomplete: 'off' }),
-    gatewayMacs: el('textarea', { name: 'gatewayMacs', rows: 3, class: 'mono', placeholder: 'aa:bb:cc:dd:ee:ff' }),
+    timeZone: el('input', { name: 'timeZone', list: listId, placeholder: 'e.g. Europe/Paris', autocomplete: 'off' }),
+    gatewayMacs: el('textarea', { name: 'gatewayMacs', rows: 3, class: 'mono', placeholder: 'e.g. aa:bb:cc:dd:ee:ff' }),
   };
   const messages: Record<SiteMember, HTMLElement> = {
     name: el('div', { class: 'field-problem', role: 'alert' }),
