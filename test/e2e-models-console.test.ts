@@ -59,7 +59,7 @@ test('the Models pages: built-ins listed, a bad unit named next to its input, a 
     await page.getByText('The model is valid.').waitFor();
     const save = page.getByRole('button', { name: 'Save', exact: true });
     await oilRow.getByLabel('Unit').fill('degrees');
-    await oilRow.locator('.field-problem', { hasText: 'not an accepted UCUM code' }).waitFor();
+    await oilRow.getByText('"degrees" is not an accepted UCUM code').waitFor();
     assert.equal(await oilRow.getByLabel('Unit').getAttribute('aria-invalid'), 'true');
     await page.locator('.problem-summary', { hasText: 'fields[4].unit' }).waitFor();
     assert.equal(await save.isDisabled(), true);

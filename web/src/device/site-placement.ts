@@ -45,7 +45,7 @@ export function createSitePlacement(api: ApiClient, deviceId: string): HTMLEleme
     api.equipment
       .placeDevice(deviceId, siteId)
       .then((placement) => {
-        current.textContent = siteSelect.selectedOptions[0]?.textContent ?? '';
+        current.textContent = placement.siteId === null ? 'none' : (siteSelect.selectedOptions[0]?.textContent ?? String(placement.siteId));
         replaceChildren(result, describePlacement(placement));
       })
       .catch((error: unknown) => replaceChildren(result, errorBox(error)))

@@ -24,13 +24,13 @@ export interface FieldRow {
   readonly focus: () => void;
 }
 
-interface Cell {
-  readonly control: HTMLInputElement | HTMLSelectElement;
+interface Cell<C extends HTMLInputElement | HTMLSelectElement> {
+  readonly control: C;
   readonly message: HTMLElement;
   readonly cell: HTMLTableCellElement;
 }
 
-function cellOf(control: HTMLInputElement | HTMLSelectElement, className?: string): Cell {
+function cellOf<C extends HTMLInputElement | HTMLSelectElement>(control: C, className?: string): Cell<C> {
   if (control.id === '') control.id = uniqueId('dict');
   const message = problemMessage(control);
   control.setAttribute('aria-describedby', message.id);
@@ -53,13 +53,17 @@ export function createFieldRow(field: Partial<DictionaryField>, actions: FieldRo
   const type = cellOf(selectOf('type', FIELD_TYPES.map((value) => [value, value] as const), field.type ?? 'number'), 'type-cell');
   type.control.setAttribute('aria-label', 'Type');
   const unit = cellOf(el('input', { class: 'mono', value: field.unit ?? '', 'aria-label': 'Unit', size: 6, placeholder: 'Cel' }), 'unit-cell');
-  const numbers = Object.fromEntries(
-    NUMBER_MEMBERS.map((member) => {
-      const value = field[member];
-      const input = el('input', { class: 'mono', inputmode: 'decimal', value: value === undefined || value === null ? '' : String(value), 'aria-label': memberLabel(member), size: 5 });
-      return [member, cellOf(input, 'number-cell')];
-    }),
-  ) as Record<NumberMember, Cell>;
+  const numberCell = (member: NumberMember): Cell<HTMLInputElement> => {
+    const value = field[member];
+    return cellOf(el('input', { class: 'mono', inputmode: 'decimal', value: value === undefined || value === null ? '' : String(value), 'aria-label': memberLabel(member), size: 5 }), 'number-cell');
+  };
+  const numbers: Record<NumberMember, Cell<HTMLInputElement>> = {
+    scale: numberCell('scale'),
+    offset: numberCell('offset'),
+    precision: numberCell('precision'),
+    min: numberCell('min'),
+    max: numberCell('max'),
+  };
   const haccpInput = el('input', { type: 'checkbox', checked: field.haccp === true, 'aria-label': 'HACCP' });
   const haccp = cellOf(haccpInput, 'center');
 
@@ -123,7 +127,7 @@ export function createFieldRow(field: Partial<DictionaryField>, actions: FieldRo
       if (!unit.control.disabled && unitText !== '') result['unit'] = unitText;
       if (chosen === 'number') {
         for (const member of NUMBER_MEMBERS) {
-          const value = readNumber(numbers[member].control as HTMLInputElement);
+          const value = readNumber(numbers[member].control);
           if (value !== undefined) result[member] = value;
         }
       }
