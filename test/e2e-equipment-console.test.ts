@@ -1,7 +1,8 @@
 // The Equipment pages in a real Chromium against the real server (issue 15): two example fryers (e0f1) and a
 // combi oven behind one CWM send heartbeats; the list shows decoded key values with HACCP and mismatch
 // markers and narrows with its filters; the detail page shows "177.0 °C" beside the raw 1770, the HACCP
-// marker, a value that does not fit its enum shown raw and marked, an unknown field listed raw, tags saved
+// marker, a value that does not fit its enum shown raw and marked, one past its max marked out of range,
+// an unknown field listed raw, tags saved
 // and filtered on, and a chart labelled by the dictionary. Screenshot paths are printed as diagnostics.
 
 import assert from 'node:assert/strict';
@@ -36,7 +37,7 @@ test('the Equipment pages: decoded values beside raw, HACCP and mismatch markers
       assert.equal(answer.status, 200, answer.body);
     };
     await push(FRYER, { serial_no: 'FRY-0001', oil_temp: 1770, set_temp: 1770, program_mode: 3, basket_lifted: false, mystery_gauge: 42 });
-    await push(ODD_FRYER, { serial_no: 'FRY-0002', oil_temp: 1655, set_temp: 1700, program_mode: 99, basket_lifted: true });
+    await push(ODD_FRYER, { serial_no: 'FRY-0002', oil_temp: 2700, set_temp: 1700, program_mode: 99, basket_lifted: true });
     await push(OVEN, { serial_no: 'OVN-0001', cabinet_temp: 180, core_temp: 654, program_mode: 3, door_open: false });
 
     console = await openConsole(server.url, PASSWORD);
@@ -113,6 +114,10 @@ test('the Equipment pages: decoded values beside raw, HACCP and mismatch markers
     const mode = page.locator('#telemetry-values tr[data-key="program_mode"]');
     await mode.locator('.badge', { hasText: 'mismatch' }).waitFor();
     assert.match((await mode.locator('.value-mismatch').textContent()) ?? '', /^99$/);
+    // 270.0 °C is past the dictionary's max of 260: decoded, and marked out of range.
+    const hotOil = page.locator('#telemetry-values tr[data-key="oil_temp"]');
+    assert.match((await hotOil.textContent()) ?? '', /270\.0 °C/);
+    await hotOil.locator('.badge', { hasText: 'out of range' }).waitFor();
     t.diagnostic(`screenshot: ${await console.screenshot('equipment-mismatch')}`);
 
     await page.goto(`${base}/console/#/equipment`);

@@ -104,6 +104,9 @@ test('the Models pages: built-ins listed, a bad unit named next to its input, a 
     assert.equal(await page.locator('tr.field-row').count(), 2);
     await page.locator('.label-map[data-kind="enum"] input[value="hold"]').waitFor();
     t.diagnostic(`screenshot: ${await console.screenshot('model-editor-import')}`);
+    // Reordered before saving: the mode first.
+    await page.locator('tr.field-row').nth(1).getByRole('button', { name: 'Move up' }).click();
+    assert.equal(await page.locator('tr.field-row').first().getByLabel('Key').inputValue(), 'mode');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.waitForURL(/#\/models\/abcd$/);
     await page.locator('.badge', { hasText: 'version 1' }).waitFor();
@@ -113,7 +116,7 @@ test('the Models pages: built-ins listed, a bad unit named next to its input, a 
     await page.getByRole('button', { name: 'Export JSON' }).click();
     const exported = JSON.parse(readFileSync(await (await download).path(), 'utf8')) as { modelId: string; fields: { key: string }[] };
     assert.equal(exported.modelId, 'abcd');
-    assert.deepEqual(exported.fields.map((field) => field.key), ['cab_temp', 'mode']);
+    assert.deepEqual(exported.fields.map((field) => field.key), ['mode', 'cab_temp']);
 
     // Delete (confirmed): gone from the list.
     await page.getByRole('button', { name: 'Delete model' }).click();

@@ -31,7 +31,7 @@ export function createEquipmentHeader(equipmentId: string): EquipmentHeader {
         el('dd', {}, detail.model?.kind ?? '-'),
         el('dt', {}, 'Maker'),
         el('dd', {}, detail.model?.maker ?? '-'),
-        el('dt', {}, 'Serial'),
+        el('dt', { title: 'The origin id after its 4-digit model id (PROTOCOL.md Part B 1.4); a nameplate serial number, if sent, is below' }, 'Serial in the id'),
         el('dd', { class: 'mono' }, detail.serial ?? '-'),
         el('dt', {}, 'Site'),
         el('dd', {}, detail.site?.name ?? 'none'),
