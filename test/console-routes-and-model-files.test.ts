@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BUILTIN_MODELS } from '../src/domain/equipment-model/builtin-models.js';
-import { parseRoute, routeHash, type Route } from '../web/src/hash-router.js';
-import { toEditableModel } from '../web/src/models/model-file.js';
+import { parseRoute, routeHash, type Route } from '../web/src/routes.js';
+import { parseModelText, toEditableModel } from '../web/src/models/model-file.js';
 
 test('the equipment, model and site routes survive a round trip through the URL hash', () => {
   const routes: Route[] = [
@@ -22,7 +22,7 @@ test('the equipment, model and site routes survive a round trip through the URL 
 
 test('a built-in model imported from its JSON keeps every member, field by field', () => {
   for (const model of BUILTIN_MODELS) {
-    const editable = toEditableModel(JSON.parse(JSON.stringify(model)) as Record<string, unknown>);
+    const editable = toEditableModel(parseModelText(JSON.stringify(model), `${model.modelId}.json`));
     assert.equal(editable.modelId, model.modelId);
     assert.equal(editable.name, model.name);
     assert.equal(editable.fields?.length, model.fields.length);
@@ -43,4 +43,9 @@ test('an imported object with members of the wrong type leaves those inputs empt
   assert.equal(field?.class, undefined);
   assert.equal(field?.scale, undefined);
   assert.deepEqual(field?.enumLabels, { '1': '2' });
+});
+
+test('a model file that is not a JSON object is refused naming the file', () => {
+  assert.throws(() => parseModelText('{"modelId": ', 'broken.json'), /broken\.json is not JSON/);
+  assert.throws(() => parseModelText('[1, 2]', 'list.json'), /list\.json holds JSON but not an object/);
 });

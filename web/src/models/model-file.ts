@@ -1,19 +1,7 @@
-// A model as a JSON file: exported as the operator's browser download, imported through a file input.
+// A model file's contents: parsed, and turned into what the dictionary editor's inputs can hold (model-file-io.ts
+// does the browser's download and file reading).
 import { FIELD_CLASSES, FIELD_TYPES, type DictionaryField } from '../../../src/domain/equipment-model/data-dictionary.js';
 import { isJsonObject, type JsonObject } from '../json-object.js';
-
-/** Starts a download of `model` as `<modelId>.json`, pretty-printed so it diffs well in version control. */
-export function downloadModel(model: Readonly<Record<string, unknown>>): void {
-  const modelId = typeof model['modelId'] === 'string' && model['modelId'] !== '' ? model['modelId'] : 'model';
-  const blob = new Blob([`${JSON.stringify(model, null, 2)}\n`], { type: 'application/json' });
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = `${modelId}.json`;
-  link.click();
-  // The click has started the download; revoking later keeps slow browsers from losing it.
-  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /** Thrown when an imported file is not a JSON object: the message says what it is instead. */
 export class ModelFileError extends Error {
@@ -23,15 +11,15 @@ export class ModelFileError extends Error {
   }
 }
 
-/** The JSON object in `file`; its rules are checked by the editor once loaded. */
-export async function readModelFile(file: File): Promise<JsonObject> {
+/** The JSON object in a model file's text; its rules are checked by the editor once loaded. */
+export function parseModelText(text: string, fileName: string): JsonObject {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await file.text());
+    parsed = JSON.parse(text);
   } catch (cause) {
-    throw new ModelFileError(`${file.name} is not JSON: ${cause instanceof Error ? cause.message : String(cause)}`, cause);
+    throw new ModelFileError(`${fileName} is not JSON: ${cause instanceof Error ? cause.message : String(cause)}`, cause);
   }
-  if (!isJsonObject(parsed)) throw new ModelFileError(`${file.name} holds JSON but not an object: a model file is one model object`);
+  if (!isJsonObject(parsed)) throw new ModelFileError(`${fileName} holds JSON but not an object: a model file is one model object`);
   return parsed;
 }
 
