@@ -1,6 +1,6 @@
 // The Equipment pages in a real Chromium against the real server (issue 15): two example fryers (e0f1) and a
 // combi oven behind one CWM send heartbeats; the list shows decoded key values with HACCP and mismatch
-// markers and narrows with its filters; the detail page shows "177.0 °C" beside the raw 1770, the HACCP
+// markers, narrows with its filters and sorts by its headers; the detail page shows "177.0 °C" beside the raw 1770, the HACCP
 // marker, a value that does not fit its enum shown raw and marked, one past its max marked out of range,
 // an unknown field listed raw, tags saved
 // and filtered on, and a chart labelled by the dictionary. Screenshot paths are printed as diagnostics.
@@ -74,6 +74,11 @@ test('the Equipment pages: decoded values beside raw, HACCP and mismatch markers
     await page.getByText('No equipment matches.').waitFor();
     await page.getByLabel('Status').selectOption('online');
     await fryerRow.waitFor();
+    // Sorted by clicking a header: ascending ids first, then descending.
+    await table.locator(`tbody tr:first-child[data-equipment-id="${OVEN}"]`).waitFor();
+    await table.getByRole('button', { name: /^Equipment id/ }).click();
+    await table.locator(`tbody tr:first-child[data-equipment-id="${ODD_FRYER}"]`).waitFor();
+    assert.equal(await table.locator('th[aria-sort="descending"]').textContent(), 'Equipment id ▼');
 
     // The detail page: decoded beside raw, HACCP marked, unknown field raw, the CWM linked.
     const chartAnswer = page.waitForResponse(async (response) => {

@@ -13,13 +13,12 @@ import { toEditableModel } from '../models/model-file.js';
 import { downloadModel, readModelFile } from '../models/model-file-io.js';
 import { createVersionHistory } from '../models/version-history.js';
 import { validateEquipmentModel } from '../../../src/domain/equipment-model/dictionary-validation.js';
-import { Disposables, type Page, type PageContext } from '../page.js';
+import type { Page, PageContext } from '../page.js';
 import { badge } from '../status-badge.js';
 import { describeMoment } from '../time-format.js';
 
 export function createModelPage(context: PageContext, modelId: string | null): Page {
   const { api } = context;
-  const disposables = new Disposables();
   let stored: StoredModel | null = null;
   let isSaving = false;
 
@@ -162,7 +161,8 @@ export function createModelPage(context: PageContext, modelId: string | null): P
     el('section', { class: 'card', 'aria-labelledby': 'dictionary-title' }, el('h2', { id: 'dictionary-title' }, 'Data dictionary'), editor.element),
     el('div', { class: 'two-columns' }, history.element, mismatches),
   );
-  return { element, dispose: () => disposables.disposeAll() };
+  // Nothing to stop: the page has no timers or subscriptions.
+  return { element, dispose: () => undefined };
 }
 
 function renderMismatches(items: readonly ModelMismatch[]): HTMLElement {
