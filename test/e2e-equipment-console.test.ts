@@ -22,7 +22,7 @@ const ODD_FRYER = 'e0f1000000000002';
 const OVEN = 'e0c1000000000001';
 const PASSWORD = 'equipment console password';
 
-test('the Equipment pages: decoded values beside raw, HACCP and mismatch markers, unknown fields raw, filters, tags, a dictionary-labelled chart', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (apt-get install chromium)` }, async (t) => {
+test('the Equipment pages: decoded values beside raw, HACCP and mismatch markers, unknown fields raw, filters and sorting, tags, a dictionary-labelled chart', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (apt-get install chromium)` }, async (t) => {
   assert.ok(existsSync(join(CONSOLE_DIST_DIR, 'index.html')), 'the console is built (npm run build:web)');
   const dir = createTempDataDir();
   const server = await startServerProcess(dir.path, [], { OPENTPS_ADMIN_PASSWORD: PASSWORD });
