@@ -63,7 +63,12 @@ for (const backend of BACKENDS) test(`${backend.label}: 50 virtual CWMs over HTT
     // generated after it must show the change (the CWM heartbeats every 2 s here).
     await waitUntil(async () => (await stateOf(first.id, first.id))?.lastHeartbeat?.['port'] === '232', 10_000, 'a CWM heartbeat with the new port');
     assert.equal((await stateOf(first.id, first.id))?.lastHeartbeat?.['baud'], 9600);
-    await waitUntil(async () => (await stateOf(second.id, relayOke.id))?.lastHeartbeat?.['relay'] === 1, 10_000, 'an OKE heartbeat with the relay on');
+    // The example dictionaries have no relay field, so the relay is read back with rd, not from a heartbeat.
+    const readRelay = await harness.operator.queue.queueMessage({ destination: [relayOke.id, second.id], cmd: 'rd', payload: { relay: null } });
+    await waitUntil(() => allAnswered(harness, [readRelay.id]), 10_000, 'the relay to be read back');
+    assert.deepEqual((await harness.operator.store.findMessage(readRelay.id))?.result, { relay: 1 });
+    const serialNo = relayOke.id.slice(relayOke.model.length).toUpperCase();
+    await waitUntil(async () => (await stateOf(second.id, relayOke.id))?.lastHeartbeat?.['serial_no'] === serialNo, 10_000, 'an OKE heartbeat with its dictionary fields');
 
     await waitUntil(async () => harness.fleet.stats.pushesAcked >= 50 * 2.5 * 6, 30_000, 'a few heartbeat rounds');
     await harness.fleet.stop(10_000);
@@ -71,7 +76,7 @@ for (const backend of BACKENDS) test(`${backend.label}: 50 virtual CWMs over HTT
     assert.equal(summary.queuedAtEnd, 0);
     assert.equal(summary.errors, 0);
     assert.equal(summary.rejected, 0);
-    assert.ok(summary.commandsAnswered >= 52);
+    assert.ok(summary.commandsAnswered >= 53);
     await assertStoredEqualsAcked(harness);
   } finally {
     await harness.fleet.stop();

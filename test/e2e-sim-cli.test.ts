@@ -36,8 +36,8 @@ test('opentps sim --register runs a seeded fleet against the server and prints a
     } finally {
       await store.close();
     }
-    // The same seed registers the same fleet: a second run finds its CWMs already there.
-    const again = await runCliProcess(['sim', '--url', server.url, '--insecure', '--devices', '8', '--duration', '1', '--register', '--data', dir.path, '--seed', '3', '--json']);
+    // The same seed registers the same fleet: a second run finds its CWMs already there (this one without gwmac).
+    const again = await runCliProcess(['sim', '--url', server.url, '--insecure', '--devices', '8', '--duration', '1', '--register', '--data', dir.path, '--seed', '3', '--no-gwmac', '--json']);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stderr, /registered 0 virtual CWMs .* \(8 already there\)/);
   } finally {

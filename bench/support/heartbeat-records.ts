@@ -5,6 +5,7 @@ import { decodeUpstreamOkm } from '../../src/protocol/upstream-okm.js';
 import { sealOkmCrc } from '../../src/protocol/okm-crc.js';
 import { dedupKeyOf, heartbeatOf } from '../../src/domain/push-ingest.js';
 import type { PushRecord } from '../../src/domain/telemetry-store.js';
+import { EXAMPLE_COMBI_OVEN_MODEL, EXAMPLE_FRYER_MODEL } from '../../src/domain/equipment-model/builtin-models.js';
 import { VirtualOke } from '../../src/simulator/virtual-oke.js';
 import { createSeededRandom, type SeededRandom } from '../../src/simulator/seeded-random.js';
 
@@ -23,7 +24,13 @@ export function cwmIdOf(index: number): string {
 export function createHeartbeatFleet(cwmCount: number, okesPerCwm: number, seed = 12): HeartbeatFleet {
   const random: SeededRandom = createSeededRandom(seed);
   const cwmIds = Array.from({ length: cwmCount }, (_, i) => cwmIdOf(i));
-  const okes = cwmIds.map((_, c) => Array.from({ length: okesPerCwm }, (__, k) => new VirtualOke(`0363${(c * 16 + k).toString(16).padStart(12, '0')}`, random)));
+  // Three fryers to a combi oven, as the simulator's fleet plan; heartbeats 60 s apart, as `opentps sim` by default.
+  const okes = cwmIds.map((_, c) =>
+    Array.from({ length: okesPerCwm }, (__, k) => {
+      const model = k % 4 === 3 ? EXAMPLE_COMBI_OVEN_MODEL.modelId : EXAMPLE_FRYER_MODEL.modelId;
+      return new VirtualOke({ id: `${model}${(c * 16 + k).toString(16).padStart(12, '0')}`, model }, random, 60);
+    }),
+  );
   const nextId = new Map<string, number>();
 
   /** The heartbeat of a CWM as the simulator makes it (virtual-cwm.ts cwmHeartbeat). */

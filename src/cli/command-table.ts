@@ -58,7 +58,8 @@ export const COMMANDS: Readonly<Record<string, CliCommand>> = {
     usage: [
       'sim --url <https://host:port> [--devices N] [--okes-per-cwm K] [--interval S] [--duration S]',
       '    [--ramp-up S] [--grace S] [--insecure | --ca FILE] [--register --data D | --keys FILE] [--seed S]',
-      '    [--max-backoff S] [--json]',
+      '    [--max-backoff S] [--no-gwmac] [--json]',
+      '    (virtual fryers and combi ovens; --no-gwmac: requests carry no gwmac=<site gateway MAC>)',
     ],
     run: runSimCommand,
   },

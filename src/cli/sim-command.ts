@@ -1,6 +1,7 @@
 // `opentps sim --url <https://host:port> [--devices N] [--okes-per-cwm K] [--interval S] [--duration S]
-//   [--ramp-up S] [--grace S] [--insecure] [--register --data D | --keys FILE] [--seed S] [--json]`: a virtual
-// CWM fleet. It stops at --duration whatever the server does: heartbeats stop, requests in flight and
+//   [--ramp-up S] [--grace S] [--insecure] [--register --data D | --keys FILE] [--seed S] [--no-gwmac] [--json]`:
+// a virtual CWM fleet. Its CWMs sit at sites of about four, each request carrying the site's `gwmac` unless
+// --no-gwmac. It stops at --duration whatever the server does: heartbeats stop, requests in flight and
 // queued OKMs get --grace seconds (10) to go through, then what is still in flight is aborted and the
 // summary printed. Latencies before --ramp-up (one interval) count in `whole` only, not in `measured`.
 
@@ -82,6 +83,7 @@ export async function runSimCommand(args: readonly string[], io: CliIo): Promise
       keys: { type: 'string' },
       seed: { type: 'string' },
       'max-backoff': { type: 'string' },
+      'no-gwmac': { type: 'boolean' },
       json: { type: 'boolean' },
     },
     { min: 0, max: 0 },
@@ -106,7 +108,15 @@ export async function runSimCommand(args: readonly string[], io: CliIo): Promise
     ca: typeof values['ca'] === 'string' ? readFileSync(values['ca'], 'utf8') : undefined,
     timeoutMs: 20_000,
   });
-  const fleet = new VirtualFleet({ plans, transport, intervalMs: intervalS * 1000, maxBackoffMs: maxBackoffS * 1000, isTrackingAcks: false, log: io.err });
+  const fleet = new VirtualFleet({
+    plans,
+    transport,
+    intervalMs: intervalS * 1000,
+    maxBackoffMs: maxBackoffS * 1000,
+    isTrackingAcks: false,
+    log: io.err,
+    isSendingGatewayMac: values['no-gwmac'] !== true,
+  });
   const generator = new GeneratorLoad();
   fleet.start();
   // These two lines go to stderr with --json too: the fleet benchmark reads the server's CPU at each.

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { buildDownstreamOkm } from '../protocol/downstream-okm.js';
 import { verifyOkmCrc } from '../protocol/okm-crc.js';
 import { verifyRequestSignature } from '../protocol/request-signature.js';
+import { EXAMPLE_FRYER_MODEL } from '../domain/equipment-model/builtin-models.js';
 import { planFleet } from './fleet-plan.js';
 import { createSeededRandom } from './seeded-random.js';
 import { SimStats } from './sim-stats.js';
@@ -15,6 +16,8 @@ interface SeenRequest {
   readonly req: unknown;
   readonly reqText: string;
   readonly signature: string;
+  /** The `gwmac` query parameter, null when absent. */
+  readonly gwmac: string | null;
 }
 
 /** A scripted server: answers each request with the next scripted answer (or a default), and lets a test await the n-th request. */
@@ -25,7 +28,7 @@ function createScriptedServer(answer: (request: SeenRequest, index: number) => S
     async send(method, path) {
       const query = new URLSearchParams(path.slice(path.indexOf('?') + 1));
       const reqText = query.get('req') ?? '';
-      const request = { method, path: path.slice(0, path.indexOf('?')), req: JSON.parse(reqText), reqText, signature: query.get('sha256hmac') ?? '' };
+      const request = { method, path: path.slice(0, path.indexOf('?')), req: JSON.parse(reqText), reqText, signature: query.get('sha256hmac') ?? '', gwmac: query.get('gwmac') };
       seen.push(request);
       const response = answer(request, seen.length - 1);
       for (const waiter of waiters.filter((w) => seen.length >= w.count)) waiter.resolve();
@@ -38,11 +41,24 @@ function createScriptedServer(answer: (request: SeenRequest, index: number) => S
   return { transport, seen, requests };
 }
 
-const plan = { ...planFleet({ devices: 1, okesPerCwm: 1, seed: 11 })[0]!, okes: [{ id: '0363aaaaaaaaaaaa', model: '0363' }] };
+const OKE_ID = `${EXAMPLE_FRYER_MODEL.modelId}aaaaaaaaaaaa`;
+const plan = { ...planFleet({ devices: 1, okesPerCwm: 1, seed: 11 })[0]!, okes: [{ id: OKE_ID, model: EXAMPLE_FRYER_MODEL.modelId }] };
 const ok = (pull = false): SimResponse => ({ status: 200, body: `{"push":true,"pull":${pull}}`, retryAfterS: null });
 
-function createCwm(transport: SimTransport, stats = new SimStats(true)) {
-  return { cwm: new VirtualCwm({ plan, transport, random: createSeededRandom(1), stats, intervalMs: 3_600_000, maxBackoffMs: 20, log: () => undefined }), stats };
+function createCwm(transport: SimTransport, stats = new SimStats(true), isSendingGatewayMac?: boolean) {
+  return {
+    cwm: new VirtualCwm({
+      plan,
+      transport,
+      random: createSeededRandom(1),
+      stats,
+      intervalMs: 3_600_000,
+      maxBackoffMs: 20,
+      log: () => undefined,
+      ...(isSendingGatewayMac === undefined ? {} : { isSendingGatewayMac }),
+    }),
+    stats,
+  };
 }
 
 test('every push is signed with the CWM key and carries OKMs with a correct CRC, OKE and CWM heartbeats alike', async () => {
@@ -58,7 +74,7 @@ test('every push is signed with the CWM key and carries OKMs with a correct CRC,
     assert.equal(verifyOkmCrc(okmText).verdict, 'valid');
   }
   const sources = server.seen.slice(0, 2).map((r) => JSON.stringify((r.req as { okm: { _src: string[] } }).okm._src));
-  assert.deepEqual(sources, [JSON.stringify(['0363aaaaaaaaaaaa', plan.id]), JSON.stringify([plan.id])]);
+  assert.deepEqual(sources, [JSON.stringify([OKE_ID, plan.id]), JSON.stringify([plan.id])]);
 });
 
 test('an OKM leaves the CWM only after {"push":true}: a 503 and a network failure are retried with the same OKM', async () => {
@@ -83,7 +99,7 @@ test('an OKM leaves the CWM only after {"push":true}: a 503 and a network failur
 });
 
 test('pull:true makes the CWM pull until pull:false; a ping to its OKE is answered with the same _id; lokm reports a bad CRC', async () => {
-  const ping = buildDownstreamOkm({ destination: ['0363aaaaaaaaaaaa', plan.id], cmd: 'rd', id: 7, ts: '2026-11-24T12:00:00Z', payload: { _ping: true } });
+  const ping = buildDownstreamOkm({ destination: [OKE_ID, plan.id], cmd: 'rd', id: 7, ts: '2026-11-24T12:00:00Z', payload: { _ping: true } });
   const corrupted = buildDownstreamOkm({ destination: [plan.id], cmd: 'wr', id: 8, ts: '2026-11-24T12:00:00Z', payload: { x: 1 } }).replace('"x":1', '"x":2');
   const port = buildDownstreamOkm({ destination: [plan.id], cmd: 'wr', id: 9, ts: '2026-11-24T12:00:00Z', payload: { oke: { port: '232', baud: 9600 } } });
   const pulls = [`{"okm":${ping},"pull":true}`, `{"okm":${corrupted},"pull":true}`, `{"okm":${port},"pull":false}`];
@@ -102,7 +118,7 @@ test('pull:true makes the CWM pull until pull:false; a ping to its OKE is answer
     .filter((r) => r.path === '/push')
     .map((r) => (r.req as { okm: { _src: string[]; _id: number; _pld: Record<string, unknown> } }).okm)
     .filter((okm) => okm._id === 7 || okm._id === 9);
-  assert.deepEqual(answers.find((okm) => okm._id === 7), { ...answers.find((okm) => okm._id === 7), _src: ['0363aaaaaaaaaaaa', plan.id], _pld: { _ping: true } });
+  assert.deepEqual(answers.find((okm) => okm._id === 7), { ...answers.find((okm) => okm._id === 7), _src: [OKE_ID, plan.id], _pld: { _ping: true } });
   assert.deepEqual(answers.find((okm) => okm._id === 9)?._pld, { oke: { port: '232', baud: 9600 }, ok: true });
   assert.deepEqual(cwm.portSetting, { port: '232', baud: 9600 });
   assert.equal(stats.crcFailuresSeen, 1);
@@ -123,4 +139,23 @@ test('the CWM never sends the same pull text twice: a second pull within its clo
   assert.ok(pullTexts.length >= 3, `pulled each queued message (${pullTexts.length} pulls)`);
   assert.equal(new Set(pullTexts).size, pullTexts.length, 'no pull text repeated');
   assert.equal(stats.busy, 0);
+});
+
+test('every /push and /pull carries the site gateway MAC as gwmac, outside the signed req; turned off, none does', async () => {
+  for (const isSendingGatewayMac of [undefined, false]) {
+    const pulls = [`{"okm":${buildDownstreamOkm({ destination: [plan.id], cmd: 'rd', id: 3, ts: '2026-11-24T12:00:00Z', payload: { _ping: true } })},"pull":false}`];
+    const server = createScriptedServer((request) =>
+      request.path === '/pull' ? { status: 200, body: pulls.shift() ?? '{"pull":false}', retryAfterS: null } : ok(pulls.length === 1),
+    );
+    const { cwm } = createCwm(server.transport, new SimStats(true), isSendingGatewayMac);
+    cwm.start(0);
+    await server.requests(4);
+    await cwm.stop();
+    assert.deepEqual([...new Set(server.seen.map((r) => r.path))].sort(), ['/pull', '/push']);
+    for (const request of server.seen) {
+      assert.equal(request.gwmac, isSendingGatewayMac === false ? null : plan.gatewayMac, `${request.path} gwmac`);
+      assert.ok(verifyRequestSignature(request.reqText, request.signature, plan.key), 'the signature covers req alone');
+      assert.equal((request.req as Record<string, unknown>)['gwmac'], undefined, 'req itself is unchanged');
+    }
+  }
 });

@@ -24,6 +24,8 @@ export interface VirtualCwmOptions {
   readonly log: (line: string) => void;
   /** Fires when the fleet stops for good: a file download in progress gives up (no retry, no back-off left). */
   readonly stopSignal?: AbortSignal;
+  /** Adds `gwmac=<the site's gateway MAC>` to every /push and /pull (default true). */
+  readonly isSendingGatewayMac?: boolean;
 }
 
 interface OutboundOkm {
@@ -69,7 +71,7 @@ export class VirtualCwm {
   constructor(options: VirtualCwmOptions) {
     this.options = options;
     this.id = options.plan.id;
-    this.okes = options.plan.okes.map((oke) => new VirtualOke(oke.id, options.random));
+    this.okes = options.plan.okes.map((oke) => new VirtualOke(oke, options.random, options.intervalMs / 1000));
     this.iface = options.random.next() < 0.7 ? 'wifi' : 'eth';
   }
 
@@ -194,8 +196,14 @@ export class VirtualCwm {
     });
   }
 
+  /**
+   * The /push or /pull URL. The vendor says every message of a CWM carries `gwmac` (the site gateway's MAC,
+   * PROTOCOL.md A, [S17]) but not where: here it is a query parameter of its own, outside `req`, so the
+   * HMAC (over the text of `req` alone) is the same with it or without it.
+   */
   private signedPath(path: string, req: string): string {
-    return `${path}?sha256hmac=${signRequest(req, this.options.plan.key)}&req=${encodeURIComponent(req)}`;
+    const signed = `${path}?sha256hmac=${signRequest(req, this.options.plan.key)}&req=${encodeURIComponent(req)}`;
+    return this.options.isSendingGatewayMac === false ? signed : `${signed}&gwmac=${encodeURIComponent(this.options.plan.gatewayMac)}`;
   }
 
   private async pump(): Promise<void> {

@@ -15,6 +15,8 @@ export interface VirtualFleetOptions {
   readonly maxBackoffMs: number;
   readonly isTrackingAcks: boolean;
   readonly log: (line: string) => void;
+  /** Every /push and /pull carries `gwmac=<the CWM's site gateway MAC>` (default true). */
+  readonly isSendingGatewayMac?: boolean;
 }
 
 export class VirtualFleet {
@@ -43,6 +45,7 @@ export class VirtualFleet {
           maxBackoffMs: options.maxBackoffMs,
           log: options.log,
           stopSignal: this.stopped.signal,
+          isSendingGatewayMac: options.isSendingGatewayMac ?? true,
         }),
     );
   }

@@ -1,9 +1,13 @@
-// One virtual piece of kitchen equipment: slowly varying temperatures around a set point, a door,
-// a cook cycle, counters and a relay; it answers the commands a CWM hands it.
+// One virtual piece of kitchen equipment behind a CWM: its model's physics (a fryer or a combi oven)
+// heartbeats the fields of that model's data dictionary; the OKE answers the commands a CWM hands it
+// (`_ping`, `rd` of named fields, the relay).
 
+import { EXAMPLE_COMBI_OVEN_MODEL, EXAMPLE_FRYER_MODEL } from '../domain/equipment-model/builtin-models.js';
+import type { EquipmentPhysics, HeartbeatFields } from './equipment-physics.js';
+import type { PlannedOke } from './fleet-plan.js';
 import type { SeededRandom } from './seeded-random.js';
-
-export type CookState = 'idle' | 'preheat' | 'cooking' | 'holding';
+import { VirtualCombiOven } from './virtual-combi-oven.js';
+import { VirtualFryer } from './virtual-fryer.js';
 
 export interface CommandResult {
   /** The `_pld` of the answer OKM (same `_id` as the command). */
@@ -12,44 +16,42 @@ export interface CommandResult {
   readonly isKnown: boolean;
 }
 
+type PhysicsFactory = (serialNo: string, random: SeededRandom) => EquipmentPhysics;
+
+const PHYSICS_BY_MODEL_ID: ReadonlyMap<string, PhysicsFactory> = new Map<string, PhysicsFactory>([
+  [EXAMPLE_FRYER_MODEL.modelId, (serialNo, random) => new VirtualFryer(serialNo, random)],
+  [EXAMPLE_COMBI_OVEN_MODEL.modelId, (serialNo, random) => new VirtualCombiOven(serialNo, random)],
+]);
+
+/** The model ids the simulator has physics for. */
+export const SIMULATED_MODEL_IDS: readonly string[] = [...PHYSICS_BY_MODEL_ID.keys()];
+
 export class VirtualOke {
   readonly id: string;
-  private temperatureC: number;
-  private setPointC: number;
-  private isDoorOpen = false;
-  private cookState: CookState = 'idle';
-  private cycles = 0;
-  private doorOpenings = 0;
+  readonly modelId: string;
+  private readonly physics: EquipmentPhysics;
+  private readonly heartbeatPeriodS: number;
+  /**
+   * The relay a `{"cmd":{"relay":n}}` sets. No example dictionary has a relay field, so it shows in command
+   * answers (and in `rd` of `relay`) only, never in a heartbeat: every heartbeat key is a dictionary field.
+   */
   private relay = 0;
-  private readonly random: SeededRandom;
 
-  constructor(id: string, random: SeededRandom) {
-    this.id = id;
-    this.random = random;
-    this.setPointC = random.pick([163, 171, 177, 182]);
-    this.temperatureC = 20 + random.integer(0, 5);
+  /** @throws RangeError when the simulator has no physics for `oke.model` */
+  constructor(oke: PlannedOke, random: SeededRandom, heartbeatPeriodS: number) {
+    const createPhysics = PHYSICS_BY_MODEL_ID.get(oke.model);
+    if (createPhysics === undefined) throw new RangeError(`no virtual equipment of model ${oke.model}`);
+    this.id = oke.id;
+    this.modelId = oke.model;
+    this.heartbeatPeriodS = heartbeatPeriodS;
+    // The serial behind the MODEL_ID (Part B 1.4) doubles as the nameplate's serial number.
+    this.physics = createPhysics(oke.id.slice(oke.model.length).toUpperCase(), random);
   }
 
   /** Advances the equipment by one heartbeat period and returns the heartbeat fields. */
-  heartbeat(): Record<string, unknown> {
-    const target = this.cookState === 'idle' ? 25 : this.setPointC;
-    this.temperatureC += (target - this.temperatureC) * 0.3 + (this.random.next() - 0.5) * 2;
-    if (this.random.next() < 0.08) {
-      this.isDoorOpen = !this.isDoorOpen;
-      if (this.isDoorOpen) this.doorOpenings++;
-    }
-    this.advanceCookState();
-    return this.currentFields();
-  }
-
-  private advanceCookState(): void {
-    const roll = this.random.next();
-    if (this.cookState === 'idle' && roll < 0.2) this.cookState = 'preheat';
-    else if (this.cookState === 'preheat' && Math.abs(this.temperatureC - this.setPointC) < 5) this.cookState = 'cooking';
-    else if (this.cookState === 'cooking' && roll < 0.25) {
-      this.cookState = 'holding';
-      this.cycles++;
-    } else if (this.cookState === 'holding' && roll < 0.3) this.cookState = 'idle';
+  heartbeat(): HeartbeatFields {
+    this.physics.advance(this.heartbeatPeriodS);
+    return this.physics.fields();
   }
 
   /** Executes a command addressed to this OKE (`_cmd`, `_pld`) and says what to answer. */
@@ -65,25 +67,13 @@ export class VirtualOke {
       return { payload: { cmd: { relay: command.relay }, ok: false, error: 'relay must be 0..255' }, isKnown: true };
     }
     if (cmd === 'rd') {
-      const fields = this.currentFields();
+      const fields: Record<string, unknown> = { ...this.physics.fields(), relay: this.relay };
       const asked = Object.keys(payload).filter((name) => !name.startsWith('_'));
       const values: Record<string, unknown> = {};
-      for (const name of asked) values[name] = name in fields ? fields[name] : null;
+      for (const name of asked) values[name] = Object.hasOwn(fields, name) ? fields[name] : null;
       return { payload: values, isKnown: asked.length > 0 };
     }
     return { payload: { ack: true, unknown: Object.keys(payload) }, isKnown: false };
-  }
-
-  private currentFields(): Record<string, unknown> {
-    return {
-      temp: Math.round(this.temperatureC * 10) / 10,
-      setp: this.setPointC,
-      door: this.isDoorOpen ? 1 : 0,
-      cook: this.cookState,
-      cycles: this.cycles,
-      doors: this.doorOpenings,
-      relay: this.relay,
-    };
   }
 
   get relayState(): number {

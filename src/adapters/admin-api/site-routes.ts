@@ -22,7 +22,7 @@ import { Type } from '@sinclair/typebox';
 export interface SiteRouteDeps {
   readonly siteDirectory: SiteDirectory;
   readonly tagStore: TagStore;
-  readonly equipmentStore: Pick<EquipmentStore, 'findEquipment'>;
+  readonly equipmentStore: Pick<EquipmentStore, 'queryEquipment' | 'findEquipment'>;
   readonly registryStore: { findDevice(id: string): Promise<unknown> };
   readonly audit: AuditLog;
   readonly clock: Clock;

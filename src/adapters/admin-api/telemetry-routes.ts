@@ -8,6 +8,7 @@ import { decodeLatestValues, type DecodedValue } from '../../domain/equipment/de
 import { decodeStats, seriesMeaningOf } from '../../domain/equipment/decoded-series.js';
 import { modelIdOfOrigin } from '../../domain/equipment/equipment-model-of.js';
 import type { StoredOkm } from '../../domain/telemetry-store.js';
+import type { EquipmentStore } from '../../domain/equipment/equipment-store.js';
 import { MAX_SERIES_DEVICES, type TelemetryReader } from '../../domain/telemetry-reader.js';
 import { invalid } from './api-errors.js';
 import { isValidDeviceId } from '../../protocol/device-id.js';
@@ -30,11 +31,27 @@ function csvCell(value: string | number | null): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/**
+ * The ids of the equipment at a site and/or of a model, for a fleet chart: at most MAX_SERIES_DEVICES + 1 read (one
+ * more tells that there are too many). @throws ERR_API_INVALID when neither is given or too many match
+ */
+async function equipmentIdsOf(store: Pick<EquipmentStore, 'queryEquipment'>, siteId: number | null, modelId: string | null, nowMs: number): Promise<string[]> {
+  if (siteId === null && modelId === null) throw invalid('name the devices ("devices"), or a "site" and/or a "model"');
+  const page = await store.queryEquipment(
+    { search: null, modelId, siteId, tag: null, cwmId: null, status: null, sort: 'id', order: 'asc', limit: MAX_SERIES_DEVICES + 1, offset: 0 },
+    nowMs,
+  );
+  if (page.items.length > MAX_SERIES_DEVICES) throw invalid(`${page.total} equipment match "site" and "model"; a chart takes at most ${MAX_SERIES_DEVICES}`);
+  return page.items.map((item) => item.id);
+}
+
 export interface TelemetryRouteDeps {
   readonly telemetryReader: TelemetryReader;
   readonly clock: Clock;
   /** Dictionaries to decode with (issue 15: decoding happens on read). */
   readonly modelCatalog: ModelCatalog;
+  /** Equipment by site and model, for fleet charts named that way. */
+  readonly equipmentStore: Pick<EquipmentStore, 'queryEquipment' | 'findEquipment'>;
 }
 
 /** The model an origin's values are decoded with, null when none is defined. */
@@ -104,8 +121,8 @@ export function registerTelemetryRoutes(api: AdminApi, deps: TelemetryRouteDeps)
   api.get('/series', { schema: fleetSeriesSchema }, async (request) => {
     const query = request.query;
     const field = query.field;
-    const devices = query.devices.split(',').map((id) => id.trim()).filter((id) => id !== '');
-    if (devices.length === 0) throw invalid('"devices" must list device ids, separated by commas');
+    const devices = query.devices === undefined ? await equipmentIdsOf(deps.equipmentStore, query.site ?? null, query.model?.toLowerCase() ?? null, deps.clock.nowMs()) : query.devices.split(',').map((id) => id.trim()).filter((id) => id !== '');
+    if (devices.length === 0) throw invalid(query.devices === undefined ? 'no equipment matches "site" and "model"; name "devices" or another site or model' : '"devices" must list device ids, separated by commas');
     if (devices.length > MAX_SERIES_DEVICES) throw invalid(`"devices" may list at most ${MAX_SERIES_DEVICES} devices`);
     if (!devices.every(isValidDeviceId)) throw invalid('"devices" must be device ids (1 to 64 printable characters, no space, quote or backslash), separated by commas');
     const nowMs = deps.clock.nowMs();
@@ -113,16 +130,24 @@ export function registerTelemetryRoutes(api: AdminApi, deps: TelemetryRouteDeps)
     const fromMs = timeOf(query.from, toMs - 86_400_000);
     if (fromMs >= toMs) throw invalid('"from" must be before "to"');
     const points = query.points ?? POINTS_DEFAULT;
-    const series = await deps.telemetryReader.readFleetSeries(devices, { field, fromMs, toMs, points });
+    const [series, models] = await Promise.all([deps.telemetryReader.readFleetSeries(devices, { field, fromMs, toMs, points }), deps.modelCatalog.modelsById()]);
+    // Decoded only when one model is named: devices of several models may scale the same key differently.
+    const model = query.model === undefined ? undefined : models.get(query.model.toLowerCase());
+    const dictionaryField = model === undefined ? undefined : fieldsByKey(model).get(field);
+    const meaning = seriesMeaningOf(dictionaryField);
     return {
       field,
+      dictionaryField: meaning,
       devices: devices.length,
       from: new Date(fromMs).toISOString(),
       to: new Date(toMs).toISOString(),
       source: series.source,
       bucketS: series.bucketMs / 1000,
       // avg, min, max over every sample of every device; sum: the devices' means added up; devices: how many reported
-      points: series.points.map((p) => ({ t: new Date(p.bucketStartMs).toISOString(), min: p.min, max: p.max, avg: p.avg, sum: p.sumOfMeans, n: p.count, devices: p.devices })),
+      points: series.points.map((p) => ({
+        t: new Date(p.bucketStartMs).toISOString(), min: p.min, max: p.max, avg: p.avg, sum: p.sumOfMeans, n: p.count, devices: p.devices,
+        value: meaning === null || dictionaryField === undefined ? null : decodeStats(dictionaryField, p),
+      })),
     };
   });
 

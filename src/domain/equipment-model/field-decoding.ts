@@ -130,28 +130,68 @@ export function decodeField(field: DictionaryField | undefined, raw: unknown): D
   return { raw, value: decoded.value, display, unit, isMismatch: false };
 }
 
-function fitsOne(field: DictionaryField, raw: unknown): boolean {
+/** Whether one raw value (not an array element list) fits a field; built once per field (fitCheckOf). */
+type FitCheck = (raw: unknown) => boolean;
+
+function isFiniteNumber(raw: unknown): boolean {
+  return typeof raw === 'number' && Number.isFinite(raw);
+}
+
+function isUint32(raw: unknown): boolean {
+  return typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 && raw <= MAX_UINT32;
+}
+
+function isBooleanLike(raw: unknown): boolean {
+  return raw === true || raw === false || raw === 1 || raw === 0;
+}
+
+function isString(raw: unknown): boolean {
+  return typeof raw === 'string';
+}
+
+function fitsAnything(): boolean {
+  return true;
+}
+
+function enumCheck(field: DictionaryField): FitCheck {
+  // The labels' keys as the raw values that match them: the string sent, or the integer it spells.
+  const strings = new Set(Object.keys(field.enumLabels ?? {}));
+  const integers = new Set([...strings].filter((key) => /^-?\d+$/.test(key)).map(Number));
+  return (raw) => (typeof raw === 'string' ? strings.has(raw) : typeof raw === 'number' && integers.has(raw) && Number.isInteger(raw));
+}
+
+function fitCheckOf(field: DictionaryField): FitCheck {
   switch (field.type) {
     case 'number':
-      return typeof raw === 'number' && Number.isFinite(raw);
+      return isFiniteNumber;
     case 'enum':
-      return (typeof raw === 'string' || (typeof raw === 'number' && Number.isInteger(raw))) && Object.hasOwn(field.enumLabels ?? {}, String(raw));
+      return enumCheck(field);
     case 'bitmask':
-      return typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 && raw <= MAX_UINT32;
+      return isUint32;
     case 'boolean':
-      return raw === true || raw === false || raw === 1 || raw === 0;
+      return isBooleanLike;
     case 'string':
-      return typeof raw === 'string';
+      return isString;
     case 'json':
-      return true;
+      return fitsAnything;
   }
 }
 
+const fitChecks = new WeakMap<DictionaryField, FitCheck>();
+
 /**
  * True when decodeField would mark `raw` as a mismatch of `field`, without building its value or text: the
- * check counted for every heartbeat field as pushes are stored (mismatch-counter.ts).
+ * check counted for every heartbeat field as pushes are stored (mismatch-counter.ts), so it is built once per
+ * field (an enum's labels as sets) and allocates nothing for a value that fits.
  */
 export function isFieldMismatch(field: DictionaryField, raw: unknown): boolean {
-  if (field.type === 'json' || !Array.isArray(raw)) return !fitsOne(field, raw);
-  return raw.length === 0 || !raw.every((element: unknown) => fitsOne(field, element));
+  let fits = fitChecks.get(field);
+  if (fits === undefined) {
+    fits = fitCheckOf(field);
+    fitChecks.set(field, fits);
+  }
+  if (field.type === 'json' || !Array.isArray(raw)) return !fits(raw);
+  if (raw.length === 0) return true;
+  for (const element of raw) if (!fits(element)) return true;
+  return false;
 }

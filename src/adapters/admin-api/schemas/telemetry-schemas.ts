@@ -64,7 +64,9 @@ export const MAX_SERIES_DEVICES = 5000;
 
 export const FleetSeriesQuery = Type.Object({
   field: HeartbeatField,
-  devices: Type.String({ description: `device ids separated by commas, at most ${MAX_SERIES_DEVICES}` }),
+  devices: Type.Optional(Type.String({ description: `device ids separated by commas, at most ${MAX_SERIES_DEVICES}; or give site and/or model instead` })),
+  site: Type.Optional(Type.Integer({ minimum: 1, description: 'every equipment at this site (with `model`: of that model)' })),
+  model: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{4}$', description: 'every equipment of this model (with `site`: at that site)' })),
   from: Type.Optional(From),
   to: Type.Optional(To),
   points: Type.Optional(Points),
@@ -72,6 +74,7 @@ export const FleetSeriesQuery = Type.Object({
 
 export const FleetSeriesSchema = Type.Object({
   field: Type.String(),
+  dictionaryField: Nullable(SeriesFieldMeaningSchema),
   devices: Type.Integer({ description: 'devices named' }),
   from: IsoTime(),
   to: IsoTime(),
@@ -86,6 +89,7 @@ export const FleetSeriesSchema = Type.Object({
       sum: Nullable(Type.Number({ description: "the devices' means added up" })),
       n: Type.Integer(),
       devices: Type.Integer({ description: 'devices that reported' }),
+      value: Nullable(Type.Object({ min: Type.Number(), max: Type.Number(), avg: Type.Number() }, { description: 'min, max, avg decoded with `model`\'s dictionary; null without `model` or a number field' })),
     }),
   ),
 });
