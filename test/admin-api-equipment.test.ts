@@ -169,9 +169,11 @@ describe('admin API: equipment, sites and tags', () => {
   });
   after(() => h.close());
 
-  test('every origin seen is an equipment record: OKEs and the CWM itself, with model and serial', async () => {
+  test('every origin seen is an equipment record: OKEs and a CWM that sent its own OKM, with model and serial', async () => {
     const page = (await call(h, s, 'GET', '/api/v1/equipment')).json() as { total: number; items: Array<{ id: string; modelId: string | null; serial: string | null; isCwm: boolean; cwmId: string; status: string; model: { name: string } | null }> };
-    assert.equal(page.total, 5);
+    // CWM_2 only relayed an OKE's OKM: it is a device, not an origin, so not an equipment record (yet).
+    assert.deepEqual(page.items.map((item) => item.id).sort(), [CWM, FRYER, FRYER_BAD, ODD].sort());
+    assert.equal(page.total, 4);
     const byId = new Map(page.items.map((item) => [item.id, item]));
     assert.deepEqual([byId.get(CWM)?.modelId, byId.get(CWM)?.isCwm, byId.get(CWM)?.model?.name], ['c000', true, CWM_HEARTBEAT_MODEL.name]);
     assert.deepEqual([byId.get(FRYER)?.modelId, byId.get(FRYER)?.serial, byId.get(FRYER)?.cwmId, byId.get(FRYER)?.status], ['e0f1', 'aabbccddee01', CWM, 'online']);
@@ -184,7 +186,7 @@ describe('admin API: equipment, sites and tags', () => {
     const oil = page.items[0]?.keyValues.find((v) => v.key === 'oil_temp');
     assert.deepEqual([oil?.display, oil?.raw, oil?.isHaccp], ['177.0 °C', 1770, true]);
     assert.equal(page.items[1]?.keyValues.find((v) => v.key === 'oil_temp')?.isMismatch, true);
-    assert.equal((await call(h, s, 'GET', `/api/v1/equipment?cwm=${CWM_2}`)).json().total, 2);
+    assert.equal((await call(h, s, 'GET', `/api/v1/equipment?cwm=${CWM_2}`)).json().total, 1);
     assert.equal((await call(h, s, 'GET', '/api/v1/equipment?search=AABBCCDDEE0')).json().total, 2);
     assert.equal((await call(h, s, 'GET', '/api/v1/equipment?status=offline')).json().total, 0);
     const bad = await call(h, s, 'GET', '/api/v1/equipment?model=e0f&sort=size');

@@ -13,6 +13,10 @@ export interface DeviceQuery {
   readonly search: string | null;
   /** Status at the query's `nowMs` (device-status.ts); null: any. */
   readonly status: DeviceStatus | null;
+  /** CWMs at this site (sites/site-store.ts); null or absent: any. */
+  readonly siteId?: number | null;
+  /** CWMs carrying this tag (tags/tag-store.ts, kind `device`); null or absent: any. */
+  readonly tag?: string | null;
   /**
    * `name` compares names case-insensitively, a device without one as ''; `lastSeen` puts never-seen
    * devices first (ascending). Ties go by id, in the same order.

@@ -21,6 +21,8 @@ export interface DeviceRecord {
   readonly typicalIntervalMs: number | null;
   /** Signed pulls refused as replays (pull-replay-guard.ts). */
   readonly replaysRefusedCount: number;
+  /** The site the CWM is at (sites/site-store.ts); null: none. */
+  readonly siteId: number | null;
 }
 
 /** What authenticating a request needs: read on every device request, so backends may cache it. */

@@ -22,6 +22,7 @@ export function defineDeviceStoreContract(context: ContractContext): void {
         crcFailureCount: 0,
         typicalIntervalMs: null,
         replaysRefusedCount: 0,
+        siteId: null,
       };
       assert.deepEqual(added, expected);
       assert.deepEqual(await context.store.findDevice(CWM_A), expected);

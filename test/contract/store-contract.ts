@@ -11,6 +11,9 @@ import { definePullReplayContract } from './pull-replay-contract.js';
 import { defineRetentionContract } from './retention-contract.js';
 import { defineDurabilityContract } from './durability-contract.js';
 import { defineEnqueueContract } from './enqueue-contract.js';
+import { defineEquipmentStoreContract } from './equipment-store-contract.js';
+import { defineModelStoreContract } from './model-store-contract.js';
+import { defineSiteStoreContract } from './site-store-contract.js';
 import { defineFileStoreContract } from './file-store-contract.js';
 import { defineFleetReadContract } from './fleet-read-contract.js';
 import { defineMessageStoreContract } from './message-store-contract.js';
@@ -80,5 +83,8 @@ export function defineStoreContract(backendName: string, openStore: () => Promis
     defineDurabilityContract(context);
     defineFileStoreContract(context);
     defineCensusContract(context);
+    defineEquipmentStoreContract(context);
+    defineModelStoreContract(context);
+    defineSiteStoreContract(context);
   });
 }

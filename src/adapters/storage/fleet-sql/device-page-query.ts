@@ -25,6 +25,9 @@ function filterConditions(query: DeviceQuery, nowMs: number, dialect: SqlDialect
     conditions.push(`(${inId} OR ${inName})`);
   }
   if (query.status !== null) conditions.push(statusCondition(query.status, () => params.add(nowMs)));
+  if (query.siteId !== undefined && query.siteId !== null) conditions.push(`d.site_id = ${params.add(query.siteId)}`);
+  // Through the tags index (kind, tag, target_id): the tagged CWMs only.
+  if (query.tag !== undefined && query.tag !== null) conditions.push(`d.id IN (SELECT t.target_id FROM tags t WHERE t.kind = 'device' AND t.tag = ${params.add(query.tag)})`);
   return conditions;
 }
 
@@ -85,7 +88,7 @@ function idOrder(dialect: SqlDialect, direction: string, matching: number | null
 }
 
 function isFiltered(query: DeviceQuery): boolean {
-  return (query.search !== null && query.search !== '') || query.status !== null;
+  return (query.search !== null && query.search !== '') || query.status !== null || (query.siteId ?? null) !== null || (query.tag ?? null) !== null;
 }
 
 /**

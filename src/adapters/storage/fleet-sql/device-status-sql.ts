@@ -3,8 +3,13 @@
 
 import { DEFAULT_INTERVAL_MS, ONLINE_RULE, type DeviceStatus } from '../../../domain/device-status.js';
 
-/** How long after its last request a device is still online: its own bound, in SQL on `devices d`. */
-const ONLINE_BOUND_MS = `${ONLINE_RULE.intervalMultiple} * coalesce(d.typical_interval_ms, ${DEFAULT_INTERVAL_MS}) + ${ONLINE_RULE.backoffSlackMs}`;
+/** How long after its last request a device is still online, in SQL, given the expression of its usual interval. */
+export function onlineBoundSql(typicalIntervalMs: string): string {
+  return `${ONLINE_RULE.intervalMultiple} * coalesce(${typicalIntervalMs}, ${DEFAULT_INTERVAL_MS}) + ${ONLINE_RULE.backoffSlackMs}`;
+}
+
+/** A device's own bound, in SQL on `devices d`. */
+const ONLINE_BOUND_MS = onlineBoundSql('d.typical_interval_ms');
 
 /** True for a device online at the instant in parameter `now` (a placeholder). */
 export function onlineCondition(now: string): string {

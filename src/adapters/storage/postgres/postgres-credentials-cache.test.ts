@@ -83,6 +83,21 @@ describe('PostgreSQL device credentials cache', { skip: await postgresSkipReason
     await eventually(async () => (await nodeA.findDeviceCredentials(CWM))?.key === 'key-3', 'node A to hear announcements again', 3000);
   });
 
+  test('a CWM placed at a site on node B, and that site\'s time zone changed or the site deleted there, reach node A\'s cache', async () => {
+    const current = (await nodeA.findDeviceCredentials(CWM))?.key ?? '';
+    await cacheOnA(current);
+    assert.equal((await nodeA.findDeviceCredentials(CWM))?.timeZone, null);
+    const site = await nodeB.addSite({ name: 'Kitchen', address: null, timeZone: 'Europe/Berlin', gatewayMacs: ['001a2b3c4d5e'], createdAtMs: 1 });
+    await nodeB.recordGatewayMac(CWM, '00-1a-2b-3c-4d-5e', '001a2b3c4d5e', 2);
+    await eventually(async () => (await nodeA.findDeviceCredentials(CWM))?.timeZone === 'Europe/Berlin', 'node A to see the site\'s zone', 2000);
+    await cacheOnA(current);
+    await nodeB.updateSite(site.id, { timeZone: 'Asia/Tokyo' });
+    await eventually(async () => (await nodeA.findDeviceCredentials(CWM))?.timeZone === 'Asia/Tokyo', 'node A to see the site\'s new zone', 2000);
+    await cacheOnA(current);
+    await nodeB.deleteSite(site.id);
+    await eventually(async () => (await nodeA.findDeviceCredentials(CWM))?.timeZone === null, 'node A to see the site gone', 2000);
+  });
+
   test('an unknown device is never cached: registered on node B, it is found on node A at once', async () => {
     const other = '0002cafe00000002';
     assert.equal(await nodeA.findDeviceCredentials(other), null);

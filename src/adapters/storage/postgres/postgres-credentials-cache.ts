@@ -15,6 +15,8 @@ export interface CredentialsCache {
   read(id: string, load: () => Promise<DeviceCredentials | null>): Promise<DeviceCredentials | null>;
   /** This node changed the device: drop it now rather than when the announcement comes back. */
   forget(id: string): void;
+  /** This node changed what many devices' credentials derive from (a site's time zone): drop every entry. */
+  forgetAll(): void;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,11 @@ export function createCredentialsCache(connectionString: string): CredentialsCac
       connectionString,
       channel: DEVICE_CHANGE_CHANNEL,
       onNotification(id) {
+        // An empty payload (no device id is empty): a site changed, the time zone of any of its CWMs may have.
+        if (id === '') {
+          forgetAll();
+          return;
+        }
         generation++;
         entries.delete(id);
       },
@@ -63,6 +70,7 @@ export function createCredentialsCache(connectionString: string): CredentialsCac
       generation++;
       entries.delete(id);
     },
+    forgetAll,
     async close() {
       forgetAll();
       await listener?.close();

@@ -37,7 +37,8 @@ export function createPostgresDeviceRepo(db: PostgresDatabase, credentials: Cred
       // Read on every device request: from this node's cache, kept current by the database's announcements.
       return credentials.read(id, async () => {
         const { rows } = await db.read.query<{ id: string; key: string | null; is_disabled: boolean; time_zone: string | null }>(
-          'SELECT id, key, is_disabled, time_zone FROM devices WHERE id = $1',
+          // The device's own time zone, else its site's (sites/site-store.ts).
+          'SELECT d.id, d.key, d.is_disabled, coalesce(d.time_zone, s.time_zone) AS time_zone FROM devices d LEFT JOIN sites s ON s.id = d.site_id WHERE d.id = $1',
           [id],
         );
         const row = rows[0];

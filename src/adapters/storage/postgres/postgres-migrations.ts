@@ -329,6 +329,106 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX messages_queued_by_cwm ON messages (cwm_id, expires_at) WHERE state = 'queued';
   CREATE INDEX messages_expired_by_cwm ON messages (cwm_id, ended_at) WHERE state = 'expired';
   `,
+  // Equipment registry, models, sites and tags (issue 15); as in the embedded store (sqlite-migrations.ts).
+  // model_id is STORED (PostgreSQL 15 has no virtual generated columns): computed in the push's own upsert,
+  // no statement added. Its index sorts records without a model first, as SQLite's does. A CWM's placement
+  // or its site's time zone changes its credentials' time zone: both are announced like a credentials change
+  // (a site's change as an empty payload: every cached entry is dropped).
+  // No index on last_seen_at here, unlike the embedded store: every stored OKM moves it, and an index on a
+  // column an UPDATE changes rules out PostgreSQL's heap-only updates, so each push batch would write every
+  // device_state index (measured: 17,000 state updates 547-669 ms with it, 151-290 ms without). Sorting the
+  // registry by last seen scans it instead (about 40 ms at 150,000 records): a console read, not the push path.
+  `
+  ALTER TABLE device_state ADD COLUMN model_id TEXT COLLATE "C" GENERATED ALWAYS AS (
+    CASE WHEN device_id = cwm_id THEN 'c000'
+      WHEN device_id ~ '^[0-9A-Fa-f]{16}$' THEN lower(substr(device_id, 1, 4))
+    END) STORED;
+  CREATE INDEX device_state_by_model ON device_state (model_id NULLS FIRST, device_id);
+  CREATE INDEX device_state_by_first_seen ON device_state (first_seen_at, device_id);
+  CREATE INDEX device_state_by_cwm_id ON device_state (cwm_id, device_id);
+  DROP INDEX device_state_by_cwm;
+
+  CREATE TABLE equipment_cwm_history (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    device_id TEXT COLLATE "C" NOT NULL,
+    cwm_id TEXT COLLATE "C" NOT NULL,
+    since_ms BIGINT NOT NULL
+  );
+  CREATE INDEX equipment_cwm_history_by_device ON equipment_cwm_history (device_id, since_ms);
+  INSERT INTO equipment_cwm_history (device_id, cwm_id, since_ms) SELECT device_id, cwm_id, first_seen_at FROM device_state ORDER BY device_id;
+  CREATE FUNCTION opentps_record_first_cwm() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    INSERT INTO equipment_cwm_history (device_id, cwm_id, since_ms) VALUES (NEW.device_id, NEW.cwm_id, NEW.first_seen_at);
+    RETURN NULL;
+  END
+  $$;
+  CREATE FUNCTION opentps_record_cwm_change() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    INSERT INTO equipment_cwm_history (device_id, cwm_id, since_ms) VALUES (NEW.device_id, NEW.cwm_id, NEW.last_seen_at);
+    RETURN NULL;
+  END
+  $$;
+  CREATE TRIGGER device_state_first_cwm AFTER INSERT ON device_state
+    FOR EACH ROW EXECUTE FUNCTION opentps_record_first_cwm();
+  CREATE TRIGGER device_state_cwm_changed AFTER UPDATE OF cwm_id ON device_state
+    FOR EACH ROW WHEN (OLD.cwm_id <> NEW.cwm_id) EXECUTE FUNCTION opentps_record_cwm_change();
+
+  CREATE TABLE equipment_models (
+    model_id TEXT COLLATE "C" PRIMARY KEY,
+    version INTEGER NOT NULL,
+    document TEXT NOT NULL,
+    saved_at BIGINT NOT NULL,
+    saved_by TEXT NOT NULL,
+    is_deleted BOOLEAN NOT NULL DEFAULT false
+  );
+  CREATE TABLE equipment_model_versions (
+    model_id TEXT COLLATE "C" NOT NULL,
+    version INTEGER NOT NULL,
+    document TEXT NOT NULL,
+    saved_at BIGINT NOT NULL,
+    saved_by TEXT NOT NULL,
+    is_deleted BOOLEAN NOT NULL DEFAULT false,
+    PRIMARY KEY (model_id, version)
+  );
+
+  CREATE TABLE sites (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name TEXT NOT NULL,
+    address TEXT,
+    time_zone TEXT,
+    created_at BIGINT NOT NULL
+  );
+  CREATE UNIQUE INDEX sites_by_name ON sites (lower(name));
+  CREATE TABLE site_gateways (
+    mac TEXT COLLATE "C" PRIMARY KEY,
+    site_id BIGINT NOT NULL
+  );
+  CREATE INDEX site_gateways_by_site ON site_gateways (site_id);
+  ALTER TABLE devices ADD COLUMN site_id BIGINT;
+  ALTER TABLE devices ADD COLUMN site_assignment TEXT CHECK (site_assignment IN ('gateway', 'operator'));
+  ALTER TABLE devices ADD COLUMN gateway_mac_raw TEXT;
+  ALTER TABLE devices ADD COLUMN gateway_mac_at BIGINT;
+  CREATE INDEX devices_by_site ON devices (site_id);
+
+  CREATE TRIGGER devices_site_changed AFTER UPDATE OF site_id ON devices
+    FOR EACH ROW WHEN (OLD.site_id IS DISTINCT FROM NEW.site_id) EXECUTE FUNCTION opentps_announce_device_change();
+  CREATE FUNCTION opentps_announce_site_change() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    PERFORM pg_notify('${DEVICE_CHANGE_CHANNEL}', '');
+    RETURN NULL;
+  END
+  $$;
+  CREATE TRIGGER sites_time_zone_changed AFTER UPDATE OF time_zone OR DELETE ON sites
+    FOR EACH ROW EXECUTE FUNCTION opentps_announce_site_change();
+
+  CREATE TABLE tags (
+    kind TEXT COLLATE "C" NOT NULL,
+    tag TEXT COLLATE "C" NOT NULL,
+    target_id TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (kind, tag, target_id)
+  );
+  CREATE INDEX tags_by_target ON tags (kind, target_id, tag);
+  `,
 ];
 
 /** Quotes an identifier for SQL text (schema names cannot be bound as parameters). */

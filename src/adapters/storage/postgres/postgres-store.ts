@@ -12,7 +12,12 @@ import { createPostgresDatabase } from './postgres-database.js';
 import { createCredentialsCache } from './postgres-credentials-cache.js';
 import { createPostgresDeviceRepo } from './postgres-device-repo.js';
 import { createPostgresFileRepo } from './postgres-file-repo.js';
-import { createPostgresFleetQueries } from './postgres-fleet-queries.js';
+import { createPostgresFleetQueries, POSTGRES_DIALECT } from './postgres-fleet-queries.js';
+import { createPostgresModelRepo } from './postgres-model-repo.js';
+import { createPostgresSiteRepo } from './postgres-site-repo.js';
+import { createPostgresTagRepo } from './postgres-tag-repo.js';
+import { createPostgresReader } from './postgres-sql-reader.js';
+import { createEquipmentQueries } from '../equipment-sql/equipment-page-query.js';
 import { createPostgresMessageRepo } from './postgres-message-repo.js';
 import { migratePostgres, quoteIdentifier } from './postgres-migrations.js';
 import { createPostgresOperatorRepo } from './postgres-operator-repo.js';
@@ -132,6 +137,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     ...createPostgresOperatorRepo(db),
     ...createPostgresFileRepo(db),
     ...createPostgresCensusRepo(db),
+    ...createEquipmentQueries(createPostgresReader(db), POSTGRES_DIALECT),
+    ...createPostgresModelRepo(db),
+    ...createPostgresSiteRepo(db, credentials),
+    ...createPostgresTagRepo(db),
     get pendingWriteCount() {
       return db.pendingWriteCount + messages.countWaitingEnqueues() + telemetry.pendingPushCount;
     },

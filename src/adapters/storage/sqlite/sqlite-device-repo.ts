@@ -22,6 +22,8 @@ export interface SqliteDeviceRepo extends DeviceStore {
    * held from before the other process's commit, and keep it (seen in sqlite-store-thread.test.ts under load).
    */
   dropCredentialsIfOthersCommitted(): boolean;
+  /** Drops the cached credentials of one device, or (null) of all: a site or placement change in this process. */
+  forgetCredentials(deviceId: string | null): void;
 }
 
 export function createSqliteDeviceRepo(db: Database, batcher: WriteBatcher, activity: DeviceActivityBuffer): SqliteDeviceRepo {
@@ -30,8 +32,9 @@ export function createSqliteDeviceRepo(db: Database, batcher: WriteBatcher, acti
   // asked at most every DATA_VERSION_CHECK_MS, not per request (~5 % of a push's cost in the closed loop):
   // a change made by another process reaches this one within that time. This connection's own credential
   // writes drop the entry they change at once.
+  // The device's own time zone, else its site's (sites/site-store.ts).
   const selectCredentials = db.prepare<[string], { id: string; key: string | null; is_disabled: number; time_zone: string | null }>(
-    'SELECT id, key, is_disabled, time_zone FROM devices WHERE id = ?',
+    'SELECT d.id, d.key, d.is_disabled, coalesce(d.time_zone, s.time_zone) AS time_zone FROM devices d LEFT JOIN sites s ON s.id = d.site_id WHERE d.id = ?',
   );
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
   const credentials = new Map<string, DeviceCredentials>();
@@ -80,6 +83,10 @@ export function createSqliteDeviceRepo(db: Database, batcher: WriteBatcher, acti
 
   return {
     dropCredentialsIfOthersCommitted,
+    forgetCredentials(deviceId) {
+      if (deviceId === null) credentials.clear();
+      else forget(deviceId);
+    },
     updateDevice(id, changes) {
       return batcher.run(() => {
         forget(id);

@@ -1,10 +1,11 @@
 // The fleet table and overview on the embedded store: SQLite's spelling of the shared queries (fleet-sql/).
 
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import type { FleetReadStore } from '../../../domain/device-store.js';
 import { createDevicePageQuery } from '../fleet-sql/device-page-query.js';
 import { createDevicePassInParts, createFleetSummaryQuery } from '../fleet-sql/fleet-summary-query.js';
-import type { SqlDialect, SqlReader, SqlStatement } from '../fleet-sql/sql-dialect.js';
+import type { SqlDialect } from '../fleet-sql/sql-dialect.js';
+import { createSqliteReader } from './sqlite-sql-reader.js';
 
 export const SQLITE_DIALECT: SqlDialect = {
   placeholder: () => '?',
@@ -19,18 +20,7 @@ export const SQLITE_DIALECT: SqlDialect = {
 
 /** The FleetReadStore of the embedded store, reading on `db`. */
 export function createSqliteFleetQueries(db: Database): FleetReadStore {
-  // Statements are prepared once per text: a few dozen shapes (filters, sort, order), never one per value.
-  const statements = new Map<string, Statement>();
-  const reader: SqlReader = {
-    async all<R extends object>(statement: SqlStatement): Promise<R[]> {
-      let prepared = statements.get(statement.text);
-      if (!prepared) {
-        prepared = db.prepare(statement.text);
-        statements.set(statement.text, prepared);
-      }
-      return prepared.all(...statement.values) as R[];
-    },
-  };
+  const reader = createSqliteReader(db);
   return {
     queryDevices: createDevicePageQuery(reader, SQLITE_DIALECT),
     // One scan per part: in SQLite the three cost about what one pass with ordered aggregates does (22 ms

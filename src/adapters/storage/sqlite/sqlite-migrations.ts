@@ -243,6 +243,84 @@ export const RECORD_MIGRATIONS: readonly string[] = [
   CREATE INDEX messages_queued_by_cwm ON messages(cwm_id, expires_at) WHERE state = 'queued';
   CREATE INDEX messages_expired_by_cwm ON messages(cwm_id, ended_at) WHERE state = 'expired';
   `,
+  // Equipment registry, models, sites and tags (issue 15).
+  // - device_state.model_id: the model an origin id says (domain/equipment-model/equipment-id.ts; 'c000' is
+  //   CWM_MODEL_ID, the CWM's own dictionary), computed when read (VIRTUAL), so the push path writes nothing
+  //   more; indexed for the model filter and sort. device_state_by_cwm becomes (cwm_id, device_id), so a CWM's
+  //   records come out in id order without a sort; last and first sightings are indexed for their sorts.
+  // - equipment_cwm_history: each CWM an origin was seen behind, from when, written by triggers on
+  //   device_state (the push path keeps its statements), backfilled from the current state.
+  // - models and their versions; sites, their gateway MACs and each CWM's placement; tags.
+  `
+  ALTER TABLE device_state ADD COLUMN model_id TEXT GENERATED ALWAYS AS (
+    CASE WHEN device_id = cwm_id THEN 'c000'
+      WHEN length(device_id) = 16 AND device_id NOT GLOB '*[^0-9A-Fa-f]*' THEN lower(substr(device_id, 1, 4))
+    END) VIRTUAL;
+  CREATE INDEX device_state_by_model ON device_state(model_id, device_id);
+  CREATE INDEX device_state_by_last_seen ON device_state(last_seen_at, device_id);
+  CREATE INDEX device_state_by_first_seen ON device_state(first_seen_at, device_id);
+  CREATE INDEX device_state_by_cwm_id ON device_state(cwm_id, device_id);
+  DROP INDEX device_state_by_cwm;
+
+  CREATE TABLE equipment_cwm_history (
+    id INTEGER PRIMARY KEY,
+    device_id TEXT NOT NULL,
+    cwm_id TEXT NOT NULL,
+    since_ms INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX equipment_cwm_history_by_device ON equipment_cwm_history(device_id, since_ms);
+  INSERT INTO equipment_cwm_history (device_id, cwm_id, since_ms) SELECT device_id, cwm_id, first_seen_at FROM device_state ORDER BY device_id;
+  CREATE TRIGGER device_state_first_cwm AFTER INSERT ON device_state BEGIN
+    INSERT INTO equipment_cwm_history (device_id, cwm_id, since_ms) VALUES (new.device_id, new.cwm_id, new.first_seen_at);
+  END;
+  CREATE TRIGGER device_state_cwm_changed AFTER UPDATE OF cwm_id ON device_state WHEN old.cwm_id <> new.cwm_id BEGIN
+    INSERT INTO equipment_cwm_history (device_id, cwm_id, since_ms) VALUES (new.device_id, new.cwm_id, new.last_seen_at);
+  END;
+
+  CREATE TABLE equipment_models (
+    model_id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    document TEXT NOT NULL,
+    saved_at INTEGER NOT NULL,
+    saved_by TEXT NOT NULL,
+    is_deleted INTEGER NOT NULL DEFAULT 0
+  ) STRICT;
+  CREATE TABLE equipment_model_versions (
+    model_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    document TEXT NOT NULL,
+    saved_at INTEGER NOT NULL,
+    saved_by TEXT NOT NULL,
+    is_deleted INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (model_id, version)
+  ) STRICT;
+
+  CREATE TABLE sites (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    address TEXT,
+    time_zone TEXT,
+    created_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE TABLE site_gateways (
+    mac TEXT PRIMARY KEY,
+    site_id INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX site_gateways_by_site ON site_gateways(site_id);
+  ALTER TABLE devices ADD COLUMN site_id INTEGER;
+  ALTER TABLE devices ADD COLUMN site_assignment TEXT CHECK (site_assignment IN ('gateway', 'operator'));
+  ALTER TABLE devices ADD COLUMN gateway_mac_raw TEXT;
+  ALTER TABLE devices ADD COLUMN gateway_mac_at INTEGER;
+  CREATE INDEX devices_by_site ON devices(site_id);
+
+  CREATE TABLE tags (
+    kind TEXT NOT NULL,
+    tag TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    PRIMARY KEY (kind, tag, target_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX tags_by_target ON tags(kind, target_id, tag);
+  `,
 ];
 
 /**

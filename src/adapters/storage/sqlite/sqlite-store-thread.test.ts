@@ -74,4 +74,29 @@ describe('the SQLite store on its own thread', () => {
     }
     assert.equal(key, 'key-from-the-cli');
   });
+
+  test('credentials cached on the calling side follow the site\'s time zone: a placement, a site edit or deletion here, a site edit by another process', async () => {
+    await store.addDevice({ id: CWM_A, key: 'own-key-123', name: null, createdAtMs: T0 });
+    const site = await store.addSite({ name: 'Kitchen', address: null, timeZone: 'Europe/Berlin', gatewayMacs: ['001a2b3c4d5e'], createdAtMs: T0 });
+    assert.equal((await store.findDeviceCredentials(CWM_A))?.timeZone, null, 'cached here without a site');
+    await store.recordGatewayMac(CWM_A, '001A2B3C4D5E', '001a2b3c4d5e', T0);
+    assert.equal((await store.findDeviceCredentials(CWM_A))?.timeZone, 'Europe/Berlin');
+    await store.updateSite(site.id, { timeZone: 'Asia/Tokyo' });
+    assert.equal((await store.findDeviceCredentials(CWM_A))?.timeZone, 'Asia/Tokyo');
+    const cli = openSqliteStore({ dataDir: dataDir.path, durability: 'normal', busyTimeoutMs: 1000 });
+    try {
+      await cli.updateSite(site.id, { timeZone: 'America/New_York' });
+    } finally {
+      await cli.close();
+    }
+    const deadline = Date.now() + 3000;
+    let timeZone = (await store.findDeviceCredentials(CWM_A))?.timeZone;
+    while (timeZone !== 'America/New_York' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      timeZone = (await store.findDeviceCredentials(CWM_A))?.timeZone;
+    }
+    assert.equal(timeZone, 'America/New_York');
+    await store.deleteSite(site.id);
+    assert.equal((await store.findDeviceCredentials(CWM_A))?.timeZone, null);
+  });
 });

@@ -110,7 +110,8 @@ export function fromCrossingError(crossing: CrossingError): Error {
 }
 
 /** Store members answered on this side, not by a message. */
-type LocalMembers = 'pendingWriteCount' | 'close' | 'findDeviceCredentials' | 'addDevice' | 'addDiscoveredDevice' | 'updateDevice' | 'setDeviceKey';
+type LocalMembers = 'pendingWriteCount' | 'close' | 'findDeviceCredentials' | 'addDevice' | 'addDiscoveredDevice' | 'updateDevice' | 'setDeviceKey'
+  | 'updateSite' | 'deleteSite' | 'assignDeviceSite' | 'recordGatewayMac';
 
 /** Credentials cached on the main thread at most: past this, the cache starts over (ids are attacker-chosen). */
 const MAX_CACHED_CREDENTIALS = 200_000;
@@ -230,6 +231,16 @@ export async function openSqliteStoreThread(options: SqliteStoreThreadOptions): 
     }
   };
 
+  /** A method that changes a site's time zone or its CWMs: credentials carry it, every entry is forgotten before and after. */
+  const changingSiteCredentials = (method: string) => async (...args: unknown[]): Promise<unknown> => {
+    forgetCredentials();
+    try {
+      return await call(method, args);
+    } finally {
+      forgetCredentials();
+    }
+  };
+
   const local: Pick<Store, LocalMembers> = {
     // Read on every device request: cached here, so that a request costs no round trip to the store thread.
     // Dropped for a device when this side changes its credentials, and whole when another process has
@@ -249,6 +260,11 @@ export async function openSqliteStoreThread(options: SqliteStoreThreadOptions): 
     addDiscoveredDevice: changingCredentials('addDiscoveredDevice') as Store['addDiscoveredDevice'],
     updateDevice: changingCredentials('updateDevice') as Store['updateDevice'],
     setDeviceKey: changingCredentials('setDeviceKey') as Store['setDeviceKey'],
+    updateSite: changingSiteCredentials('updateSite') as Store['updateSite'],
+    deleteSite: changingSiteCredentials('deleteSite') as Store['deleteSite'],
+    // One device's placement (its first argument): its entry only.
+    assignDeviceSite: changingCredentials('assignDeviceSite') as Store['assignDeviceSite'],
+    recordGatewayMac: changingCredentials('recordGatewayMac') as Store['recordGatewayMac'],
     // Calls not yet answered: writes waiting for their commit, the few reads in between (the back-pressure signal).
     get pendingWriteCount() {
       return waiting.size;

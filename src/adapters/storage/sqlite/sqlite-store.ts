@@ -12,7 +12,12 @@ import { createSqliteDeviceRepo } from './sqlite-device-repo.js';
 import { createSqliteDeviceActivityWriter } from './sqlite-device-activity.js';
 import { createDeviceActivityWriter } from '../../../domain/device-activity.js';
 import { createSqliteFileRepo } from './sqlite-file-repo.js';
-import { createSqliteFleetQueries } from './sqlite-fleet-queries.js';
+import { createSqliteFleetQueries, SQLITE_DIALECT } from './sqlite-fleet-queries.js';
+import { createSqliteModelRepo } from './sqlite-model-repo.js';
+import { createSqliteSiteRepo } from './sqlite-site-repo.js';
+import { createSqliteTagRepo } from './sqlite-tag-repo.js';
+import { createSqliteReader } from './sqlite-sql-reader.js';
+import { createEquipmentQueries } from '../equipment-sql/equipment-page-query.js';
 import { createSqliteMessageRepo } from './sqlite-message-repo.js';
 import { createSqliteOperatorRepo } from './sqlite-operator-repo.js';
 import { RECORD_MIGRATIONS, TRAFFIC_MIGRATIONS, migrateSqlite } from './sqlite-migrations.js';
@@ -202,7 +207,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     intervalMs: options.deviceActivityFlushMs ?? DEVICE_ACTIVITY_FLUSH_MS,
     onWriteFailed: options.onDeviceActivityWriteFailed ?? ((error, pending) => reportFailure(deviceActivityFailure(error, pending))),
   });
-  const devices = createSqliteDeviceRepo(db, records, activity.buffer);
+  const { forgetCredentials, ...devices } = createSqliteDeviceRepo(db, records, activity.buffer);
   const deviceRefs = createDeviceRefs(db);
   const telemetry = createSqliteTelemetryRepo(db, records, messages.hasPendingNow, options.partitionSpanMs ?? DEFAULT_PARTITION_SPAN_MS, deviceRefs, activity.buffer, options.targetPartitionOkms);
   // Readers in this process see every change acknowledged so far: device activity still gathered is
@@ -216,6 +221,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const operators = createSqliteOperatorRepo(db, records);
   const census = createSqliteCensusRepo(db);
   const fleetReads = createSqliteFleetQueries(db);
+  const equipment = createEquipmentQueries(createSqliteReader(db), SQLITE_DIALECT);
+  const sites = createSqliteSiteRepo(db, records, forgetCredentials);
   let isClosed = false;
 
   return {
@@ -233,6 +240,16 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     ...createSqliteFileRepo(db, records),
     ...census,
     countDevicesByStatus: afterActivity(census.countDevicesByStatus),
+    // Equipment records are device states: written behind, like the devices' activity.
+    queryEquipment: afterActivity(equipment.queryEquipment),
+    findEquipment: afterActivity(equipment.findEquipment),
+    ...createSqliteModelRepo(db, records),
+    ...sites,
+    // A CWM first seen in a push has its devices row once the activity is written.
+    recordGatewayMac: afterActivity(sites.recordGatewayMac),
+    assignDeviceSite: afterActivity(sites.assignDeviceSite),
+    findDevicePlacement: afterActivity(sites.findDevicePlacement),
+    ...createSqliteTagRepo(db, records),
     batcher,
     path,
     dropCredentialsIfOthersCommitted: devices.dropCredentialsIfOthersCommitted,

@@ -17,6 +17,7 @@ export interface DeviceRow {
   crc_failure_count: number;
   typical_interval_ms: number | null;
   replays_refused: number;
+  site_id: number | null;
 }
 
 export interface DeviceStateRow {
@@ -43,11 +44,12 @@ export function toDeviceRecord(row: DeviceRow): DeviceRecord {
     crcFailureCount: row.crc_failure_count,
     typicalIntervalMs: row.typical_interval_ms,
     replaysRefusedCount: row.replays_refused,
+    siteId: row.site_id === null ? null : Number(row.site_id),
   };
 }
 
 export const DEVICE_COLUMNS =
-  'id, name, key, is_disabled, time_zone, created_at, last_seen_at, last_remote_address, okm_count, crc_failure_count, typical_interval_ms, replays_refused';
+  'id, name, key, is_disabled, time_zone, created_at, last_seen_at, last_remote_address, okm_count, crc_failure_count, typical_interval_ms, replays_refused, site_id';
 
 export function toDeviceState(row: DeviceStateRow): DeviceState {
   return {
