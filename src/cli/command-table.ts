@@ -10,6 +10,7 @@ import { runDeviceCommand } from './device-command.js';
 import { runEndpointCommand } from './endpoint-command.js';
 import { runFileCommand } from './file-command.js';
 import { runMessagesCommand } from './messages-command.js';
+import { runModelCommand } from './model-command.js';
 import { runOkmCommand } from './okm-command.js';
 import { runRestoreCommand } from './restore-command.js';
 import { runSendCommand } from './send-command.js';
@@ -80,6 +81,26 @@ export const COMMANDS: Readonly<Record<string, CliCommand>> = {
     usage: ['file add <path> [--name N] [--replace]  (served to devices at /files/<name> and /<name>)', 'file list [--json]', 'file rm <name>'],
     subcommands: ['add', 'list', 'rm'],
     run: runFileCommand,
+  },
+  model: {
+    usage: [
+      'model list [--json]                     (every equipment model: id, name, kind, fields, version, saved by/at)',
+      'model show <modelId>                    (the model and its dictionary, as JSON, with its version)',
+      'model import <file> [--format json|csv] [--expected-version N] [--as <modelId>]',
+      '                                        (a JSON file holds one model or an array: all are saved or none;',
+      '                                         a CSV file holds one: model_id, name, maker, kind rows, then the',
+      '                                         header key,label,class,type,unit,scale,offset,precision,min,max,',
+      '                                         haccp,enum_labels,bit_labels,item_labels and a row per field;',
+      '                                         labels as 0=off;1=melt, \\ escapes ; = \\ in them; the format',
+      '                                         comes from the extension unless --format says)',
+      'model export [<modelId>...] [--format json|csv] [--out FILE]',
+      '                                        (all models when none is named, JSON by default; CSV: one model)',
+      'model versions <modelId> [--json]       (every saved version, newest first, deletions included)',
+      'model delete <modelId>                  (built-in models cannot be deleted)',
+      'model schema                            (the JSON Schema of a model file, docs/schemas/equipment-model.schema.json)',
+    ],
+    subcommands: ['list', 'show', 'import', 'export', 'versions', 'delete', 'schema'],
+    run: runModelCommand,
   },
   backup: {
     usage: [

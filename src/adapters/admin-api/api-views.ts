@@ -35,6 +35,7 @@ export function toDeviceView(device: DeviceRecord, queuedCount: number, okeIds: 
     replaysRefusedCount: device.replaysRefusedCount,
     lastRemoteAddress: device.lastRemoteAddress,
     timeZone: device.timeZone,
+    siteId: device.siteId,
   };
 }
 

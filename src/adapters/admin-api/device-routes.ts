@@ -32,8 +32,8 @@ export interface DeviceRouteDeps {
 
 export function registerDeviceRoutes(api: AdminApi, deps: DeviceRouteDeps): void {
   api.get('/devices', { schema: { summary: 'List CWMs: filtered, sorted and paged by the store', querystring: DeviceListQuery, response: { 200: DevicePageSchema, ...errorResponses(400) } } }, async (request) => {
-    const { search, status, sort, order, limit, offset } = request.query;
-    const query = { search: search === undefined || search === '' ? null : search, status: status ?? null, sort: sort ?? 'id', order: order ?? 'asc', limit: limit ?? DEVICE_PAGE_DEFAULT_LIMIT, offset: offset ?? 0 };
+    const { search, status, site, tag, sort, order, limit, offset } = request.query;
+    const query = { search: search === undefined || search === '' ? null : search, status: status ?? null, siteId: site ?? null, tag: tag === undefined || tag.trim() === '' ? null : tag.trim(), sort: sort ?? 'id', order: order ?? 'asc', limit: limit ?? DEVICE_PAGE_DEFAULT_LIMIT, offset: offset ?? 0 };
     const page = await deps.deviceDirectory.queryFleet(query);
     return { items: page.items.map((device) => toDeviceView(device, device.queuedCount, device.okeIds, page.atMs)), total: page.total };
   });

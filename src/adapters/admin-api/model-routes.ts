@@ -1,7 +1,7 @@
 // /api/v1/models: equipment models and their data dictionaries, versioned, each change in the audit log
 // (issue 15); the published JSON Schema of a dictionary file.
 
-import { EquipmentModelSchema } from '../../domain/equipment-model/data-dictionary.js';
+import { equipmentModelJsonSchema } from '../../domain/equipment-model/model-json-schema.js';
 import { validateEquipmentModel } from '../../domain/equipment-model/dictionary-validation.js';
 import type { MismatchCounter } from '../../domain/equipment-model/mismatch-counter.js';
 import { isBuiltinModelId, type ModelCatalog } from '../../domain/equipment-model/model-catalog.js';
@@ -86,6 +86,7 @@ export function registerModelRoutes(api: AdminApi, deps: ModelRouteDeps): void {
 
   api.get(EQUIPMENT_MODEL_SCHEMA_PATH, { schema: { summary: 'The JSON Schema of an equipment model file (what `opentps model import` reads)', response: { 200: { type: 'object', additionalProperties: true } } } }, async (_request, reply) => {
     reply.type('application/schema+json');
-    return EquipmentModelSchema;
+    // The same document as docs/schemas/equipment-model.schema.json and `opentps model schema`.
+    return equipmentModelJsonSchema();
   });
 }

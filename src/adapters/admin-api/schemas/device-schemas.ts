@@ -14,6 +14,8 @@ export const DeviceIdParams = Type.Object({ id: Type.String({ description: 'CWM 
 export const DeviceListQuery = Type.Object({
   search: Type.Optional(Type.String({ description: 'text in the id or the name (ASCII letters in any case)' })),
   status: Type.Optional(DeviceStatusSchema),
+  site: Type.Optional(Type.Integer({ minimum: 1, description: 'CWMs at this site' })),
+  tag: Type.Optional(Type.String({ maxLength: 64, description: 'CWMs with this tag' })),
   sort: Type.Optional(StringEnum(DEVICE_SORT_VALUES, { description: 'id by default' })),
   order: Type.Optional(StringEnum(['asc', 'desc'] as const, { description: 'asc by default' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: DEVICE_PAGE_DEFAULT_LIMIT })),
@@ -35,6 +37,7 @@ export const DeviceSchema = Type.Object({
   replaysRefusedCount: Type.Integer({ description: 'signed pulls refused as replays (ERR_REPLAYED_REQUEST)' }),
   lastRemoteAddress: Nullable(Type.String()),
   timeZone: Nullable(Type.String({ description: 'an IANA time zone' })),
+  siteId: Nullable(Type.Integer({ description: 'the site it is at (GET /api/v1/sites/:id)' })),
 });
 
 export const DevicePageSchema = Type.Object({ items: Type.Array(DeviceSchema), total: Type.Integer() });
