@@ -254,6 +254,9 @@ describe('admin API: equipment, sites and tags', () => {
     await h.services.gatewayMacs.settle();
     await h.settle();
     assert.equal((await call(h, s, 'GET', `/api/v1/sites/${site.id}`)).json().cwmCount, 1);
+    const devices = (await call(h, s, 'GET', `/api/v1/devices?site=${site.id}`)).json() as { total: number; items: Array<{ id: string; siteId: number | null }> };
+    assert.deepEqual(devices.items.map((d) => [d.id, d.siteId]), [[CWM, site.id]]);
+    assert.equal((await call(h, s, 'GET', '/api/v1/devices?tag=lab')).json().items[0]?.id, CWM);
     const atSite = (await call(h, s, 'GET', `/api/v1/equipment?site=${site.id}`)).json() as { items: Array<{ id: string; site: { name: string } | null }> };
     assert.deepEqual(atSite.items.map((item) => [item.id, item.site?.name]).sort(), [[CWM, 'Main Street'], [FRYER_BAD, 'Main Street']].sort());
     const time = await h.deviceApp.app.inject({ method: 'GET', url: signedPath('/time', JSON.stringify({ devid: CWM, ts: '2026-11-24T12:00:05' }), TEST_KEY) });
@@ -299,6 +302,18 @@ describe('admin API: equipment, sites and tags', () => {
     assert.equal(lines[0], 'received_at,cwm_id,origin_id,okm_id,field,label,raw,value,unit,display,mismatch,haccp');
     assert.ok(lines.some((line) => line.includes(`,${FRYER},`) && line.includes(',oil_temp,Oil temperature,1770,177,Cel,177.0 °C,false,true')), csv.body);
     assert.ok(lines.some((line) => line.includes(',program_mode,Program mode,99,99,,99,true,false')), csv.body);
+  });
+
+  test('a site\'s OKMs export as one file, decoded; an unknown site is 404', async () => {
+    const sites = (await call(h, s, 'GET', '/api/v1/sites?search=main')).json() as { items: Array<{ id: number }> };
+    const siteId = sites.items[0]?.id;
+    const csv = await call(h, s, 'GET', `/api/v1/sites/${siteId}/okms?format=csv&layout=fields&from=2026-11-24T00:00:00Z`);
+    assert.equal(csv.statusCode, 200, csv.body);
+    assert.match(String(csv.headers['content-disposition']), /main-street-2026-11-24-fields\.csv/);
+    const origins = new Set(csv.body.trim().split('\n').slice(1).map((line) => line.split(',')[2]));
+    assert.deepEqual([...origins].sort(), [CWM, FRYER, FRYER_BAD].sort(), 'every OKM the site\'s CWM carried, whoever the origin');
+    const missing = await call(h, s, 'GET', '/api/v1/sites/999/okms');
+    assert.deepEqual([missing.statusCode, missing.json().error], [404, 'ERR_SITE_NOT_FOUND']);
   });
 
   test('a fleet chart can name a model (and a site) instead of devices, and is then decoded', async () => {

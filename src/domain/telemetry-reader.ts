@@ -4,7 +4,7 @@
 
 import { OpenTpsError } from '../errors.js';
 import type { Clock } from './clock.js';
-import type { DeviceStore } from './device-store.js';
+import type { DeviceStore, FleetReadStore } from './device-store.js';
 import type { RollupFolder } from './rollup-folder.js';
 import type { RollupStore } from './rollup-store.js';
 import { readDeviceSeries, readFleetOkmsPerMinute, readFleetSeries, type DeviceSeries, type FleetSeries, type SeriesContext, type SeriesRequest } from './series-reader.js';
@@ -19,6 +19,7 @@ export const MAX_OKMS_PER_MINUTE_RANGE_MS = 31 * 86_400_000;
 
 /** What the reader reads from the store. */
 export type TelemetryReaderStore = Pick<DeviceStore, 'findDevice' | 'listDeviceStates'> &
+  Pick<FleetReadStore, 'queryDevices'> &
   Pick<TelemetryStore, 'querySeries' | 'countOkmsPerMinute' | 'listOkmsInRange'> &
   Pick<RollupStore, 'queryRollupSeries' | 'countFleetOkmsPerMinute'>;
 
@@ -47,7 +48,12 @@ export interface TelemetryReader {
   countOkmsPerMinute(fromMs: number, toMs: number): Promise<Array<[number, number]>>;
   /** At most OKM_EXPORT_LIMIT OKMs of the CWM received in [fromMs, toMs). @throws OpenTpsError ERR_DEVICE_NOT_FOUND */
   exportOkms(cwmId: string, fromMs: number, toMs: number): Promise<StoredOkm[]>;
+  /** At most OKM_EXPORT_LIMIT OKMs of the CWMs at a site (at most MAX_CWMS_PER_SITE_EXPORT of them), oldest first. */
+  exportSiteOkms(siteId: number, fromMs: number, toMs: number): Promise<StoredOkm[]>;
 }
+
+/** CWMs one site export reads: a site is a store or a kitchen, a few CWMs; past this the export is refused. */
+export const MAX_CWMS_PER_SITE_EXPORT = 1000;
 
 /** @example const telemetry = createTelemetryReader({ store, clock, rollups, minuteRollupRetentionDays: 30 }); */
 export function createTelemetryReader(deps: TelemetryReaderDeps): TelemetryReader {
@@ -84,6 +90,19 @@ export function createTelemetryReader(deps: TelemetryReaderDeps): TelemetryReade
     async exportOkms(cwmId, fromMs, toMs) {
       await requireDevice(cwmId);
       return deps.store.listOkmsInRange(cwmId, fromMs, toMs, OKM_EXPORT_LIMIT);
+    },
+    async exportSiteOkms(siteId, fromMs, toMs) {
+      const page = await deps.store.queryDevices(
+        { search: null, status: null, siteId, tag: null, sort: 'id', order: 'asc', limit: MAX_CWMS_PER_SITE_EXPORT + 1, offset: 0 },
+        deps.clock.nowMs(),
+      );
+      if (page.items.length > MAX_CWMS_PER_SITE_EXPORT) throw new OpenTpsError('ERR_API_INVALID', `the site has ${page.total} CWMs; a site export reads at most ${MAX_CWMS_PER_SITE_EXPORT}`);
+      const okms: StoredOkm[] = [];
+      for (const device of page.items) {
+        if (okms.length >= OKM_EXPORT_LIMIT) break;
+        okms.push(...(await deps.store.listOkmsInRange(device.id, fromMs, toMs, OKM_EXPORT_LIMIT - okms.length)));
+      }
+      return okms.sort((a, b) => a.receivedAtMs - b.receivedAtMs || a.id - b.id);
     },
   };
 }

@@ -1,6 +1,9 @@
 // Telemetry of one CWM and its OKEs: numeric fields, downsampled series, raw OKM export (CSV, NDJSON).
 
+import type { FastifyReply } from 'fastify';
 import type { Clock } from '../../domain/clock.js';
+import type { SiteDirectory } from '../../domain/sites/site-directory.js';
+import { SiteIdParams } from './schemas/site-schemas.js';
 import type { EquipmentModel } from '../../domain/equipment-model/data-dictionary.js';
 import { fieldsByKey } from '../../domain/equipment-model/dictionary-index.js';
 import type { ModelCatalog } from '../../domain/equipment-model/model-catalog.js';
@@ -50,6 +53,7 @@ export interface TelemetryRouteDeps {
   readonly clock: Clock;
   /** Dictionaries to decode with (issue 15: decoding happens on read). */
   readonly modelCatalog: ModelCatalog;
+  readonly siteDirectory: SiteDirectory;
   /** Equipment by site and model, for fleet charts named that way. */
   readonly equipmentStore: Pick<EquipmentStore, 'queryEquipment' | 'findEquipment'>;
 }
@@ -173,43 +177,71 @@ export function registerTelemetryRoutes(api: AdminApi, deps: TelemetryRouteDeps)
     const nowMs = deps.clock.nowMs();
     const toMs = timeOf(query.to, nowMs + 1);
     const fromMs = timeOf(query.from, toMs - 86_400_000);
-    const format = query.format ?? 'ndjson';
-    const layout = query.layout ?? 'okms';
     const [okms, models] = await Promise.all([deps.telemetryReader.exportOkms(id, fromMs, toMs), deps.modelCatalog.modelsById()]);
-    const decodedOf = (okm: StoredOkm): DecodedValue[] | null => {
-      const heartbeat = heartbeatOfStored(okm.payload);
-      if (heartbeat === null) return null;
-      const modelId = modelIdOfOrigin(okm.originId, okm.cwmId);
-      return decodeLatestValues(modelId === null ? null : (models.get(modelId) ?? null), heartbeat);
-    };
-    const name = `${id}-${new Date(fromMs).toISOString().slice(0, 10)}${layout === 'fields' ? '-fields' : ''}.${format}`;
-    reply.header('content-disposition', `attachment; filename="${name}"`);
-    const lines: string[] = [];
-    if (layout === 'fields') {
-      // One line per heartbeat field: what a spreadsheet filters and pivots.
-      if (format === 'csv') lines.push('received_at,cwm_id,origin_id,okm_id,field,label,raw,value,unit,display,mismatch,haccp');
-      for (const okm of okms) {
-        const receivedAt = new Date(okm.receivedAtMs).toISOString();
-        for (const v of decodedOf(okm) ?? []) {
-          const raw = typeof v.raw === 'string' ? v.raw : JSON.stringify(v.raw);
-          const value = typeof v.value === 'string' || typeof v.value === 'number' ? v.value : JSON.stringify(v.value);
-          if (format === 'csv') lines.push([receivedAt, okm.cwmId, okm.originId, okm.okmId, v.key, v.label, raw, value, v.unit, v.display, v.isMismatch ? 'true' : 'false', v.isHaccp ? 'true' : 'false'].map(csvCell).join(','));
-          else lines.push(JSON.stringify({ receivedAt, cwmId: okm.cwmId, originId: okm.originId, okmId: okm.okmId, field: v.key, label: v.label, raw: v.raw, value: v.value, unit: v.unit, display: v.display, isMismatch: v.isMismatch, isHaccp: v.isHaccp }));
-        }
-      }
-    } else if (format === 'ndjson') {
-      for (const okm of okms) {
-        const decoded = decodedOf(okm);
-        lines.push(JSON.stringify({
-          receivedAt: new Date(okm.receivedAtMs).toISOString(), cwmId: okm.cwmId, originId: okm.originId, crc: okm.crcVerdict, auth: okm.auth, okm: okm.rawOkm,
-          ...(decoded === null ? {} : { decoded: Object.fromEntries(decoded.map((v) => [v.key, { value: v.value, unit: v.unit, display: v.display, ...(v.isMismatch ? { isMismatch: true } : {}) }])) }),
-        }));
-      }
-    } else {
-      lines.push('received_at,cwm_id,origin_id,cmd,okm_id,ts,crc_verdict,auth,okm');
-      for (const o of okms) lines.push([new Date(o.receivedAtMs).toISOString(), o.cwmId, o.originId, o.cmd, o.okmId, o.ts, o.crcVerdict, o.auth, o.rawOkm].map(csvCell).join(','));
-    }
-    reply.type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
-    return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+    return sendOkmExport(reply, { okms, models, format: query.format ?? 'ndjson', layout: query.layout ?? 'okms', name: `${id}-${new Date(fromMs).toISOString().slice(0, 10)}` });
   });
+
+  const siteExportSchema = {
+    summary: 'The OKMs of every CWM at a site over a time range, as CSV or NDJSON (at most 100,000)', params: SiteIdParams, querystring: OkmExportQuery,
+    response: { 200: { description: 'text/csv or application/x-ndjson', content: { 'text/csv': { schema: OkmExportSchema }, 'application/x-ndjson': { schema: OkmExportSchema } } }, ...errorResponses(400, 404) },
+  };
+  api.get('/sites/:id/okms', { schema: siteExportSchema }, async (request, reply) => {
+    const { id } = request.params;
+    const query = request.query;
+    const nowMs = deps.clock.nowMs();
+    const toMs = timeOf(query.to, nowMs + 1);
+    const fromMs = timeOf(query.from, toMs - 86_400_000);
+    const site = await deps.siteDirectory.get(id);
+    const [okms, models] = await Promise.all([deps.telemetryReader.exportSiteOkms(id, fromMs, toMs), deps.modelCatalog.modelsById()]);
+    const slug = site.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || `site-${id}`;
+    return sendOkmExport(reply, { okms, models, format: query.format ?? 'ndjson', layout: query.layout ?? 'okms', name: `${slug}-${new Date(fromMs).toISOString().slice(0, 10)}` });
+  });
+}
+
+interface OkmExport {
+  readonly okms: readonly StoredOkm[];
+  readonly models: ReadonlyMap<string, EquipmentModel>;
+  readonly format: 'csv' | 'ndjson';
+  readonly layout: 'okms' | 'fields';
+  /** The file name without extension. */
+  readonly name: string;
+}
+
+/** Writes OKMs as an attachment in the asked format and layout, heartbeat values decoded with their models. */
+function sendOkmExport(reply: FastifyReply, { okms, models, format, layout, name: baseName }: OkmExport): string {
+  const decodedOf = (okm: StoredOkm): DecodedValue[] | null => {
+    const heartbeat = heartbeatOfStored(okm.payload);
+    if (heartbeat === null) return null;
+    const modelId = modelIdOfOrigin(okm.originId, okm.cwmId);
+    return decodeLatestValues(modelId === null ? null : (models.get(modelId) ?? null), heartbeat);
+  };
+  const name = `${baseName}${layout === 'fields' ? '-fields' : ''}.${format}`;
+  reply.header('content-disposition', `attachment; filename="${name}"`);
+  const lines: string[] = [];
+  if (layout === 'fields') {
+    // One line per heartbeat field: what a spreadsheet filters and pivots.
+    if (format === 'csv') lines.push('received_at,cwm_id,origin_id,okm_id,field,label,raw,value,unit,display,mismatch,haccp');
+    for (const okm of okms) {
+      const receivedAt = new Date(okm.receivedAtMs).toISOString();
+      for (const v of decodedOf(okm) ?? []) {
+        const raw = typeof v.raw === 'string' ? v.raw : JSON.stringify(v.raw);
+        const value = typeof v.value === 'string' || typeof v.value === 'number' ? v.value : JSON.stringify(v.value);
+        if (format === 'csv') lines.push([receivedAt, okm.cwmId, okm.originId, okm.okmId, v.key, v.label, raw, value, v.unit, v.display, v.isMismatch ? 'true' : 'false', v.isHaccp ? 'true' : 'false'].map(csvCell).join(','));
+        else lines.push(JSON.stringify({ receivedAt, cwmId: okm.cwmId, originId: okm.originId, okmId: okm.okmId, field: v.key, label: v.label, raw: v.raw, value: v.value, unit: v.unit, display: v.display, isMismatch: v.isMismatch, isHaccp: v.isHaccp }));
+      }
+    }
+  } else if (format === 'ndjson') {
+    for (const okm of okms) {
+      const decoded = decodedOf(okm);
+      lines.push(JSON.stringify({
+        receivedAt: new Date(okm.receivedAtMs).toISOString(), cwmId: okm.cwmId, originId: okm.originId, crc: okm.crcVerdict, auth: okm.auth, okm: okm.rawOkm,
+        ...(decoded === null ? {} : { decoded: Object.fromEntries(decoded.map((v) => [v.key, { value: v.value, unit: v.unit, display: v.display, ...(v.isMismatch ? { isMismatch: true } : {}) }])) }),
+      }));
+    }
+  } else {
+    lines.push('received_at,cwm_id,origin_id,cmd,okm_id,ts,crc_verdict,auth,okm');
+    for (const o of okms) lines.push([new Date(o.receivedAtMs).toISOString(), o.cwmId, o.originId, o.cmd, o.okmId, o.ts, o.crcVerdict, o.auth, o.rawOkm].map(csvCell).join(','));
+  }
+  reply.type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
