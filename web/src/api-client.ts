@@ -24,6 +24,9 @@ import type {
   TrafficEntry,
 } from './api-model.js';
 import { checkAnswer } from './api-shape-error.js';
+import { EquipmentApi } from './api/equipment-api.js';
+import { ModelApi } from './api/model-api.js';
+import { SiteApi } from './api/site-api.js';
 import { isJsonObject } from './json-object.js';
 import type { CaStatus, Certificate, ExportFileInfo } from './setup/setup-model.js';
 import type { FileList, StoredFile, TransferProgress } from './files/file-model.js';
@@ -72,9 +75,12 @@ export interface ApiClientOptions {
   readonly onUnauthorized: () => void;
 }
 
-type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-const WRITE_METHODS: ReadonlySet<HttpMethod> = new Set(['POST', 'PATCH', 'DELETE']);
+/** Calls the API and checks the answer against `schema`: what the per-area clients (api/) are given. */
+export type CheckedRequest = <T extends TSchema>(schema: T, method: HttpMethod, path: string, body?: unknown) => Promise<Static<T>>;
+
+const WRITE_METHODS: ReadonlySet<HttpMethod> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * The one place the console calls the API.
@@ -86,9 +92,17 @@ export class ApiClient {
   private readonly options: ApiClientOptions;
   /** Kept in memory only: a reload asks GET /session again rather than trusting storage. */
   private csrfToken: string | null = null;
+  /** Equipment, models, sites and tags (issue 15), each in its own file under api/. */
+  readonly equipment: EquipmentApi;
+  readonly models: ModelApi;
+  readonly sites: SiteApi;
 
   constructor(options: ApiClientOptions) {
     this.options = options;
+    const request: CheckedRequest = (schema, method, path, body) => this.request(schema, method, path, body);
+    this.equipment = new EquipmentApi(request);
+    this.models = new ModelApi(request);
+    this.sites = new SiteApi(request);
   }
 
   async login(name: string, password: string): Promise<Session> {

@@ -8,6 +8,11 @@ import type { FleetProblemSchema, FleetSummarySchema } from '../../src/adapters/
 import type { MessageSchema, NewMessageBody, MESSAGE_CMD_VALUES, MESSAGE_STATE_VALUES } from '../../src/adapters/admin-api/schemas/message-schemas.js';
 import type { DeviceSeriesSchema, OriginFieldsSchema, SeriesPointSchema } from '../../src/adapters/admin-api/schemas/telemetry-schemas.js';
 import type { TrafficEntrySchema } from '../../src/adapters/admin-api/schemas/traffic-schemas.js';
+import type { DecodedValueSchema } from '../../src/adapters/admin-api/schemas/decoded-value-schemas.js';
+import type { EquipmentDetailSchema, EquipmentListingSchema, EquipmentPageSchema } from '../../src/adapters/admin-api/schemas/equipment-schemas.js';
+import { EQUIPMENT_STATUS_VALUES } from '../../src/adapters/admin-api/schemas/equipment-schemas.js';
+import type { ModelCheckSchema, ModelListSchema, ModelMismatchesSchema, ModelVersionsSchema, StoredModelSchema } from '../../src/adapters/admin-api/schemas/model-schemas.js';
+import type { PlacementSchema, SitePageSchema, SiteSchema, TagCountsSchema } from '../../src/adapters/admin-api/schemas/site-schemas.js';
 
 export type DeviceStatus = (typeof DEVICE_STATUS_VALUES)[number];
 export const DEVICE_STATUSES: readonly DeviceStatus[] = DEVICE_STATUS_VALUES;
@@ -40,3 +45,20 @@ export type NewMessage = Static<typeof NewMessageBody>;
 export type TrafficEntry = Static<typeof TrafficEntrySchema>;
 export type DeviceSeenEvent = Static<typeof DeviceSeenEventSchema>;
 export type TelemetryEvent = Static<typeof TelemetryEventSchema>;
+
+// Issue 15: equipment, models and sites.
+export type DecodedValue = Static<typeof DecodedValueSchema>;
+export type EquipmentListing = Static<typeof EquipmentListingSchema>;
+export type EquipmentPage = Static<typeof EquipmentPageSchema>;
+export type EquipmentDetail = Static<typeof EquipmentDetailSchema>;
+export type EquipmentStatus = (typeof EQUIPMENT_STATUS_VALUES)[number];
+export const EQUIPMENT_STATUSES: readonly EquipmentStatus[] = EQUIPMENT_STATUS_VALUES;
+export type ModelSummary = Static<typeof ModelListSchema>['items'][number];
+export type StoredModel = Static<typeof StoredModelSchema>;
+export type ModelVersion = Static<typeof ModelVersionsSchema>['items'][number];
+export type ModelMismatch = Static<typeof ModelMismatchesSchema>['items'][number];
+export type ModelCheck = Static<typeof ModelCheckSchema>;
+export type Site = Static<typeof SiteSchema>;
+export type SitePage = Static<typeof SitePageSchema>;
+export type Placement = Static<typeof PlacementSchema>;
+export type TagCount = Static<typeof TagCountsSchema>['items'][number];

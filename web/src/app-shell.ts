@@ -24,6 +24,34 @@ export function createAppShell(operatorName: string, api: ApiClient, events: Liv
   const devicesLink = el('a', { href: routeHash({ name: 'devices' }) }, 'Devices');
   const setupLink = el('a', { href: routeHash({ name: 'setup' }) }, 'CWM setup');
   const filesLink = el('a', { href: routeHash({ name: 'files', fileName: null }) }, 'Files');
+  const equipmentLink = el('a', { href: routeHash({ name: 'equipment' }) }, 'Equipment');
+  const modelsLink = el('a', { href: routeHash({ name: 'models' }) }, 'Models');
+  const sitesLink = el('a', { href: routeHash({ name: 'sites' }) }, 'Sites');
+  /** Which link is current for each route: a detail page marks its list's link. */
+  const linkOfRoute = (route: Route): HTMLAnchorElement | null => {
+    switch (route.name) {
+      case 'fleet':
+        return fleetLink;
+      case 'devices':
+      case 'device':
+        return devicesLink;
+      case 'equipment':
+      case 'equipment-item':
+        return equipmentLink;
+      case 'models':
+      case 'model':
+        return modelsLink;
+      case 'sites':
+        return sitesLink;
+      case 'setup':
+        return setupLink;
+      case 'files':
+        return filesLink;
+      case 'login':
+        return null;
+    }
+  };
+  const navLinks = [fleetLink, devicesLink, equipmentLink, modelsLink, sitesLink, setupLink, filesLink];
   const connection = el('span', { class: 'connection', role: 'status' });
   const logoutButton = el('button', { type: 'button', class: 'logout' }, 'Log out');
   logoutButton.addEventListener('click', onLogout);
@@ -36,7 +64,7 @@ export function createAppShell(operatorName: string, api: ApiClient, events: Liv
       'header',
       { class: 'topbar' },
       el('a', { class: 'brand', href: routeHash({ name: 'fleet' }) }, 'OpenTPS'),
-      el('nav', { class: 'main-nav', 'aria-label': 'Main' }, fleetLink, devicesLink, setupLink, filesLink),
+      el('nav', { class: 'main-nav', 'aria-label': 'Main' }, ...navLinks),
       el('div', { class: 'toolbar-spacer' }),
       connection,
       el('span', { class: 'operator' }, 'Signed in as ', el('strong', {}, operatorName)),
@@ -53,15 +81,8 @@ export function createAppShell(operatorName: string, api: ApiClient, events: Liv
   return {
     element,
     mount: (page, route) => {
-      const isDevices = route.name === 'devices' || route.name === 'device';
-      fleetLink.removeAttribute('aria-current');
-      devicesLink.removeAttribute('aria-current');
-      setupLink.removeAttribute('aria-current');
-      if (route.name === 'setup') setupLink.setAttribute('aria-current', 'page');
-      if (route.name === 'fleet') fleetLink.setAttribute('aria-current', 'page');
-      if (isDevices) devicesLink.setAttribute('aria-current', 'page');
-      filesLink.removeAttribute('aria-current');
-      if (route.name === 'files') filesLink.setAttribute('aria-current', 'page');
+      for (const link of navLinks) link.removeAttribute('aria-current');
+      linkOfRoute(route)?.setAttribute('aria-current', 'page');
       content.replaceChildren(page);
       window.scrollTo(0, 0);
     },

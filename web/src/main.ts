@@ -10,10 +10,15 @@ import { LiveEvents } from './live-events.js';
 import type { Page } from './page.js';
 import { createDevicePage } from './pages/device-page.js';
 import { createDevicesPage } from './pages/devices-page.js';
+import { createEquipmentItemPage } from './pages/equipment-item-page.js';
+import { createEquipmentPage } from './pages/equipment-page.js';
 import { createFleetPage } from './pages/fleet-page.js';
 import { createFilesPage } from './pages/files-page.js';
 import { createLoginPage } from './pages/login-page.js';
+import { createModelPage } from './pages/model-page.js';
+import { createModelsPage } from './pages/models-page.js';
 import { createSetupPage } from './pages/setup-page.js';
+import { createSitesPage } from './pages/sites-page.js';
 
 const EVENTS_URL = '/api/v1/events';
 
@@ -112,6 +117,21 @@ function startConsole(root: HTMLElement): void {
         break;
       case 'files':
         showPage(createFilesPage(context, route.fileName), route);
+        break;
+      case 'equipment':
+        showPage(createEquipmentPage(context), route);
+        break;
+      case 'equipment-item':
+        showPage(createEquipmentItemPage(context, route.equipmentId), route);
+        break;
+      case 'models':
+        showPage(createModelsPage(context), route);
+        break;
+      case 'model':
+        showPage(createModelPage(context, route.modelId), route);
+        break;
+      case 'sites':
+        showPage(createSitesPage(context), route);
         break;
     }
   };

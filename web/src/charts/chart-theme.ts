@@ -3,6 +3,8 @@ import type uPlot from 'uplot';
 
 export const CHART_COLORS = {
   line: '#2563eb',
+  /** HACCP fields: the line a food-safety check looks for. */
+  haccpLine: '#b45309',
   band: 'rgba(37, 99, 235, 0.14)',
   edge: 'rgba(37, 99, 235, 0.35)',
   bar: '#0f766e',
@@ -26,12 +28,15 @@ function timeTickValues(chart: uPlot, splits: number[]): string[] {
   });
 }
 
+/** Smaller than uPlot's bold 12px, so "Label (unit)" fits along a short y-axis. */
+const AXIS_LABEL_FONT = '600 11px system-ui, sans-serif';
+
 export function chartAxes(yLabel?: string): uPlot.Axis[] {
   const common = { stroke: CHART_COLORS.axis, grid: { stroke: CHART_COLORS.grid, width: 1 }, ticks: { stroke: CHART_COLORS.grid } };
   // Wide enough for the longest tick label (115,200 baud, 12,030 mV), so large values are not clipped.
   const ySize = (_chart: uPlot, values: string[] | null): number =>
     Math.max(40, Math.ceil(Math.max(0, ...(values ?? []).map((value) => value.length)) * 7.5) + 16) + (yLabel ? 18 : 0);
-  return [{ ...common, values: timeTickValues }, { ...common, label: yLabel, size: ySize }];
+  return [{ ...common, values: timeTickValues }, { ...common, label: yLabel, labelFont: AXIS_LABEL_FONT, labelSize: 16, size: ySize }];
 }
 
 /** Formats a legend value, leaving gaps visible as a dash. */

@@ -8,6 +8,7 @@ import { createLatestValuesPanel } from '../device/latest-values-panel.js';
 import { createMessageHistoryPanel } from '../device/message-history-panel.js';
 import { createMessageSender } from '../device/message-sender.js';
 import { createSendPanel } from '../device/send-panel.js';
+import { createSitePlacement } from '../device/site-placement.js';
 import { createTelemetryPanel } from '../device/telemetry-panel.js';
 import { createTrafficInspector } from '../device/traffic-inspector.js';
 import { el, replaceChildren } from '../dom-builder.js';
@@ -32,6 +33,7 @@ export function createDevicePage(context: PageContext, deviceId: string): Page {
   const fileTransfers = createFileTransfersPanel(api, deviceId);
   const sender = createMessageSender(api, deviceId, () => void history.refresh());
   const sendArea = el('div');
+  const sitePlacement = createSitePlacement(api, deviceId);
   let sendPanelKey: string | null = null;
 
   let chartsPoller: PeriodicRefresh | null = null;
@@ -40,6 +42,7 @@ export function createDevicePage(context: PageContext, deviceId: string): Page {
 
   const showDetail = (detail: DeviceDetail): void => {
     summary.show(detail.device);
+    sitePlacement.showSite(detail.device.siteId);
     latestValues.show(detail.states);
     diagnostics.show(detail.diagnostics);
     const okeIds = [...new Set([...detail.device.okeIds, ...detail.states.filter((state) => !state.isCwm).map((state) => state.deviceId)])].sort();
@@ -109,6 +112,7 @@ export function createDevicePage(context: PageContext, deviceId: string): Page {
     el('nav', { class: 'breadcrumbs', 'aria-label': 'Breadcrumb' }, el('a', { href: routeHash({ name: 'devices' }) }, 'Devices'), ' / ', el('span', { class: 'mono' }, deviceId)),
     errorArea,
     summary.element,
+    sitePlacement.element,
     el(
       'nav',
       { class: 'section-nav', 'aria-label': 'Sections of this device' },
