@@ -1,7 +1,7 @@
 // One page of the equipment registry (domain/equipment/equipment-query.ts) in SQL both backends run: the
 // total and the page's ids from the filtered, sorted device states, then the page's records by those ids
 // (equipment-records.ts). Each filter has an index to start from (model, CWM, the site's CWMs, the tag's
-// targets) and each sort an index that yields rows in its order, ties by id; only the status and the
+// targets) and each sort an index that yields rows in its order (last seen on PostgreSQL excepted), ties by id; only the status and the
 // search are tested row by row.
 
 import type { EquipmentPage, EquipmentQuery } from '../../../domain/equipment/equipment-query.js';
@@ -34,7 +34,8 @@ function fromOf(query: EquipmentQuery): string {
 }
 
 /**
- * ORDER BY for the sort, ties by id in the same direction. Each key has an index (key, device_id); records
+ * ORDER BY for the sort, ties by id in the same direction. Each key has an index (key, device_id), but for
+ * last_seen_at on PostgreSQL, which scans and keeps the top rows (postgres-migrations.ts says why); records
  * without a model sort first ascending (SQLite's own null order, spelled out for PostgreSQL, whose index
  * device_state_by_model is built NULLS FIRST to match).
  */
