@@ -94,6 +94,20 @@ test('the Sites page: create, per-field API errors (bad MAC, taken MAC, bad time
     t.diagnostic(`screenshot: ${await console.screenshot('device-site')}`);
     await page.reload();
     await placement.getByTestId('current-site').getByText('Kitchen North').waitFor();
+    // Its own heartbeat reads with the CWM's dictionary: the label and unit, the raw value beside.
+    const latest = page.locator('.origin-card', { hasText: CWM });
+    await latest.getByText('Internal temperature').waitFor();
+    assert.match((await latest.locator('tr', { hasText: 'Internal temperature' }).textContent()) ?? '', /31\.0 °C\s*31/);
+
+    // The devices table filters by site.
+    await page.goto(`${base}/console/#/devices`);
+    const devicesTable = page.locator('table', { hasText: CWM });
+    await devicesTable.waitFor();
+    await page.getByLabel('Site', { exact: true }).selectOption({ label: 'Kitchen South Annex' });
+    await page.getByText('0 of 0 devices').or(page.getByText('0–0 of 0 devices')).waitFor();
+    await page.getByLabel('Site', { exact: true }).selectOption({ label: 'Kitchen North' });
+    await page.getByText('1–1 of 1 devices').waitFor();
+    t.diagnostic(`screenshot: ${await console.screenshot('devices-by-site')}`);
 
     // The site now counts its CWM; the other one is deleted after confirmation.
     await page.goto(`${base}/console/#/sites`);

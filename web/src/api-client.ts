@@ -55,6 +55,10 @@ export type SortOrder = 'asc' | 'desc';
 export interface DeviceQuery {
   readonly search: string;
   readonly status: DeviceStatus | null;
+  /** CWMs at this site; null: any. */
+  readonly siteId: number | null;
+  /** CWMs carrying this tag; null: any. */
+  readonly tag: string | null;
   readonly sort: DeviceSortKey;
   readonly order: SortOrder;
   readonly limit: number;
@@ -151,6 +155,8 @@ export class ApiClient {
       offset: String(query.offset),
     });
     if (query.status !== null) params.set('status', query.status);
+    if (query.siteId !== null) params.set('site', String(query.siteId));
+    if (query.tag !== null) params.set('tag', query.tag);
     return this.request(DevicePageSchema, 'GET', `/devices?${params.toString()}`);
   }
 

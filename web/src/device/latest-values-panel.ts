@@ -1,8 +1,19 @@
-// The latest heartbeat fields of the CWM and of each OKE, updated live from `telemetry` events.
+// The latest heartbeat fields of the CWM and of each OKE, updated live from `telemetry` events, read with each
+// origin's model (issue 15): the dictionary's label and the decoded value with its unit, the raw value beside it;
+// fields the dictionary does not know, or origins without a model, raw. Decoded here with the domain's own
+// decodeLatestValues, so a live event needs no request; a model is fetched once per page.
+import type { EquipmentModel } from '../../../src/domain/equipment-model/data-dictionary.js';
+import { decodeLatestValues } from '../../../src/domain/equipment/decoded-values.js';
+import { modelIdOfOrigin } from '../../../src/domain/equipment/equipment-model-of.js';
 import type { OriginState, TelemetryEvent } from '../api-model.js';
 import { el, replaceChildren } from '../dom-builder.js';
+import { decodedValueView } from '../equipment/decoded-value-view.js';
+import { equipmentHref } from '../routes.js';
 import { describeMoment } from '../time-format.js';
 import { compactJson } from './json-view.js';
+
+/** The model of an id, null when none is defined (or it could not be read: the values then show raw). */
+export type ModelLoader = (modelId: string) => Promise<EquipmentModel | null>;
 
 export interface LatestValuesPanel {
   readonly element: HTMLElement;
@@ -17,7 +28,7 @@ interface OriginView {
   fields: Record<string, unknown>;
 }
 
-export function createLatestValuesPanel(): LatestValuesPanel {
+export function createLatestValuesPanel(cwmId: string, loadModel: ModelLoader): LatestValuesPanel {
   const content = el('div', { class: 'origin-grid' });
   const element = el(
     'section',
@@ -26,13 +37,24 @@ export function createLatestValuesPanel(): LatestValuesPanel {
     content,
   );
   let origins: OriginView[] = [];
+  const models = new Map<string, EquipmentModel | null>();
+  const requested = new Set<string>();
 
   const render = (): void => {
     if (origins.length === 0) {
       replaceChildren(content, el('p', { class: 'muted' }, 'No heartbeat received yet.'));
       return;
     }
-    replaceChildren(content, ...origins.map(renderOrigin));
+    for (const origin of origins) {
+      const modelId = modelIdOfOrigin(origin.deviceId, cwmId);
+      if (modelId === null || requested.has(modelId)) continue;
+      requested.add(modelId);
+      void loadModel(modelId).then((model) => {
+        models.set(modelId, model);
+        if (model !== null) render();
+      });
+    }
+    replaceChildren(content, ...origins.map((origin) => renderOrigin(origin, models.get(modelIdOfOrigin(origin.deviceId, cwmId) ?? '') ?? null)));
   };
 
   return {
@@ -61,13 +83,18 @@ export function createLatestValuesPanel(): LatestValuesPanel {
   };
 }
 
-function renderOrigin(origin: OriginView): HTMLElement {
+function renderOrigin(origin: OriginView, model: EquipmentModel | null): HTMLElement {
   const heartbeat = describeMoment(origin.lastHeartbeatAt);
-  const rows = Object.entries(origin.fields)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, value]) =>
-      el('tr', {}, el('th', { scope: 'row', class: 'mono' }, name), el('td', { class: typeof value === 'number' ? 'numeric mono' : 'mono' }, compactJson(value))),
-    );
+  const rows = decodeLatestValues(model, origin.fields).map((value) =>
+    el(
+      'tr',
+      {},
+      el('th', { scope: 'row', title: value.key }, value.label ?? el('span', { class: 'mono' }, value.key)),
+      el('td', { class: typeof value.value === 'number' ? 'numeric' : undefined }, value.label === null ? el('span', { class: 'mono' }, compactJson(value.raw)) : decodedValueView(value)),
+      // The raw value beside a decoded one, as sent.
+      el('td', { class: 'mono muted small' }, value.label === null || value.isMismatch ? '' : compactJson(value.raw)),
+    ),
+  );
   return el(
     'div',
     { class: 'origin-card' },
@@ -75,9 +102,9 @@ function renderOrigin(origin: OriginView): HTMLElement {
       'h3',
       {},
       origin.isCwm ? 'CWM ' : 'OKE ',
-      el('span', { class: 'mono' }, origin.deviceId),
+      el('a', { class: 'mono', href: equipmentHref(origin.deviceId), title: 'Its equipment page: every value decoded, nameplate, charts' }, origin.deviceId),
     ),
-    el('p', { class: 'muted small', title: heartbeat.title }, `Heartbeat ${heartbeat.text}`),
+    el('p', { class: 'muted small', title: heartbeat.title }, `${model === null ? '' : `${model.name} · `}Heartbeat ${heartbeat.text}`),
     rows.length === 0 ? el('p', { class: 'muted' }, 'No fields.') : el('table', { class: 'data-table compact' }, el('tbody', {}, ...rows)),
   );
 }

@@ -26,7 +26,8 @@ export function createDevicePage(context: PageContext, deviceId: string): Page {
   const disposables = new Disposables();
   const errorArea = el('div');
   const summary = createDeviceSummary(deviceId);
-  const latestValues = createLatestValuesPanel();
+  // A model the server does not have (404), or one that cannot be read now, leaves the values raw.
+  const latestValues = createLatestValuesPanel(deviceId, (modelId) => api.models.get(modelId).then((stored) => stored.model, () => null));
   const diagnostics = createDiagnosticsPanel();
   const history = createMessageHistoryPanel(api, deviceId);
   const traffic = createTrafficInspector(api, deviceId);

@@ -1,4 +1,4 @@
-// The devices list: server-side search, status filter, sort and paging, plus the add-device form.
+// The devices list: server-side search, status, site and tag filters, sort and paging, plus the add-device form.
 import type { DeviceQuery, DeviceSortKey } from '../api-client.js';
 import { DEVICE_STATUSES, type DeviceStatus } from '../api-model.js';
 import { createAddDeviceForm } from '../devices/add-device-form.js';
@@ -13,15 +13,19 @@ import { startPeriodicRefresh } from '../periodic-refresh.js';
 const PAGE_SIZE = 50;
 const REFRESH_INTERVAL_MS = 10_000;
 const SEARCH_DEBOUNCE_MS = 250;
+/** Sites offered in the filter: a chain's stores fit; past this, filter the equipment or use the API. */
+const SITES_IN_FILTER = 1000;
 
 export function createDevicesPage(context: PageContext): Page {
   const disposables = new Disposables();
-  let query: DeviceQuery = { search: '', status: null, sort: 'id', order: 'asc', limit: PAGE_SIZE, offset: 0 };
+  let query: DeviceQuery = { search: '', status: null, siteId: null, tag: null, sort: 'id', order: 'asc', limit: PAGE_SIZE, offset: 0 };
   /** Drops answers to superseded queries, so a slow old search never overwrites a newer one. */
   let requestNumber = 0;
 
   const searchInput = el('input', { type: 'search', name: 'search', placeholder: 'Id or name', autocomplete: 'off' });
   const statusSelect = selectOf('status', [['', 'All'], ...DEVICE_STATUSES.map((status) => [status, status] as const)], '');
+  const siteSelect = selectOf('site', [['', 'All']], '');
+  const tagSelect = selectOf('tag', [['', 'All']], '');
   const summary = el('span', { class: 'muted', 'aria-live': 'polite' });
   const previousButton = el('button', { type: 'button' }, 'Previous');
   const nextButton = el('button', { type: 'button' }, 'Next');
@@ -59,6 +63,13 @@ export function createDevicesPage(context: PageContext): Page {
     const status = DEVICE_STATUSES.find((candidate): candidate is DeviceStatus => candidate === statusSelect.value) ?? null;
     void load({ ...query, status, offset: 0 });
   });
+  siteSelect.addEventListener('change', () => void load({ ...query, siteId: siteSelect.value === '' ? null : Number(siteSelect.value), offset: 0 }));
+  tagSelect.addEventListener('change', () => void load({ ...query, tag: tagSelect.value === '' ? null : tagSelect.value, offset: 0 }));
+  // The filters' choices; a failure leaves them at "All" (the table still works).
+  void Promise.allSettled([context.api.sites.list('', SITES_IN_FILTER, 0), context.api.equipment.listTags('device')]).then(([sites, tags]) => {
+    if (sites.status === 'fulfilled') for (const site of sites.value.items) siteSelect.appendChild(el('option', { value: String(site.id) }, site.name));
+    if (tags.status === 'fulfilled') for (const { tag } of tags.value) tagSelect.appendChild(el('option', { value: tag }, tag));
+  });
   previousButton.addEventListener('click', () => void load({ ...query, offset: Math.max(0, query.offset - PAGE_SIZE) }));
   nextButton.addEventListener('click', () => void load({ ...query, offset: query.offset + PAGE_SIZE }));
 
@@ -79,6 +90,8 @@ export function createDevicesPage(context: PageContext): Page {
         { class: 'toolbar', role: 'search' },
         labeledField('Search', searchInput),
         labeledField('Status', statusSelect),
+        labeledField('Site', siteSelect),
+        labeledField('Tag', tagSelect),
         el('div', { class: 'toolbar-spacer' }),
         summary,
         previousButton,
