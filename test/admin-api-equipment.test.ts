@@ -229,6 +229,8 @@ describe('admin API: equipment, sites and tags', () => {
     const unknown = await call(h, s, 'PUT', '/api/v1/equipment/nobody/tags', { tags: ['x'] });
     assert.equal(unknown.json().error, 'ERR_EQUIPMENT_NOT_FOUND');
     assert.equal((await call(h, s, 'PUT', `/api/v1/devices/${CWM}/tags`, { tags: ['lab'] })).statusCode, 200);
+    assert.deepEqual((await call(h, s, 'GET', `/api/v1/devices/${CWM}/tags`)).json(), { tags: ['lab'] });
+    assert.equal((await call(h, s, 'GET', '/api/v1/devices/0002ffffffffffff/tags')).json().error, 'ERR_DEVICE_NOT_FOUND');
     assert.equal((await call(h, s, 'PUT', '/api/v1/devices/0002ffffffffffff/tags', { tags: ['lab'] })).json().error, 'ERR_DEVICE_NOT_FOUND');
   });
 

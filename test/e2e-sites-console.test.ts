@@ -94,6 +94,14 @@ test('the Sites page: create, per-field API errors (bad MAC, taken MAC, bad time
     t.diagnostic(`screenshot: ${await console.screenshot('device-site')}`);
     await page.reload();
     await placement.getByTestId('current-site').getByText('Kitchen North').waitFor();
+    // Tags on the CWM, saved at once and read back after a reload.
+    const tagsCard = page.locator('.device-tags');
+    await tagsCard.getByLabel('New tag').fill('region:north');
+    await tagsCard.getByRole('button', { name: 'Add tag' }).click();
+    await tagsCard.getByText('Added region:north.').waitFor();
+    await page.reload();
+    await tagsCard.locator('.tag-chip', { hasText: 'region:north' }).waitFor();
+
     // Its own heartbeat reads with the CWM's dictionary: the label and unit, the raw value beside.
     const latest = page.locator('.origin-card', { hasText: CWM });
     await latest.getByText('Internal temperature').waitFor();
@@ -106,6 +114,9 @@ test('the Sites page: create, per-field API errors (bad MAC, taken MAC, bad time
     await page.getByLabel('Site', { exact: true }).selectOption({ label: 'Kitchen South Annex' });
     await page.getByText('0 of 0 devices').or(page.getByText('0–0 of 0 devices')).waitFor();
     await page.getByLabel('Site', { exact: true }).selectOption({ label: 'Kitchen North' });
+    await page.getByText('1–1 of 1 devices').waitFor();
+    await page.getByLabel('Site', { exact: true }).selectOption({ value: '' });
+    await page.getByLabel('Tag', { exact: true }).selectOption({ label: 'region:north' });
     await page.getByText('1–1 of 1 devices').waitFor();
     t.diagnostic(`screenshot: ${await console.screenshot('devices-by-site')}`);
 

@@ -86,6 +86,12 @@ export function registerSiteRoutes(api: AdminApi, deps: SiteRouteDeps): void {
     return parsed;
   };
 
+  api.get('/devices/:id/tags', { schema: { summary: 'The tags of a CWM', params: DeviceIdParams, response: { 200: TagsSchema, ...errorResponses(404) } } }, async (request) => {
+    const { id } = request.params;
+    if ((await deps.registryStore.findDevice(id)) === null) throw new OpenTpsError('ERR_DEVICE_NOT_FOUND', id);
+    return { tags: (await deps.tagStore.readTags('device', [id])).get(id) ?? [] };
+  });
+
   api.put('/devices/:id/tags', { schema: { summary: 'Replace the tags of a CWM', params: DeviceIdParams, body: TagsBody, response: { 200: TagsSchema, ...errorResponses(400, 403, 404) } } }, async (request) => {
     return { tags: await setTags('device', request.params.id, request.body.tags, request.operatorName ?? '-') };
   });

@@ -45,6 +45,15 @@ export class EquipmentApi {
     return (await this.request(TagsSchema, 'PUT', `/equipment/${encodeURIComponent(equipmentId)}/tags`, { tags })).tags;
   }
 
+  async deviceTags(deviceId: string): Promise<string[]> {
+    return (await this.request(TagsSchema, 'GET', `/devices/${encodeURIComponent(deviceId)}/tags`)).tags;
+  }
+
+  /** Replaces a CWM's tags; the answer is the tags as stored (normalised). */
+  async setDeviceTags(deviceId: string, tags: readonly string[]): Promise<string[]> {
+    return (await this.request(TagsSchema, 'PUT', `/devices/${encodeURIComponent(deviceId)}/tags`, { tags })).tags;
+  }
+
   async listTags(kind: 'device' | 'equipment'): Promise<TagCount[]> {
     return (await this.request(TagCountsSchema, 'GET', `/tags?kind=${kind}`)).items;
   }

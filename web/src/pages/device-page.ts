@@ -5,6 +5,7 @@ import { createDeviceSummary } from '../device/device-summary.js';
 import { createDiagnosticsPanel } from '../device/diagnostics-panel.js';
 import { createFileTransfersPanel } from '../device/file-transfers-panel.js';
 import { createLatestValuesPanel } from '../device/latest-values-panel.js';
+import { createDeviceTagsCard } from '../device/device-tags.js';
 import { createMessageHistoryPanel } from '../device/message-history-panel.js';
 import { createMessageSender } from '../device/message-sender.js';
 import { createSendPanel } from '../device/send-panel.js';
@@ -35,6 +36,7 @@ export function createDevicePage(context: PageContext, deviceId: string): Page {
   const sender = createMessageSender(api, deviceId, () => void history.refresh());
   const sendArea = el('div');
   const sitePlacement = createSitePlacement(api, deviceId);
+  const deviceTags = createDeviceTagsCard(api, deviceId);
   let sendPanelKey: string | null = null;
 
   let chartsPoller: PeriodicRefresh | null = null;
@@ -113,7 +115,7 @@ export function createDevicePage(context: PageContext, deviceId: string): Page {
     el('nav', { class: 'breadcrumbs', 'aria-label': 'Breadcrumb' }, el('a', { href: routeHash({ name: 'devices' }) }, 'Devices'), ' / ', el('span', { class: 'mono' }, deviceId)),
     errorArea,
     summary.element,
-    sitePlacement.element,
+    el('div', { class: 'two-columns' }, sitePlacement.element, deviceTags.element),
     el(
       'nav',
       { class: 'section-nav', 'aria-label': 'Sections of this device' },
