@@ -94,7 +94,7 @@ describe('admin API input validation', () => {
     const detail = (await call('GET', `/api/v1/devices/${CWM}`)).json() as { device: Record<string, unknown> };
     assert.deepEqual(Object.keys(detail.device).sort(), [
       'crcFailureCount', 'expectedIntervalS', 'id', 'isDisabled', 'isRegistered', 'lastRemoteAddress', 'lastSeenAt', 'name', 'okeIds', 'okmCount',
-      'queuedCount', 'replaysRefusedCount', 'status', 'timeZone',
+      'queuedCount', 'replaysRefusedCount', 'siteId', 'status', 'timeZone',
     ]);
   });
 
