@@ -1,6 +1,5 @@
 // A CWM's tags on its page (issue 15: tags group devices for alerts and campaigns later), saved at once.
 import type { ApiClient } from '../api-client.js';
-import { el, replaceChildren } from '../dom-builder.js';
 import { errorBox } from '../error-message.js';
 import { createTagsEditor } from '../equipment/tags-editor.js';
 
@@ -11,17 +10,21 @@ export interface DeviceTagsCard {
 }
 
 export function createDeviceTagsCard(api: ApiClient, deviceId: string): DeviceTagsCard {
+  // The editor is the card (titled "Tags"); a failed read is shown inside it.
   const editor = createTagsEditor((next) => api.equipment.setDeviceTags(deviceId, next));
-  const errorArea = el('div');
-  const element = el('section', { class: 'card device-tags', 'aria-labelledby': 'device-tags-title' }, el('h2', { id: 'device-tags-title' }, 'Tags'), errorArea, editor.element);
+  editor.element.classList.add('device-tags');
+  let readError: HTMLElement | null = null;
   const refresh = async (): Promise<void> => {
     try {
       editor.show(await api.equipment.deviceTags(deviceId));
-      replaceChildren(errorArea);
+      readError?.remove();
+      readError = null;
     } catch (error) {
-      replaceChildren(errorArea, errorBox(error));
+      readError?.remove();
+      readError = errorBox(error);
+      editor.element.appendChild(readError);
     }
   };
   void refresh();
-  return { element, refresh };
+  return { element: editor.element, refresh };
 }
