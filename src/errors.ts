@@ -116,6 +116,8 @@ export const ERROR_CATALOGUE = {
   ERR_GATEWAY_MAC_INVALID: { status: 400, message: 'a gateway MAC must be 12 hex digits, optionally separated by ":" or "-" every 2 digits' },
   ERR_GATEWAY_MAC_TAKEN: { status: 409, message: 'this gateway MAC belongs to another site' },
   ERR_TAG_INVALID: { status: 400, message: 'a tag must be 1 to 64 letters, digits, ".", "_", ":", "/" or "-"' },
+  // Alerts and notifications (issue 16)
+  ERR_ALERT_RULE_INVALID: { status: 400, message: 'the alert rule is not valid' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 /** Codes that were used once and must never be given a new meaning. */
