@@ -118,6 +118,7 @@ export const ERROR_CATALOGUE = {
   ERR_TAG_INVALID: { status: 400, message: 'a tag must be 1 to 64 letters, digits, ".", "_", ":", "/" or "-"' },
   // Alerts and notifications (issue 16)
   ERR_ALERT_RULE_INVALID: { status: 400, message: 'the alert rule is not valid' },
+  ERR_CHANNEL_INVALID: { status: 400, message: 'the notification channel is not valid' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 /** Codes that were used once and must never be given a new meaning. */
