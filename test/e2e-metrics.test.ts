@@ -79,7 +79,15 @@ async function scrapeAfterTraffic(storeArgs: (dataDir: string) => string[], isSq
       assert.equal((await client.send('GET', '/healthz')).status, 200);
       assert.equal((await client.send('GET', '/no-such-path')).status, 404);
 
-      const samples = await scrape(client);
+      // Traffic is written by a thread of its own, behind the answers: on a loaded machine its first batch may not
+      // have committed when the last request is answered. Scrape again until it has (or 10 s passed); scrapes
+      // are answered 200 and change none of the counters checked below.
+      let samples = await scrape(client);
+      const trafficCommitted = () => (sampleValue(samples, 'opentps_store_commit_duration_seconds_count', { queue: 'traffic' }) ?? 0) > 0;
+      for (const deadline = Date.now() + 10_000; !trafficCommitted() && Date.now() < deadline; ) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        samples = await scrape(client);
+      }
       const value = (name: string, labels: Record<string, string> = {}): number | undefined => sampleValue(samples, name, labels);
       const stored = SEQUENTIAL_PUSHES + 1 + burstTaken;
       const answered200 = stored + 1;
