@@ -15,6 +15,7 @@ import type { EquipmentStore } from '../../domain/equipment/equipment-store.js';
 import { MAX_SERIES_DEVICES, type TelemetryReader } from '../../domain/telemetry-reader.js';
 import { invalid } from './api-errors.js';
 import { isValidDeviceId } from '../../protocol/device-id.js';
+import { isJsonObject } from '../../protocol/upstream-okm.js';
 import type { AdminApi } from './admin-api-instance.js';
 import type { SameType } from './schema-parity.js';
 import { errorResponses } from './schemas/common-schemas.js';
@@ -67,7 +68,7 @@ async function modelOf(catalog: Pick<ModelCatalog, 'modelsById'>, originId: stri
 /** The heartbeat of a stored OKM (`_pld._hbt`), null for any other OKM. */
 function heartbeatOfStored(payload: Record<string, unknown> | null): Record<string, unknown> | null {
   const heartbeat = payload?.['_hbt'];
-  return typeof heartbeat === 'object' && heartbeat !== null && !Array.isArray(heartbeat) ? (heartbeat as Record<string, unknown>) : null;
+  return isJsonObject(heartbeat) ? heartbeat : null;
 }
 
 /** A time of the query string (the schema checked that it parses), or `fallbackMs` when absent. */

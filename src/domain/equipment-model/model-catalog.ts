@@ -10,6 +10,7 @@ import type { Clock } from '../clock.js';
 import { BUILTIN_MODELS } from './builtin-models.js';
 import type { EquipmentModel } from './data-dictionary.js';
 import { parseEquipmentModel } from './dictionary-validation.js';
+import { isModelId } from './equipment-id.js';
 import type { ModelStore, ModelVersion, StoredModel } from './model-store.js';
 
 /** How long another node's save may take to reach this node's decoding. */
@@ -56,7 +57,7 @@ export interface ModelCatalog {
 
 /** A model id as stored: lower case. @throws OpenTpsError ERR_MODEL_INVALID */
 function modelIdOf(text: string): string {
-  if (!/^[0-9a-fA-F]{4}$/.test(text)) throw new OpenTpsError('ERR_MODEL_INVALID', `modelId: a model id must be 4 hex digits, got ${JSON.stringify(text.slice(0, 20))}`, { details: { problems: [{ path: 'modelId', problem: 'a model id must be 4 hex digits' }] } });
+  if (!isModelId(text)) throw new OpenTpsError('ERR_MODEL_INVALID', `modelId: a model id must be 4 hex digits, got ${JSON.stringify(text.slice(0, 20))}`, { details: { problems: [{ path: 'modelId', problem: 'a model id must be 4 hex digits' }] } });
   return text.toLowerCase();
 }
 
