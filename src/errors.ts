@@ -119,6 +119,12 @@ export const ERROR_CATALOGUE = {
   // Alerts and notifications (issue 16)
   ERR_ALERT_RULE_INVALID: { status: 400, message: 'the alert rule is not valid' },
   ERR_CHANNEL_INVALID: { status: 400, message: 'the notification channel is not valid' },
+  ERR_ALERT_RULE_NOT_FOUND: { status: 404, message: 'no alert rule with this id' },
+  ERR_ALERT_NOT_FOUND: { status: 404, message: 'no alert with this id' },
+  ERR_CHANNEL_NOT_FOUND: { status: 404, message: 'no notification channel with this id' },
+  ERR_CHANNEL_NAME_TAKEN: { status: 409, message: 'another notification channel has this name' },
+  ERR_SILENCE_INVALID: { status: 400, message: 'a silence needs exactly one of a rule, a site or a device, an end in the future and a reason' },
+  ERR_SILENCE_NOT_FOUND: { status: 404, message: 'no silence with this id' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 /** Codes that were used once and must never be given a new meaning. */

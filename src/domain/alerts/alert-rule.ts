@@ -84,6 +84,7 @@ export const AlertRuleSchema = Type.Object(
     scope: AlertScopeSchema,
     condition: AlertConditionSchema,
     isEnabled: Type.Optional(Type.Boolean({ default: true })),
+    channelIds: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 20, uniqueItems: true, description: 'notification channels to tell; none by default' })),
   },
   { additionalProperties: false, $id: 'https://opentps.dev/schemas/alert-rule.json', description: 'An alert rule' },
 );
