@@ -54,7 +54,10 @@ export type AlertReads = Pick<
   | 'queryNotifications'
 >;
 
-const OPEN = "state <> 'resolved'";
+/** Open alerts as two ranges of alerts_by_state (a planner may not see that `state <> 'resolved'` is a small part). */
+const OPEN = "state IN ('pending', 'firing')";
+/** The same for badges: written so, SQLite looks the ids up in alerts_by_subject / alerts_by_cwm instead. */
+const NOT_RESOLVED = "state <> 'resolved'";
 
 interface BadgeRow {
   device_id: string;
@@ -142,10 +145,10 @@ export function createAlertReads(reader: SqlReader, dialect: SqlDialect): AlertR
       // By subject, and by CWM for alerts about its equipment (an alert about the CWM itself is counted once).
       const rows = await reader.all<BadgeRow>(params.statement(
         `SELECT subject_id AS device_id, state, severity, count(*) AS n FROM alerts
-           WHERE ${dialect.isOneOf('subject_id', params.add(dialect.listParam(ids)))} AND ${OPEN} GROUP BY subject_id, state, severity
+           WHERE ${dialect.isOneOf('subject_id', params.add(dialect.listParam(ids)))} AND ${NOT_RESOLVED} GROUP BY subject_id, state, severity
          UNION ALL
          SELECT cwm_id AS device_id, state, severity, count(*) AS n FROM alerts
-           WHERE ${dialect.isOneOf('cwm_id', params.add(dialect.listParam(ids)))} AND ${OPEN} AND subject_id <> cwm_id GROUP BY cwm_id, state, severity`,
+           WHERE ${dialect.isOneOf('cwm_id', params.add(dialect.listParam(ids)))} AND ${NOT_RESOLVED} AND subject_id <> cwm_id GROUP BY cwm_id, state, severity`,
       ));
       return toBadges(rows);
     },

@@ -207,9 +207,11 @@ export function createPostgresAlertRepo(db: PostgresDatabase): AlertStore {
     },
     async deleteChannel(id) {
       await db.transaction(async (tx) => {
-        await requireChannel(tx, id);
-        // Rules keep the id in their channelIds (an identity is never given again); the notifier skips it.
+        // The entries first, then the channel: the order a delivery's outcome locks them in (outbox entry, then its
+        // channel), so the two never wait for each other. Rules keep the id in their channelIds (an identity is never
+        // given again); the notifier skips it.
         await tx.query("DELETE FROM notification_outbox WHERE channel_id = $1 AND state <> 'delivered'", [id]);
+        await requireChannel(tx, id);
         await tx.query('DELETE FROM notification_channels WHERE id = $1', [id]);
       });
     },

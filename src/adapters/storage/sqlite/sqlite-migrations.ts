@@ -375,7 +375,7 @@ export const RECORD_MIGRATIONS: readonly string[] = [
   CREATE INDEX alerts_by_subject ON alerts(subject_id, change_seq);
   CREATE INDEX alerts_by_cwm ON alerts(cwm_id, change_seq);
   CREATE INDEX alerts_by_notify_due ON alerts(notify_due_at) WHERE notify_due_at IS NOT NULL;
-  CREATE INDEX alerts_resolved_by_time ON alerts(resolved_at) WHERE state = 'resolved';
+  CREATE INDEX alerts_by_resolution ON alerts(state, resolved_at);
 
   CREATE TABLE alert_silences (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
