@@ -176,6 +176,28 @@ export function defineAlertStoreContract(context: ContractContext): void {
       assert.notEqual(readded.id, rule.id, 'a deleted rule\'s id is not given again');
     });
 
+    test('alerts opened while their rule is being deleted never stay open', async () => {
+      const rule = await context.store.addAlertRule(newRule('Offline'));
+      await openFiring(context.store, rule.id, CWM_A);
+      const subjects = Array.from({ length: 6 }, (_, n) => `00CC${String(n).padStart(12, '0')}`);
+      await Promise.all([
+        ...subjects.slice(0, 3).map((subject) => context.store.openAlert(newAlert(rule.id, subject))),
+        context.store.deleteAlertRule(rule.id, T0 + 1),
+        ...subjects.slice(3).map((subject) => context.store.openAlert(newAlert(rule.id, subject))),
+      ]);
+      assert.deepEqual(await context.store.listOpenAlerts(), []);
+    });
+
+    test('alerts and their change numbers survive a restart, and numbering goes on above them', async () => {
+      const rule = await context.store.addAlertRule(newRule('Offline'));
+      const alert = await openFiring(context.store, rule.id, CWM_A);
+      const store = await context.reopen();
+      assert.deepEqual(await store.findAlert(alert.id), alert);
+      const resolved = await store.resolveAlert(alert.id, T0 + 1, null);
+      assert.ok(resolved && resolved.changeSeq > alert.changeSeq);
+      assert.deepEqual((await store.listAlertChanges(alert.changeSeq, 10)).map((changed) => changed.id), [alert.id]);
+    });
+
     test('pruneResolvedAlerts deletes alerts resolved before the cut-off only', async () => {
       const rule = await context.store.addAlertRule(newRule('Offline'));
       const old = await openFiring(context.store, rule.id, CWM_A);
