@@ -59,6 +59,7 @@ import { formatDisplayUrl } from './runtime/display-url.js';
 import { ensureFirstOperator } from './runtime/first-operator.js';
 import { createShutdown, unrefDelay } from './runtime/graceful-shutdown.js';
 import { startJobs, systemIntervals } from './runtime/periodic-jobs.js';
+import { createAlertServices } from './runtime/alert-services.js';
 import { createServerJobs } from './runtime/server-jobs.js';
 import { filesDirOf, watchedDirectoriesOf, type Services } from './runtime/services.js';
 import { openStore, walPathsOf, type StoreUser } from './runtime/store-opening.js';
@@ -101,6 +102,7 @@ export async function openServices(config: Readonly<OpenTpsConfig>, options: Ope
   const mismatchCounter = createMismatchCounter({ modelsById: () => modelCatalog.peekModels(), onMismatch: (modelId) => metrics.heartbeatMismatches.labels(modelId).inc() });
   const reportFailure = logger ? createBackgroundFailureReporter(logger, (task) => metrics.backgroundFailures.labels(task).inc()) : createStderrFailureReporter();
   const gatewayMacs = createGatewayMacRecorder({ store, clock, reportFailure });
+  const alerts = createAlertServices({ config, store, clock, modelCatalog, reportFailure });
   if (user === 'server') {
     await modelCatalog.installBuiltins();
     await modelCatalog.modelsById();
@@ -120,7 +122,7 @@ export async function openServices(config: Readonly<OpenTpsConfig>, options: Ope
       maxOkmBytes: config.maxOkmBytes,
       events,
     }),
-    pushIngest: createPushIngest({ store, clock, authMode: config.authMode, maxOkmBytes: config.maxOkmBytes, events, deviceRateLimiter, rollups, mismatches: mismatchCounter, gatewayMacs }),
+    pushIngest: createPushIngest({ store, clock, authMode: config.authMode, maxOkmBytes: config.maxOkmBytes, events, deviceRateLimiter, rollups, mismatches: mismatchCounter, gatewayMacs, alerts: alerts.engine }),
     delivery: createMessageDelivery({ store, clock, authMode: config.authMode, deliveryLeaseMs: config.deliveryLeaseMs, events, deviceRateLimiter, defaultTimeZone: config.timeZone, gatewayMacs }),
     traffic: createTrafficRecorder({ store, keepPerDevice: config.trafficPerDevice }),
     events,
@@ -129,6 +131,7 @@ export async function openServices(config: Readonly<OpenTpsConfig>, options: Ope
       await relayed?.relay.close();
       await rollups.flushAll().catch((error: unknown) => logger?.error({ err: error }, 'writing the last rollups failed'));
       await gatewayMacs.settle();
+      await alerts.engine.settle();
       await store.close();
     },
     relayDroppedCount: () => relayed?.relay.droppedCount ?? 0,
@@ -137,6 +140,7 @@ export async function openServices(config: Readonly<OpenTpsConfig>, options: Ope
     modelCatalog,
     mismatchCounter,
     gatewayMacs,
+    alerts,
     ca: openCertificateAuthority(config.dataDir, clock),
     files: createFileLibrary({ store, content: fileContent, clock, maxFileBytes: config.maxFileBytes }),
     fileContent,
@@ -186,6 +190,7 @@ export function buildApp(services: Services, logger: Logger, tls: TlsIdentity | 
       maxConnectionsPerAddress: config.maxConnectionsPerAddress,
     },
     files: { downloads: services.downloads, content: services.fileContent, clock: services.clock },
+    alerts: services.alerts.engine,
   });
   // Before the admin API is registered, so that its requests are counted as well.
   observeRequests(deviceApp.app, services.metrics);
@@ -267,6 +272,13 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
     adminPassword: config.adminPassword,
     showOnce: (text) => process.stderr.write(`${text}\n`),
   });
+  // Rules, open alerts and the CWMs' rhythms are loaded before the first device request is answered.
+  try {
+    await services.alerts.engine.start();
+  } catch (error) {
+    await services.close();
+    throw error;
+  }
   const deviceApp = buildApp(services, logger, tls);
   services.fileContent
     .removeAbandonedUploads(services.clock.nowMs() - ABANDONED_UPLOAD_MS)
@@ -278,7 +290,7 @@ export async function startServer(config: Readonly<OpenTpsConfig>, logger: Logge
   // A job failing at every run (a full disk) is logged once per interval with a count, and counted per job
   // in opentps_background_failures_total{task="job:<name>"} (every job's series starts at 0).
   const jobFailureLog = createRepeatedErrorLog({ logger, intervalMs: FAILURE_LOG_INTERVAL_MS });
-  const serverJobs = [...createServerJobs({ services, logger }), createCaReloadJob({ config, ca: services.ca, tls, updateTlsContext: deviceApp.updateTlsContext, logger })];
+  const serverJobs = [...createServerJobs({ services, logger }), ...services.alerts.jobs(), createCaReloadJob({ config, ca: services.ca, tls, updateTlsContext: deviceApp.updateTlsContext, logger })];
   for (const job of serverJobs) services.metrics.backgroundFailures.labels(`job:${job.name}`).inc(0);
   const jobs = startJobs(serverJobs, {
     scheduler: systemIntervals,

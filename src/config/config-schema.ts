@@ -75,6 +75,14 @@ export interface OpenTpsConfig {
   readonly maxWalMb: number;
   /** Bearer token GET /metrics requires; null: /metrics is off (404). */
   readonly metricsToken: string | null;
+  /** The server's address as operators reach it, for links in notifications; null: https://<host name>:<port>/. */
+  readonly publicUrl: string | null;
+  /** Alerts of one rule firing within this many seconds go out in one notification. */
+  readonly alertGroupWaitS: number;
+  /** An alert still firing is told again after this many seconds. */
+  readonly alertRepeatIntervalS: number;
+  /** Days resolved alerts and finished notifications are kept; 0: keep all. */
+  readonly alertRetentionDays: number;
 }
 
 /** A parser turns the raw text into a value or returns the expectation it failed. */
@@ -139,6 +147,19 @@ const bearerToken: Parser<string | null> = (raw) =>
 const timeZone: Parser<string> = (raw) =>
   isKnownTimeZone(raw) ? { ok: true, value: raw } : { ok: false, expected: 'an IANA time zone such as Europe/Paris' };
 
+/** An absolute http(s) URL without credentials, normalised to end with a slash. */
+const publicUrl: Parser<string | null> = (raw) => {
+  try {
+    const url = new URL(raw);
+    if ((url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '') {
+      return { ok: true, value: url.href.endsWith('/') ? url.href : `${url.href}/` };
+    }
+  } catch {
+    // Not a URL: the expectation below says what is.
+  }
+  return { ok: false, expected: 'an absolute https:// (or http://) URL without a user name or password' };
+};
+
 /** 0, or a bound from 4 MB (below that one batch of writes can pass it) to 64 GB. */
 const walBoundMb: Parser<number> = (raw) => {
   const parsed = integer(0, 65_536)(raw);
@@ -200,6 +221,10 @@ export const SETTINGS = [
   { key: 'minFreeDiskMb', flag: 'min-free-disk-mb', env: 'OPENTPS_MIN_FREE_DISK_MB', defaultValue: () => 1024, parse: integer(0, 100_000_000), help: 'warn (log, console, /api/v1/health) when free space under --data or --files-dir falls below this many MiB (0: off)' },
   { key: 'maxWalMb', flag: 'max-wal-mb', env: 'OPENTPS_MAX_WAL_MB', defaultValue: () => 256, parse: walBoundMb, help: 'SQLite: largest size of each WAL file in MB, kept by briefly holding writes while it restarts (0: no bound, the disk may fill)' },
   { key: 'metricsToken', flag: 'metrics-token', env: 'OPENTPS_METRICS_TOKEN', defaultValue: () => null, parse: bearerToken, help: 'serve GET /metrics (Prometheus) to requests with "Authorization: Bearer <token>" (default: /metrics off; prefer the environment variable)' },
+  { key: 'publicUrl', flag: 'public-url', env: 'OPENTPS_PUBLIC_URL', defaultValue: () => null, parse: publicUrl, help: 'the address operators reach this server at, for links in alert notifications (default: https://<host name>:<port>/)' },
+  { key: 'alertGroupWaitS', flag: 'alert-group-wait', env: 'OPENTPS_ALERT_GROUP_WAIT', defaultValue: () => 30, parse: integer(0, 3600), help: 'seconds to wait for more alerts of the same rule before notifying, so they go out as one notification' },
+  { key: 'alertRepeatIntervalS', flag: 'alert-repeat-interval', env: 'OPENTPS_ALERT_REPEAT_INTERVAL', defaultValue: () => 14_400, parse: integer(60, 31_536_000), help: 'seconds after which an alert still firing is notified again' },
+  { key: 'alertRetentionDays', flag: 'alert-retention-days', env: 'OPENTPS_ALERT_RETENTION_DAYS', defaultValue: () => 180, parse: integer(0, 36_500), help: 'days to keep resolved alerts and delivered or failed notifications (0: keep all)' },
 ] as const satisfies ReadonlyArray<SettingSpec<keyof OpenTpsConfig>>;
 
 /** Compile-time proof that SETTINGS covers every configuration key. */

@@ -13,6 +13,7 @@ export const BACKGROUND_TASKS = [
   'delivery-release',
   'file-transfer-record',
   'gateway-mac-record',
+  'alert-write',
 ] as const;
 
 export type BackgroundTask = (typeof BACKGROUND_TASKS)[number];

@@ -24,6 +24,7 @@ import type { WriteHealth } from '../domain/write-health.js';
 import type { MismatchCounter } from '../domain/equipment-model/mismatch-counter.js';
 import type { ModelCatalog } from '../domain/equipment-model/model-catalog.js';
 import type { GatewayMacRecorder } from '../domain/sites/gateway-mac-recorder.js';
+import type { AlertServices } from './alert-services.js';
 
 export interface Services {
   readonly config: Readonly<OpenTpsConfig>;
@@ -61,6 +62,8 @@ export interface Services {
   readonly mismatchCounter: MismatchCounter;
   /** Records the `gwmac` CWMs send, which places them at sites. */
   readonly gatewayMacs: GatewayMacRecorder;
+  /** Alert evaluation, preview and notifications (issue 16); started by a server only. */
+  readonly alerts: AlertServices;
 }
 
 /** Where stored files' bytes live: --files-dir, else <data>/files. */

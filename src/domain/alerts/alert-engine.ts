@@ -71,6 +71,8 @@ export interface AlertEngine {
   readonly evaluator: AlertEvaluator;
   /** CWMs with an offline deadline (for the bench). */
   readonly trackedCwmCount: number;
+  /** This node's CRC or HMAC failures of a CWM within the last hour (for the rule preview). */
+  recentFailures(problem: 'crc-failures' | 'hmac-failures', cwmId: string, nowMs: number): number;
 }
 
 interface Rhythm {
@@ -193,6 +195,7 @@ export function createAlertEngine(deps: AlertEngineDeps): AlertEngine {
     get trackedCwmCount() {
       return deadlines.size;
     },
+    recentFailures: (problem, cwmId, nowMs) => (problem === 'crc-failures' ? crcFailures : hmacFailures).countOf(cwmId, nowMs),
     async start() {
       await ledger.load();
       await reloadRules();

@@ -89,7 +89,7 @@ export interface AlertQuery {
   readonly deviceId: string | null;
   readonly siteId: number | null;
   readonly severity: AlertSeverity | null;
-  /** Only those not (true) or only those (false) acknowledged; null: both. */
+  /** true: only acknowledged alerts; false: only those not acknowledged; null: both. */
   readonly isAcknowledged: boolean | null;
   readonly limit: number;
   readonly offset: number;

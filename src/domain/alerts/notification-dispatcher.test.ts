@@ -38,18 +38,17 @@ function createMemoryOutbox(channels: ChannelRecord[]): DispatcherStore & { entr
     },
     async claimDueNotifications(nowMs: number, leaseMs: number, limit: number): Promise<OutboxRecord[]> {
       const due = store.entries.filter((entry) => entry.state === 'queued' && entry.nextAttemptAtMs <= nowMs).slice(0, limit);
-      for (const entry of due) store.update(entry.id, (row) => ({ ...row, nextAttemptAtMs: nowMs + leaseMs }));
-      return due;
+      // As the stores do: the claim counts the attempt it starts.
+      for (const entry of due) store.update(entry.id, (row) => ({ ...row, nextAttemptAtMs: nowMs + leaseMs, attempts: row.attempts + 1, lastAttemptAtMs: nowMs }));
+      return due.map((entry) => store.entries.find((row) => row.id === entry.id) ?? entry);
     },
     async markNotificationDelivered(id: number, atMs: number): Promise<void> {
-      store.update(id, (row) => ({ ...row, state: 'delivered', attempts: row.attempts + 1, lastAttemptAtMs: atMs, deliveredAtMs: atMs }));
+      store.update(id, (row) => ({ ...row, state: 'delivered', deliveredAtMs: atMs }));
     },
     async markNotificationFailed(id: number, atMs: number, error: string, nextAttemptAtMs: number | null): Promise<void> {
       store.update(id, (row) => ({
         ...row,
         state: nextAttemptAtMs === null ? 'failed' : 'queued',
-        attempts: row.attempts + 1,
-        lastAttemptAtMs: atMs,
         lastError: error,
         nextAttemptAtMs: nextAttemptAtMs ?? row.nextAttemptAtMs,
       }));

@@ -94,8 +94,9 @@ export function createNotificationDispatcher(deps: NotificationDispatcherDeps): 
 
   async function recordFailure(entry: OutboxRecord, reason: string, isPermanent: boolean): Promise<Outcome> {
     const atMs = clock.nowMs();
-    // `attempts` counts the attempts made before this claim (the store adds one as it records each outcome).
-    const nextAtMs = isPermanent ? null : nextAttemptAtMs({ createdAtMs: entry.createdAtMs, failedAttempt: entry.attempts + 1, failedAtMs: atMs }, deps.random, schedule);
+    // `attempts` as claimed counts this attempt too (the store counts an attempt when it is claimed, so one cut
+    // short by a crash still counts).
+    const nextAtMs = isPermanent ? null : nextAttemptAtMs({ createdAtMs: entry.createdAtMs, failedAttempt: Math.max(1, entry.attempts), failedAtMs: atMs }, deps.random, schedule);
     await store.markNotificationFailed(entry.id, atMs, reason, nextAtMs);
     try {
       deps.onFailure?.({ entry, reason, nextAttemptAtMs: nextAtMs });
