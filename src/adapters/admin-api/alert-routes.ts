@@ -15,7 +15,7 @@ import {
 } from './schemas/alert-schemas.js';
 
 /** What the alert routes read from the store directly (the writes that have rules go through the directories). */
-export type AlertApiStore = Pick<AlertStore, 'queryAlerts' | 'findAlert' | 'acknowledgeAlert' | 'countOpenAlerts' | 'countOpenAlertsByDevice' | 'queryNotifications'>;
+export type AlertApiStore = Pick<AlertStore, 'queryAlerts' | 'findAlert' | 'acknowledgeAlert' | 'countOpenAlerts' | 'countOpenAlertsByDevice' | 'queryNotifications' | 'enqueueNotifications'>;
 
 export interface AlertRouteDeps {
   readonly alertStore: AlertApiStore;

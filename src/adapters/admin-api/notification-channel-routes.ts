@@ -2,22 +2,29 @@
 // one's state, attempts and last error ("failures visible in the console"). A webhook's secret is answered once,
 // when the channel is created; an SMTP password never. Every change is audited (without secrets).
 
+import { randomUUID } from 'node:crypto';
 import type { ChannelRecord, OutboxRecord } from '../../domain/alerts/alert-store.js';
 import type { ChannelDirectory } from '../../domain/alerts/channel-directory.js';
 import type { AuditLog } from '../../domain/audit-log.js';
+import type { Clock } from '../../domain/clock.js';
+import { OpenTpsError } from '../../errors.js';
 import type { AdminApi } from './admin-api-instance.js';
 import type { AlertApiStore } from './alert-routes.js';
 import { isoOrNull } from './api-views.js';
 import { errorResponses, NoContent } from './schemas/common-schemas.js';
 import {
-  ChannelChangesBody, ChannelIdParams, ChannelListSchema, ChannelSchema, CreatedChannelSchema, NewChannelBody, NotificationListQuery, NotificationPageSchema,
+  ChannelChangesBody, ChannelIdParams, ChannelListSchema, ChannelSchema, CreatedChannelSchema, NewChannelBody, NotificationListQuery, NotificationPageSchema, NotificationSchema,
 } from './schemas/alert-schemas.js';
 
 export interface NotificationChannelRouteDeps {
   readonly channelDirectory: ChannelDirectory;
   readonly alertStore: AlertApiStore;
   readonly audit: AuditLog;
+  readonly clock: Clock;
 }
+
+/** Test notifications are of no rule: the outbox's rule id 0 (no rule has it; the outbox has no key to rules). */
+export const TEST_NOTIFICATION_RULE_ID = 0;
 
 function toChannelView(channel: ChannelRecord) {
   const { target } = channel;
@@ -79,6 +86,21 @@ export function registerNotificationChannelRoutes(api: AdminApi, deps: Notificat
     await deps.audit.record(request.operatorName ?? '-', 'channel.delete', String(request.params.id));
     return reply.code(204).send(null);
   });
+
+  api.post(
+    '/notification-channels/:id/test',
+    { schema: { summary: 'Queue a test notification on the channel; its delivery shows in its notifications', params: ChannelIdParams, response: { 202: NotificationSchema, ...errorResponses(400, 403, 404) } } },
+    async (request, reply) => {
+      const channel = await deps.channelDirectory.get(request.params.id);
+      const atMs = deps.clock.nowMs();
+      const actor = request.operatorName ?? '-';
+      const payload = { type: 'test', summary: `Test notification from OpenTPS to ${channel.name}`, channel: { id: channel.id, name: channel.name }, sentBy: actor, sentAt: new Date(atMs).toISOString() };
+      const [entry] = await deps.alertStore.enqueueNotifications({ entries: [{ channelId: channel.id, ruleId: TEST_NOTIFICATION_RULE_ID, messageId: `msg_${randomUUID()}`, payload, atMs }], alerts: [], atMs });
+      if (entry === undefined) throw new OpenTpsError('ERR_INTERNAL', 'the store wrote no test notification');
+      await deps.audit.record(actor, 'channel.test', String(channel.id));
+      return reply.code(202).send(toNotificationView(entry));
+    },
+  );
 
   api.get(
     '/notification-channels/:id/notifications',
