@@ -13,6 +13,7 @@ import type { RollupFolder } from './rollup-folder.js';
 import type { MismatchCounter } from './equipment-model/mismatch-counter.js';
 import { modelIdOfOrigin } from './equipment/equipment-model-of.js';
 import type { GatewayMacRecorder } from './sites/gateway-mac-recorder.js';
+import type { AlertEngine } from './alerts/alert-engine.js';
 import { gatewayMacOfRequest } from './sites/request-gateway-mac.js';
 import type { Clock } from './clock.js';
 import type { EventBus } from './event-bus.js';
@@ -36,6 +37,8 @@ export interface PushIngestDeps {
   readonly mismatches?: Pick<MismatchCounter, 'add'> | undefined;
   /** Records the gateway MAC the request carried; none when absent. */
   readonly gatewayMacs?: Pick<GatewayMacRecorder, 'note'> | undefined;
+  /** Alert evaluation of each stored OKM (in memory, never waited for); none when absent (CLI). */
+  readonly alerts?: Pick<AlertEngine, 'observePush'> | undefined;
 }
 
 export interface PushParams {
@@ -77,6 +80,7 @@ export function createPushIngest(deps: PushIngestDeps): PushIngest {
       if (!outcome.isDuplicate) {
         deps.rollups?.add(record.originId, record.receivedAtMs, record.heartbeat);
         deps.mismatches?.add(modelIdOfOrigin(record.originId, record.cwmId), record.originId, record.receivedAtMs, record.heartbeat);
+        deps.alerts?.observePush({ cwmId: record.cwmId, originId: record.originId, atMs: record.receivedAtMs, heartbeat: record.heartbeat, crcVerdict: record.crcVerdict });
       }
       const gatewayMac = gatewayMacOfRequest(params.gatewayMac, request.envelope);
       if (gatewayMac !== null) deps.gatewayMacs?.note(record.cwmId, gatewayMac);

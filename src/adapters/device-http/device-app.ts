@@ -1,6 +1,7 @@
 // The device transport: a Fastify app serving /push, /pull, /time, /provision (and recording every
 // request, known path or not), with size limits, overload shedding and no open port of its own.
 
+import type { AlertEngine } from '../../domain/alerts/alert-engine.js';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -71,6 +72,8 @@ export interface DeviceAppDeps {
   readonly clientAuth?: ClientAuthGate | undefined;
   /** Stored files for device downloads (/files/<name> and /<name>); absent: no file routes. */
   readonly files?: FileRouteDeps | undefined;
+  /** Told of every answered device request (a CWM seen, an HMAC failure); absent: no alert evaluation. */
+  readonly alerts?: Pick<AlertEngine, 'observeRequest'> | undefined;
 }
 
 /** What the device transport asks about client certificates, answered afresh on every request. */
@@ -271,6 +274,7 @@ export function buildDeviceApp(deps: DeviceAppDeps): DeviceApp {
     };
     // Overload answers are not recorded: recording them would add the very writes that caused the overload.
     if (request.answeredErrorCode === 'ERR_OVERLOADED') return;
+    deps.alerts?.observeRequest(observation.deviceId, observation.claimedDeviceId, observation.signatureVerdict, request.receivedAtMs);
     deps.traffic.record(entry).catch(reportTrafficFailure);
     request.log.debug({ method: request.method, url: redactUrl(entry.url), status: entry.status, ms: entry.durationMs }, 'device request');
   });

@@ -87,7 +87,8 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps, initialRules: Rul
   };
   const putThreshold = (rule: CompiledRule, partIndex: number, subjectId: string, state: ThresholdState): void => {
     const key = partKeyOf(rule.id, partIndex);
-    if (state.phase === 'ok') {
+    // An ok state is kept while the alert it resolves is still open (else the open alert would stand for it).
+    if (state.phase === 'ok' && deps.ledger.current(rule.id, subjectId) === undefined) {
       thresholds.get(key)?.delete(subjectId);
       return;
     }
