@@ -84,7 +84,7 @@ function describeAlertApi(backend: string, openHarness: () => Promise<{ h: Devic
 
     test('an e-mail channel names its bad member (recipients, port, host); its SMTP password is stored but never returned', async () => {
       const email = { kind: 'email', name: 'Kitchen mail', to: ['chef@example.com'], from: 'opentps@example.com', smtpHost: 'smtp.example.com', smtpPort: 587, smtpUser: 'opentps', smtpPassword: 'hunter2-secret' };
-      assertRefused(await call('POST', '/api/v1/notification-channels', { ...email, to: [] }), 400, 'ERR_CHANNEL_INVALID', /^to: /);
+      assertRefused(await call('POST', '/api/v1/notification-channels', { ...email, to: [] }), 400, 'ERR_CHANNEL_INVALID', /to: 1 to 20 addresses/);
       assertRefused(await call('POST', '/api/v1/notification-channels', { ...email, to: ['not an address'] }), 400, 'ERR_CHANNEL_INVALID', /to\[0\]/);
       assertRefused(await call('POST', '/api/v1/notification-channels', { ...email, smtpPort: 70000 }), 400, 'ERR_CHANNEL_INVALID', /smtpPort/);
       assertRefused(await call('POST', '/api/v1/notification-channels', { ...email, smtpHost: 'bad host!' }), 400, 'ERR_CHANNEL_INVALID', /smtpHost/);
