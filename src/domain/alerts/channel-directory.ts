@@ -147,7 +147,7 @@ export function createChannelDirectory(deps: ChannelDirectoryDeps): ChannelDirec
       return deps.store.listChannels();
     },
     get,
-    add(input) {
+    async add(input) {
       const name = nameOf(input.name);
       const target: ChannelTarget = input.kind === 'webhook' ? { kind: 'webhook', url: parseWebhookUrl(input.url).href } : emailTargetOf(input);
       return deps.store.addChannel({
