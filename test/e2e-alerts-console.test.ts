@@ -51,7 +51,9 @@ test('the alert pages: a channel, a rule edited and previewed, an alert acknowle
     await channelForm.getByRole('button', { name: 'Create channel' }).click();
     const secret = await page.getByTestId('webhook-secret').inputValue();
     assert.match(secret, /^whsec_/);
-    await page.locator('.channels-table tr', { hasText: 'Ops webhook' }).waitFor();
+    const channelRow = page.locator('.channels-table tr', { hasText: 'Ops webhook' });
+    await channelRow.getByRole('button', { name: 'Send test' }).click();
+    await page.locator('.notifications-table tr', { hasText: 'Test notification from OpenTPS to Ops webhook' }).getByText('queued').waitFor();
 
     // A rule: a field the model lacks is refused next to the form; the preview finds the hot fryer; saved.
     await page.getByRole('navigation', { name: 'Alerts sections' }).getByRole('link', { name: 'Alert rules' }).click();

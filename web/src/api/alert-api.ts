@@ -3,7 +3,7 @@
 import { NoContent } from '../../../src/adapters/admin-api/schemas/common-schemas.js';
 import {
   AlertBadgesSchema, AlertCountsSchema, AlertPageSchema, AlertRuleListSchema, AlertRuleRecordSchema, AlertSchema, ChannelListSchema, ChannelSchema, CreatedChannelSchema,
-  NotificationPageSchema, RulePreviewSchema, SilenceListSchema, SilenceSchema,
+  NotificationPageSchema, NotificationSchema, RulePreviewSchema, SilenceListSchema, SilenceSchema,
 } from '../../../src/adapters/admin-api/schemas/alert-schemas.js';
 import type { CheckedRequest } from '../api-client.js';
 import type {
@@ -91,6 +91,11 @@ export class AlertApi {
 
   async removeChannel(channelId: number): Promise<void> {
     await this.request(NoContent, 'DELETE', `/notification-channels/${channelId}`);
+  }
+
+  /** Queues a test notification; its delivery shows in the channel's notifications. */
+  async sendTest(channelId: number): Promise<void> {
+    await this.request(NotificationSchema, 'POST', `/notification-channels/${channelId}/test`);
   }
 
   async listNotifications(channelId: number, limit = 20): Promise<NotificationPage> {

@@ -48,6 +48,10 @@ export function createNotificationChannelsPage(context: PageContext): Page {
     });
     const notificationsButton = el('button', { type: 'button', class: 'small' }, 'Notifications');
     notificationsButton.addEventListener('click', () => void showNotifications(channel));
+    const testButton = el('button', { type: 'button', class: 'small' }, 'Send test');
+    testButton.addEventListener('click', () => {
+      api.alerts.sendTest(channel.id).then(() => showNotifications(channel)).catch((error: unknown) => replaceChildren(errorArea, errorBox(error)));
+    });
     const deleteButton = el('button', { type: 'button', class: 'small' }, 'Delete');
     deleteButton.addEventListener('click', () => {
       if (!window.confirm(`Delete the channel ${channel.name}? Its undelivered notifications go with it.`)) return;
@@ -63,7 +67,7 @@ export function createNotificationChannelsPage(context: PageContext): Page {
       el('td', {}, channel.isEnabled ? badge('enabled', 'good') : badge('disabled', 'neutral')),
       el('td', { title: success.title }, channel.lastSuccessAt === null ? '-' : success.text),
       el('td', { title: failure.title }, channel.lastFailureAt === null ? '-' : el('div', {}, badge(failure.text, 'bad'), el('div', { class: 'mono small' }, channel.lastFailure ?? ''))),
-      el('td', { class: 'actions' }, notificationsButton, toggleButton, deleteButton),
+      el('td', { class: 'actions' }, notificationsButton, testButton, toggleButton, deleteButton),
     );
   };
 
