@@ -13,9 +13,10 @@ import type { EquipmentStore } from './equipment/equipment-store.js';
 import type { ModelStore } from './equipment-model/model-store.js';
 import type { SiteStore } from './sites/site-store.js';
 import type { TagStore } from './tags/tag-store.js';
+import type { AlertSourceStore, AlertStore } from './alerts/alert-store.js';
 
 export interface Store extends DeviceStore, FleetReadStore, CensusStore, MessageStore, TelemetryStore, RollupStore, TrafficStore, OperatorStore, FileStore,
-  EquipmentStore, ModelStore, SiteStore, TagStore {
+  EquipmentStore, ModelStore, SiteStore, TagStore, AlertStore, AlertSourceStore {
   /** Writes accepted but not yet committed: the back-pressure signal for overload protection. */
   readonly pendingWriteCount: number;
   /** Resolves when the backend answers a trivial query; rejects (ERR_STORE_FAILED) when it does not. */

@@ -14,6 +14,7 @@ import { defineEnqueueContract } from './enqueue-contract.js';
 import { defineEquipmentStoreContract } from './equipment-store-contract.js';
 import { defineModelStoreContract } from './model-store-contract.js';
 import { defineSiteStoreContract } from './site-store-contract.js';
+import { defineAlertStoreContract } from './alert-store-contract.js';
 import { defineFileStoreContract } from './file-store-contract.js';
 import { defineFleetReadContract } from './fleet-read-contract.js';
 import { defineMessageStoreContract } from './message-store-contract.js';
@@ -86,5 +87,6 @@ export function defineStoreContract(backendName: string, openStore: () => Promis
     defineEquipmentStoreContract(context);
     defineModelStoreContract(context);
     defineSiteStoreContract(context);
+    defineAlertStoreContract(context);
   });
 }

@@ -16,7 +16,7 @@ export interface NotifierDeps {
   readonly clock: Clock;
   readonly timing: NotificationTiming;
   /** The webhook body (and the e-mail's source) of one group. */
-  readonly buildPayload: (group: NotificationGroup, alerts: readonly AlertRecord[], rule: AlertRuleRecord | null) => Readonly<Record<string, unknown>>;
+  readonly buildPayload: (group: NotificationGroup, alerts: readonly AlertRecord[], rule: AlertRuleRecord, atMs: number) => Readonly<Record<string, unknown>>;
   /** A new `webhook-id` (unique per notification, the same across its retries). */
   readonly newMessageId: () => string;
 }
@@ -24,8 +24,8 @@ export interface NotifierDeps {
 export interface NotifyReport {
   readonly groups: number;
   readonly entries: number;
-  /** Alerts due but muted by a silence. */
-  readonly silenced: number;
+  /** Alerts due but not told this time: muted by a silence, or waiting for their group's window. */
+  readonly held: number;
 }
 
 export interface AlertNotifier {
@@ -54,7 +54,7 @@ export function createAlertNotifier(deps: NotifierDeps): AlertNotifier {
     async runOnce() {
       const nowMs = deps.clock.nowMs();
       const due = (await deps.store.listAlertsToNotify(nowMs, nowMs - deps.timing.repeatIntervalMs, DUE_BATCH)).filter((record) => record.state !== 'pending');
-      if (due.length === 0) return { groups: 0, entries: 0, silenced: 0 };
+      if (due.length === 0) return { groups: 0, entries: 0, held: 0 };
       const silences = (await deps.store.listSilences(nowMs)).map((silence) => ({
         ...(silence.ruleId === null ? {} : { ruleId: silence.ruleId }),
         ...(silence.siteId === null ? {} : { siteId: silence.siteId }),
@@ -72,10 +72,10 @@ export function createAlertNotifier(deps: NotifierDeps): AlertNotifier {
       let entries = 0;
       for (const group of groups) {
         const alerts = group.alerts.flatMap((notice) => records.get(notice.alertId) ?? []);
+        // A deleted rule's alerts (resolved when it was deleted) are marked told with no channel to tell.
         const rule = await deps.store.findAlertRule(group.ruleId);
-        const severity = rule?.severity ?? alerts[0]?.severity ?? 'critical';
-        const targets = (rule?.channelIds ?? []).flatMap((id) => channels.get(id) ?? []).filter((channel) => channel.isEnabled && isAtLeastSeverity(severity, channel.minSeverity));
-        const payload = deps.buildPayload(group, alerts, rule);
+        const targets = rule === null ? [] : rule.channelIds.flatMap((id) => channels.get(id) ?? []).filter((channel) => channel.isEnabled && isAtLeastSeverity(rule.severity, channel.minSeverity));
+        const payload = rule === null || targets.length === 0 ? {} : deps.buildPayload(group, alerts, rule, nowMs);
         const written = await deps.store.enqueueNotifications({
           entries: targets.map((channel) => ({ channelId: channel.id, ruleId: group.ruleId, messageId: deps.newMessageId(), payload, atMs: nowMs })),
           alerts: alerts.map((alert) => ({ alertId: alert.id, changeSeq: alert.changeSeq })),
@@ -83,7 +83,7 @@ export function createAlertNotifier(deps: NotifierDeps): AlertNotifier {
         });
         entries += written.length;
       }
-      return { groups: groups.length, entries, silenced: due.length - told };
+      return { groups: groups.length, entries, held: due.length - told };
     },
   };
 }

@@ -429,6 +429,107 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX tags_by_target ON tags (kind, target_id, tag);
   `,
+  // Alerts and notifications (issue 16); as in the embedded store (sqlite-migrations.ts). change_seq comes from
+  // the one-row alert_change_counter, updated first in every transaction that changes alerts: its row lock is
+  // held to COMMIT, so changes become visible in change_seq order and a node following them with
+  // listAlertChanges never passes a number whose change is still to commit (a SEQUENCE hands numbers out
+  // before commit, in any commit order). Alert changes are rare beside pushes: the one lock costs nothing there.
+  `
+  CREATE TABLE alert_rules (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    rule_scope TEXT NOT NULL,
+    rule_condition TEXT NOT NULL,
+    is_enabled BOOLEAN NOT NULL,
+    channel_ids TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+  );
+
+  CREATE TABLE alert_change_counter (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    value BIGINT NOT NULL
+  );
+  INSERT INTO alert_change_counter (id, value) VALUES (1, 0);
+
+  CREATE TABLE alerts (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    rule_id BIGINT NOT NULL,
+    rule_version INTEGER NOT NULL,
+    rule_name TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    subject_id TEXT COLLATE "C" NOT NULL,
+    cwm_id TEXT COLLATE "C" NOT NULL,
+    site_id BIGINT,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'firing', 'resolved')),
+    opened_at BIGINT NOT NULL,
+    fired_at BIGINT,
+    resolved_at BIGINT,
+    trigger_value TEXT NOT NULL,
+    clear_value TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    acknowledged_at BIGINT,
+    acknowledged_by TEXT,
+    acknowledgement_note TEXT,
+    notified_at BIGINT,
+    notify_due_at BIGINT,
+    change_seq BIGINT NOT NULL
+  );
+  CREATE UNIQUE INDEX alerts_open_by_rule_subject ON alerts (rule_id, subject_id) WHERE state <> 'resolved';
+  CREATE UNIQUE INDEX alerts_by_change ON alerts (change_seq);
+  CREATE INDEX alerts_by_state ON alerts (state, change_seq);
+  CREATE INDEX alerts_by_subject ON alerts (subject_id, change_seq);
+  CREATE INDEX alerts_by_cwm ON alerts (cwm_id, change_seq);
+  CREATE INDEX alerts_by_notify_due ON alerts (notify_due_at) WHERE notify_due_at IS NOT NULL;
+  CREATE INDEX alerts_by_resolution ON alerts (state, resolved_at);
+
+  CREATE TABLE alert_silences (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    rule_id BIGINT,
+    site_id BIGINT,
+    device_id TEXT COLLATE "C",
+    until_at BIGINT NOT NULL,
+    reason TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+  );
+  CREATE INDEX alert_silences_by_until ON alert_silences (until_at);
+
+  CREATE TABLE notification_channels (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name TEXT NOT NULL,
+    target TEXT NOT NULL,
+    secret TEXT,
+    is_enabled BOOLEAN NOT NULL,
+    min_severity TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    last_success_at BIGINT,
+    last_failure_at BIGINT,
+    last_failure TEXT
+  );
+  CREATE UNIQUE INDEX notification_channels_by_name ON notification_channels (lower(name));
+
+  CREATE TABLE notification_outbox (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    channel_id BIGINT NOT NULL,
+    rule_id BIGINT NOT NULL,
+    message_id TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('queued', 'delivered', 'failed')),
+    created_at BIGINT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at BIGINT NOT NULL,
+    last_attempt_at BIGINT,
+    last_error TEXT,
+    delivered_at BIGINT
+  );
+  CREATE INDEX notification_outbox_due ON notification_outbox (next_attempt_at, id) WHERE state = 'queued';
+  CREATE INDEX notification_outbox_by_channel ON notification_outbox (channel_id, id);
+  CREATE INDEX notification_outbox_by_state ON notification_outbox (state, id);
+  CREATE INDEX notification_outbox_ended ON notification_outbox (created_at) WHERE state <> 'queued';
+  `,
 ];
 
 /** Quotes an identifier for SQL text (schema names cannot be bound as parameters). */

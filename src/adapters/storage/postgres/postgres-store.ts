@@ -16,6 +16,8 @@ import { createPostgresFleetQueries, POSTGRES_DIALECT } from './postgres-fleet-q
 import { createPostgresModelRepo } from './postgres-model-repo.js';
 import { createPostgresSiteRepo } from './postgres-site-repo.js';
 import { createPostgresTagRepo } from './postgres-tag-repo.js';
+import { createPostgresAlertRepo } from './postgres-alert-repo.js';
+import { createAlertSourceReads } from '../alert-sql/alert-source-reads.js';
 import { createPostgresReader } from './postgres-sql-reader.js';
 import { createEquipmentQueries } from '../equipment-sql/equipment-page-query.js';
 import { createPostgresMessageRepo } from './postgres-message-repo.js';
@@ -141,6 +143,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     ...createPostgresModelRepo(db),
     ...createPostgresSiteRepo(db, credentials),
     ...createPostgresTagRepo(db),
+    ...createPostgresAlertRepo(db),
+    ...createAlertSourceReads(createPostgresReader(db), POSTGRES_DIALECT),
     get pendingWriteCount() {
       return db.pendingWriteCount + messages.countWaitingEnqueues() + telemetry.pendingPushCount;
     },

@@ -321,6 +321,106 @@ export const RECORD_MIGRATIONS: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX tags_by_target ON tags(kind, target_id, tag);
   `,
+  // Alerts and notifications (issue 16; adapters/storage/alert-sql/). AUTOINCREMENT: a deleted rule's or
+  // channel's id is never given to a new one (alerts, silences and rules keep referring to it). At most one open
+  // alert per rule and subject (the partial unique index: the insert that loses changes no row). change_seq comes
+  // from the one-row alert_change_counter, so that a pruned alert never gives its number back. notify_due_at:
+  // see NEVER_TOLD_SHIFT_MS (alert-rows.ts).
+  `
+  CREATE TABLE alert_rules (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    rule_scope TEXT NOT NULL,
+    rule_condition TEXT NOT NULL,
+    is_enabled INTEGER NOT NULL,
+    channel_ids TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE alert_change_counter (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    value INTEGER NOT NULL
+  ) STRICT;
+  INSERT INTO alert_change_counter (id, value) VALUES (1, 0);
+
+  CREATE TABLE alerts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    rule_id INTEGER NOT NULL,
+    rule_version INTEGER NOT NULL,
+    rule_name TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    subject_id TEXT NOT NULL,
+    cwm_id TEXT NOT NULL,
+    site_id INTEGER,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'firing', 'resolved')),
+    opened_at INTEGER NOT NULL,
+    fired_at INTEGER,
+    resolved_at INTEGER,
+    trigger_value TEXT NOT NULL,
+    clear_value TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    acknowledged_at INTEGER,
+    acknowledged_by TEXT,
+    acknowledgement_note TEXT,
+    notified_at INTEGER,
+    notify_due_at INTEGER,
+    change_seq INTEGER NOT NULL
+  ) STRICT;
+  CREATE UNIQUE INDEX alerts_open_by_rule_subject ON alerts(rule_id, subject_id) WHERE state <> 'resolved';
+  CREATE UNIQUE INDEX alerts_by_change ON alerts(change_seq);
+  CREATE INDEX alerts_by_state ON alerts(state, change_seq);
+  CREATE INDEX alerts_by_subject ON alerts(subject_id, change_seq);
+  CREATE INDEX alerts_by_cwm ON alerts(cwm_id, change_seq);
+  CREATE INDEX alerts_by_notify_due ON alerts(notify_due_at) WHERE notify_due_at IS NOT NULL;
+  CREATE INDEX alerts_by_resolution ON alerts(state, resolved_at);
+
+  CREATE TABLE alert_silences (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    rule_id INTEGER,
+    site_id INTEGER,
+    device_id TEXT,
+    until_at INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX alert_silences_by_until ON alert_silences(until_at);
+
+  CREATE TABLE notification_channels (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    target TEXT NOT NULL,
+    secret TEXT,
+    is_enabled INTEGER NOT NULL,
+    min_severity TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_success_at INTEGER,
+    last_failure_at INTEGER,
+    last_failure TEXT
+  ) STRICT;
+
+  CREATE TABLE notification_outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    channel_id INTEGER NOT NULL,
+    rule_id INTEGER NOT NULL,
+    message_id TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('queued', 'delivered', 'failed')),
+    created_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_attempt_at INTEGER,
+    last_error TEXT,
+    delivered_at INTEGER
+  ) STRICT;
+  CREATE INDEX notification_outbox_due ON notification_outbox(next_attempt_at, id) WHERE state = 'queued';
+  CREATE INDEX notification_outbox_by_channel ON notification_outbox(channel_id, id);
+  CREATE INDEX notification_outbox_by_state ON notification_outbox(state, id);
+  CREATE INDEX notification_outbox_ended ON notification_outbox(created_at) WHERE state <> 'queued';
+  `,
 ];
 
 /**

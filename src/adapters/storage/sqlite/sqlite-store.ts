@@ -16,6 +16,8 @@ import { createSqliteFleetQueries, SQLITE_DIALECT } from './sqlite-fleet-queries
 import { createSqliteModelRepo } from './sqlite-model-repo.js';
 import { createSqliteSiteRepo } from './sqlite-site-repo.js';
 import { createSqliteTagRepo } from './sqlite-tag-repo.js';
+import { createSqliteAlertRepo } from './sqlite-alert-repo.js';
+import { createAlertSourceReads } from '../alert-sql/alert-source-reads.js';
 import { createSqliteReader } from './sqlite-sql-reader.js';
 import { createEquipmentQueries } from '../equipment-sql/equipment-page-query.js';
 import { createSqliteMessageRepo } from './sqlite-message-repo.js';
@@ -223,6 +225,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const fleetReads = createSqliteFleetQueries(db);
   const equipment = createEquipmentQueries(createSqliteReader(db), SQLITE_DIALECT);
   const sites = createSqliteSiteRepo(db, records, forgetCredentials);
+  const alertSources = createAlertSourceReads(createSqliteReader(db), SQLITE_DIALECT);
   let isClosed = false;
 
   return {
@@ -250,6 +253,11 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     assignDeviceSite: afterActivity(sites.assignDeviceSite),
     findDevicePlacement: afterActivity(sites.findDevicePlacement),
     ...createSqliteTagRepo(db, records),
+    ...createSqliteAlertRepo(db, records),
+    ...alertSources,
+    // Last-seen times are device activity, written behind.
+    listDeviceRhythms: afterActivity(alertSources.listDeviceRhythms),
+    findDeviceRhythms: afterActivity(alertSources.findDeviceRhythms),
     batcher,
     path,
     dropCredentialsIfOthersCommitted: devices.dropCredentialsIfOthersCommitted,
