@@ -31,6 +31,11 @@ import { createMismatchCounter } from './domain/equipment-model/mismatch-counter
 import { createEquipmentDirectory } from './domain/equipment/equipment-directory.js';
 import { createGatewayMacRecorder } from './domain/sites/gateway-mac-recorder.js';
 import { createSiteDirectory } from './domain/sites/site-directory.js';
+import { createAlertRuleDirectory } from './domain/alerts/alert-rule-directory.js';
+import { createChannelDirectory } from './domain/alerts/channel-directory.js';
+import { createSilenceDirectory } from './domain/alerts/silence-directory.js';
+import { createRulePreviewer } from './domain/alerts/rule-previewer.js';
+import { newWebhookSecret } from './adapters/notifications/webhook-signature.js';
 import { createBackgroundFailureReporter, createStderrFailureReporter } from './adapters/logging/background-failure-log.js';
 import { createCertificateAuthority, type CertificateAuthority } from './domain/certificate-authority.js';
 import { effectiveClientAuthMode, type ClientAuthMode } from './domain/client-auth-mode.js';
@@ -215,6 +220,15 @@ export function buildApp(services: Services, logger: Logger, tls: TlsIdentity | 
     transferReport: createTransferReport({ store, files, clock, stallAfterMs: config.transferStallAfterS * 1000 }),
     equipmentDirectory: createEquipmentDirectory({ store, catalog: services.modelCatalog, mismatches: services.mismatchCounter, clock }),
     siteDirectory: createSiteDirectory({ store, clock }),
+    // Issue 16 (admin side). Until the alert engine is wired here, a rule change is not pushed to it (the
+    // listener does nothing) and the preview counts no CRC/HMAC failures (the engine's failure windows hold them).
+    alertRules: createAlertRuleDirectory({ store, catalog: services.modelCatalog, listener: { rulesChanged: () => undefined }, clock }),
+    alertPreviewer: createRulePreviewer({
+      store, clock, modelsById: () => services.modelCatalog.modelsById(), transferStallAfterMs: config.transferStallAfterS * 1000, recentFailures: () => 0,
+    }),
+    silenceDirectory: createSilenceDirectory({ store, clock }),
+    channelDirectory: createChannelDirectory({ store, newSecret: newWebhookSecret, clock }),
+    alertStore: store,
     tagStore: store,
     equipmentStore: store,
     registryStore: store,

@@ -24,6 +24,7 @@ import type {
   TrafficEntry,
 } from './api-model.js';
 import { checkAnswer } from './api-shape-error.js';
+import { AlertApi } from './api/alert-api.js';
 import { EquipmentApi } from './api/equipment-api.js';
 import { ModelApi } from './api/model-api.js';
 import { SiteApi } from './api/site-api.js';
@@ -100,6 +101,8 @@ export class ApiClient {
   readonly equipment: EquipmentApi;
   readonly models: ModelApi;
   readonly sites: SiteApi;
+  /** Alerts, rules, silences and notification channels (issue 16). */
+  readonly alerts: AlertApi;
 
   constructor(options: ApiClientOptions) {
     this.options = options;
@@ -107,6 +110,7 @@ export class ApiClient {
     this.equipment = new EquipmentApi(request);
     this.models = new ModelApi(request);
     this.sites = new SiteApi(request);
+    this.alerts = new AlertApi(request);
   }
 
   async login(name: string, password: string): Promise<Session> {

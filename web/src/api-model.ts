@@ -12,6 +12,11 @@ import type { DecodedValueSchema } from '../../src/adapters/admin-api/schemas/de
 import type { EquipmentDetailSchema, EquipmentListingSchema, EquipmentPageSchema } from '../../src/adapters/admin-api/schemas/equipment-schemas.js';
 import { EQUIPMENT_STATUS_VALUES } from '../../src/adapters/admin-api/schemas/equipment-schemas.js';
 import type { ModelCheckSchema, ModelListSchema, ModelMismatchesSchema, ModelVersionsSchema, StoredModelSchema } from '../../src/adapters/admin-api/schemas/model-schemas.js';
+import type {
+  AlertBadgesSchema, AlertCountsSchema, AlertPageSchema, AlertRuleRecordSchema, AlertSchema, ChannelSchema, CreatedChannelSchema, NewChannelBody, NewSilenceBody, NotificationPageSchema,
+  NotificationSchema, RulePreviewSchema, SilenceSchema,
+} from '../../src/adapters/admin-api/schemas/alert-schemas.js';
+import type { AlertRuleSchema } from '../../src/domain/alerts/alert-rule.js';
 import type { PlacementSchema, SitePageSchema, SiteSchema, TagCountsSchema } from '../../src/adapters/admin-api/schemas/site-schemas.js';
 
 export type DeviceStatus = (typeof DEVICE_STATUS_VALUES)[number];
@@ -62,3 +67,24 @@ export type Site = Static<typeof SiteSchema>;
 export type SitePage = Static<typeof SitePageSchema>;
 export type Placement = Static<typeof PlacementSchema>;
 export type TagCount = Static<typeof TagCountsSchema>['items'][number];
+
+// Issue 16: alerts, alert rules, silences and notification channels.
+export type AlertRuleRecord = Static<typeof AlertRuleRecordSchema>;
+/** A rule as the editor sends it (the body of POST/PUT /alert-rules and of the preview). */
+export type AlertRuleInput = Static<typeof AlertRuleSchema>;
+export type AlertScope = AlertRuleInput['scope'];
+export type AlertCondition = AlertRuleInput['condition'];
+export type AlertSeverity = AlertRuleInput['severity'];
+export type RulePreview = Static<typeof RulePreviewSchema>;
+export type Alert = Static<typeof AlertSchema>;
+export type AlertPage = Static<typeof AlertPageSchema>;
+export type AlertState = Alert['state'];
+export type AlertCounts = Static<typeof AlertCountsSchema>;
+export type AlertBadge = Static<typeof AlertBadgesSchema>['items'][number];
+export type Silence = Static<typeof SilenceSchema>;
+export type NewSilence = Static<typeof NewSilenceBody>;
+export type Channel = Static<typeof ChannelSchema>;
+export type CreatedChannel = Static<typeof CreatedChannelSchema>;
+export type NewChannel = Static<typeof NewChannelBody>;
+export type Notification = Static<typeof NotificationSchema>;
+export type NotificationPage = Static<typeof NotificationPageSchema>;

@@ -1,6 +1,7 @@
 // The frame around every page after login: navigation, live-connection indicator, operator and logout,
 // and the node's health banner (not storing, low disk space) above the page.
 import type { ApiClient } from './api-client.js';
+import { createAlertNavBadge } from './alerts/alert-nav-badge.js';
 import { el } from './dom-builder.js';
 import { createHealthBanner } from './health/health-banner.js';
 import type { Route } from './hash-router.js';
@@ -27,6 +28,8 @@ export function createAppShell(operatorName: string, api: ApiClient, events: Liv
   const equipmentLink = el('a', { href: routeHash({ name: 'equipment' }) }, 'Equipment');
   const modelsLink = el('a', { href: routeHash({ name: 'models' }) }, 'Models');
   const sitesLink = el('a', { href: routeHash({ name: 'sites' }) }, 'Sites');
+  const alertNavBadge = createAlertNavBadge(api);
+  const alertsLink = el('a', { href: routeHash({ name: 'alerts' }) }, 'Alerts', alertNavBadge.element);
   /** Which link is current for each route: a detail page marks its list's link. */
   const linkOfRoute = (route: Route): HTMLAnchorElement | null => {
     switch (route.name) {
@@ -47,11 +50,15 @@ export function createAppShell(operatorName: string, api: ApiClient, events: Liv
         return setupLink;
       case 'files':
         return filesLink;
+      case 'alerts':
+      case 'alert-rules':
+      case 'notification-channels':
+        return alertsLink;
       case 'login':
         return null;
     }
   };
-  const navLinks = [fleetLink, devicesLink, equipmentLink, modelsLink, sitesLink, setupLink, filesLink];
+  const navLinks = [fleetLink, devicesLink, equipmentLink, alertsLink, modelsLink, sitesLink, setupLink, filesLink];
   const connection = el('span', { class: 'connection', role: 'status' });
   const logoutButton = el('button', { type: 'button', class: 'logout' }, 'Log out');
   logoutButton.addEventListener('click', onLogout);
@@ -85,10 +92,13 @@ export function createAppShell(operatorName: string, api: ApiClient, events: Liv
       linkOfRoute(route)?.setAttribute('aria-current', 'page');
       content.replaceChildren(page);
       window.scrollTo(0, 0);
+      // A page change is when an operator looks: the count then is the count now.
+      alertNavBadge.refresh();
     },
     dispose: () => {
       stopWatching();
       healthBanner.dispose();
+      alertNavBadge.dispose();
     },
   };
 }

@@ -19,6 +19,9 @@ import { createModelPage } from './pages/model-page.js';
 import { createModelsPage } from './pages/models-page.js';
 import { createSetupPage } from './pages/setup-page.js';
 import { createSitesPage } from './pages/sites-page.js';
+import { createAlertsPage } from './pages/alerts-page.js';
+import { createAlertRulesPage } from './pages/alert-rules-page.js';
+import { createNotificationChannelsPage } from './pages/notification-channels-page.js';
 
 const EVENTS_URL = '/api/v1/events';
 
@@ -132,6 +135,15 @@ function startConsole(root: HTMLElement): void {
         break;
       case 'sites':
         showPage(createSitesPage(context), route);
+        break;
+      case 'alerts':
+        showPage(createAlertsPage(context), route);
+        break;
+      case 'alert-rules':
+        showPage(createAlertRulesPage(context), route);
+        break;
+      case 'notification-channels':
+        showPage(createNotificationChannelsPage(context), route);
         break;
     }
   };

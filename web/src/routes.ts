@@ -12,7 +12,10 @@ export type Route =
   | { readonly name: 'models' }
   /** A model's dictionary editor; a null id is a new model (#/models/new). */
   | { readonly name: 'model'; readonly modelId: string | null }
-  | { readonly name: 'sites' };
+  | { readonly name: 'sites' }
+  | { readonly name: 'alerts' }
+  | { readonly name: 'alert-rules' }
+  | { readonly name: 'notification-channels' };
 
 const NEW_MODEL_SEGMENT = 'new';
 
@@ -30,6 +33,9 @@ export function parseRoute(hash: string): Route {
     return { name: 'model', modelId: parts[1] === NEW_MODEL_SEGMENT ? null : decodeURIComponent(parts[1]) };
   }
   if (parts[0] === 'sites') return { name: 'sites' };
+  if (parts[0] === 'alerts') return { name: 'alerts' };
+  if (parts[0] === 'alert-rules') return { name: 'alert-rules' };
+  if (parts[0] === 'notification-channels') return { name: 'notification-channels' };
   if (parts[0] === 'devices') {
     const encodedId = parts[1];
     if (encodedId === undefined) return { name: 'devices' };
@@ -62,6 +68,12 @@ export function routeHash(route: Route): string {
       return `#/models/${route.modelId === null ? NEW_MODEL_SEGMENT : encodeURIComponent(route.modelId)}`;
     case 'sites':
       return '#/sites';
+    case 'alerts':
+      return '#/alerts';
+    case 'alert-rules':
+      return '#/alert-rules';
+    case 'notification-channels':
+      return '#/notification-channels';
   }
 }
 

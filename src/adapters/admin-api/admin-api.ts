@@ -31,6 +31,9 @@ import { registerEndpointRoutes } from './endpoint-routes.js';
 import { registerEquipmentRoutes, type EquipmentRouteDeps } from './equipment-routes.js';
 import { registerModelRoutes, type ModelRouteDeps } from './model-routes.js';
 import { registerSiteRoutes, type SiteRouteDeps } from './site-routes.js';
+import { registerAlertRuleRoutes, type AlertRuleRouteDeps } from './alert-rule-routes.js';
+import { registerAlertRoutes, type AlertRouteDeps } from './alert-routes.js';
+import { registerNotificationChannelRoutes, type NotificationChannelRouteDeps } from './notification-channel-routes.js';
 import { compileRequestSchema } from './schema-validator.js';
 
 export const ADMIN_API_PREFIX = '/api/v1';
@@ -50,7 +53,7 @@ declare module 'fastify' {
 
 /** What the admin API calls: domain services (the rules live there), never the store itself. */
 export interface AdminApiDeps extends CaRouteDeps, HealthApiDeps, DeviceRouteDeps, TelemetryRouteDeps, MessageRouteDeps, FileRouteDeps,
-  EquipmentRouteDeps, ModelRouteDeps, SiteRouteDeps {
+  EquipmentRouteDeps, ModelRouteDeps, SiteRouteDeps, AlertRuleRouteDeps, AlertRouteDeps, NotificationChannelRouteDeps {
   readonly auth: OperatorAuth;
   readonly events: EventBus;
   readonly fleetOverview: FleetOverview;
@@ -112,6 +115,9 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
       registerModelRoutes(api, deps);
       registerEquipmentRoutes(api, deps);
       registerSiteRoutes(api, deps);
+      registerAlertRuleRoutes(api, deps);
+      registerAlertRoutes(api, deps);
+      registerNotificationChannelRoutes(api, deps);
     },
     { prefix: ADMIN_API_PREFIX },
   );

@@ -1,5 +1,5 @@
 // Turns the first schema violation of a request into the one error the admin API answers with: a named
-// code (ERR_API_INVALID, or the code a field's schema names with `x-error-code`) and a message naming the
+// code (ERR_API_INVALID, or the code a field's schema, or the whole body's, names with `x-error-code`) and a message naming the
 // field and what it must be, written from the schema itself (`"limit" must be a whole number from 1 to 1000`).
 
 import { KindGuard, type TSchema } from '@sinclair/typebox';
@@ -53,7 +53,10 @@ function codeOf(root: TSchema, path: string): ErrorCode {
   const field = path.split('/')[1];
   const properties: Record<string, TSchema> | undefined = KindGuard.IsObject(root) ? root.properties : undefined;
   const declared = field === undefined ? undefined : properties?.[field]?.['x-error-code'];
-  return typeof declared === 'string' && isErrorCode(declared) ? declared : 'ERR_API_INVALID';
+  if (typeof declared === 'string' && isErrorCode(declared)) return declared;
+  // A whole body may name its code too (an alert rule: ERR_ALERT_RULE_INVALID wherever it breaks).
+  const whole: unknown = root['x-error-code'];
+  return typeof whole === 'string' && isErrorCode(whole) ? whole : 'ERR_API_INVALID';
 }
 
 const PART_NAMES: Record<RequestPart, string> = { body: 'the body', querystring: 'the query string', params: 'the path', headers: 'the headers' };

@@ -1,6 +1,7 @@
 // The devices table: sortable column headers, status badges, and one click through to a device.
 import type { DeviceSortKey, SortOrder } from '../api-client.js';
 import type { Device } from '../api-model.js';
+import { alertSlot } from '../alerts/row-alert-badges.js';
 import { el, replaceChildren } from '../dom-builder.js';
 import { deviceHref } from '../hash-router.js';
 import { badge } from '../status-badge.js';
@@ -71,7 +72,7 @@ export function createDeviceTable(options: DeviceTableOptions): DeviceTable {
     const row = el(
       'tr',
       { class: 'clickable' },
-      el('td', {}, el('a', { href: deviceHref(device.id), class: 'mono' }, device.id)),
+      el('td', {}, el('a', { href: deviceHref(device.id), class: 'mono' }, device.id), alertSlot(device.id)),
       el('td', {}, device.name ?? ''),
       statusCell,
       lastSeenCell,

@@ -3,6 +3,7 @@ import type { SortOrder } from '../api-client.js';
 import type { EquipmentSortKey } from '../api/equipment-api.js';
 import type { EquipmentListing } from '../api-model.js';
 import { el, replaceChildren } from '../dom-builder.js';
+import { alertSlot } from '../alerts/row-alert-badges.js';
 import { deviceHref, equipmentHref } from '../hash-router.js';
 import { badge } from '../status-badge.js';
 import { describeMoment } from '../time-format.js';
@@ -67,7 +68,7 @@ export function createEquipmentTable(options: EquipmentTableOptions): EquipmentT
     const row = el(
       'tr',
       { class: 'clickable', 'data-equipment-id': item.id },
-      el('td', {}, el('a', { href: equipmentHref(item.id), class: 'mono' }, item.id), item.isCwm ? badge('CWM', 'neutral') : null),
+      el('td', {}, el('a', { href: equipmentHref(item.id), class: 'mono' }, item.id), item.isCwm ? badge('CWM', 'neutral') : null, alertSlot(item.id)),
       el('td', {}, modelText(item)),
       el('td', {}, item.site?.name ?? el('span', { class: 'muted' }, 'none')),
       el('td', {}, el('a', { href: deviceHref(item.cwmId), class: 'mono' }, item.cwmId)),

@@ -9,6 +9,7 @@ import { labeledField, selectOf } from '../form-field.js';
 import { navigate } from '../hash-router.js';
 import { Disposables, type Page, type PageContext } from '../page.js';
 import { startPeriodicRefresh } from '../periodic-refresh.js';
+import { fillAlertBadges } from '../alerts/row-alert-badges.js';
 
 const PAGE_SIZE = 50;
 const REFRESH_INTERVAL_MS = 10_000;
@@ -44,6 +45,8 @@ export function createDevicesPage(context: PageContext): Page {
       if (thisRequest !== requestNumber) return;
       replaceChildren(errorArea);
       table.show(page.items, next.sort, next.order);
+      // One request for the page's rows; a failure shows in the slots, not as the page's error.
+      void fillAlertBadges(context.api, table.element);
       const first = page.total === 0 ? 0 : next.offset + 1;
       summary.textContent = `${first}–${next.offset + page.items.length} of ${page.total} devices`;
       previousButton.disabled = next.offset === 0;

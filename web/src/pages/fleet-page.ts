@@ -7,6 +7,7 @@ import { deviceHref } from '../hash-router.js';
 import { Disposables, type Page, type PageContext } from '../page.js';
 import { startPeriodicRefresh } from '../periodic-refresh.js';
 import { badge, type BadgeTone } from '../status-badge.js';
+import { alertSlot, fillAlertBadges } from '../alerts/row-alert-badges.js';
 
 const REFRESH_INTERVAL_MS = 10_000;
 
@@ -43,6 +44,7 @@ export function createFleetPage(context: PageContext): Page {
       renderCounts(countsArea, fleet);
       chart.show(fleet.pushesPerMinute);
       replaceChildren(problemsArea, renderProblems(fleet.problems, fleet.problemTotals));
+      void fillAlertBadges(context.api, problemsArea);
       updatedAt.textContent = `Updated ${new Date().toLocaleTimeString('en-GB')}`;
     } catch (error) {
       replaceChildren(errorArea, errorBox(error));
@@ -81,7 +83,7 @@ function renderProblems(problems: readonly FleetProblem[], totals: Readonly<Reco
       el(
         'tr',
         {},
-        el('td', {}, el('a', { href: deviceHref(problem.deviceId), class: 'mono' }, problem.deviceId)),
+        el('td', {}, el('a', { href: deviceHref(problem.deviceId), class: 'mono' }, problem.deviceId), alertSlot(problem.deviceId)),
         el('td', {}, badge(label, known?.tone ?? 'warn')),
         el('td', {}, problem.detail),
       ),
