@@ -34,7 +34,6 @@ import { createSiteDirectory } from './domain/sites/site-directory.js';
 import { createAlertRuleDirectory } from './domain/alerts/alert-rule-directory.js';
 import { createChannelDirectory } from './domain/alerts/channel-directory.js';
 import { createSilenceDirectory } from './domain/alerts/silence-directory.js';
-import { createRulePreviewer } from './domain/alerts/rule-previewer.js';
 import { newWebhookSecret } from './adapters/notifications/webhook-signature.js';
 import { createBackgroundFailureReporter, createStderrFailureReporter } from './adapters/logging/background-failure-log.js';
 import { createCertificateAuthority, type CertificateAuthority } from './domain/certificate-authority.js';
@@ -220,12 +219,8 @@ export function buildApp(services: Services, logger: Logger, tls: TlsIdentity | 
     transferReport: createTransferReport({ store, files, clock, stallAfterMs: config.transferStallAfterS * 1000 }),
     equipmentDirectory: createEquipmentDirectory({ store, catalog: services.modelCatalog, mismatches: services.mismatchCounter, clock }),
     siteDirectory: createSiteDirectory({ store, clock }),
-    // Issue 16 (admin side). Until the alert engine is wired here, a rule change is not pushed to it (the
-    // listener does nothing) and the preview counts no CRC/HMAC failures (the engine's failure windows hold them).
-    alertRules: createAlertRuleDirectory({ store, catalog: services.modelCatalog, listener: { rulesChanged: () => undefined }, clock }),
-    alertPreviewer: createRulePreviewer({
-      store, clock, modelsById: () => services.modelCatalog.modelsById(), transferStallAfterMs: config.transferStallAfterS * 1000, recentFailures: () => 0,
-    }),
+    alertRules: createAlertRuleDirectory({ store, catalog: services.modelCatalog, listener: services.alerts.rulesListener, clock }),
+    alertPreviewer: services.alerts.previewer,
     silenceDirectory: createSilenceDirectory({ store, clock }),
     channelDirectory: createChannelDirectory({ store, newSecret: newWebhookSecret, clock }),
     alertStore: store,
