@@ -2,6 +2,7 @@
 // one's state, attempts and last error ("failures visible in the console"). A webhook's secret is answered once,
 // when the channel is created; an SMTP password never. Every change is audited (without secrets).
 
+import { buildTestPayload } from '../../domain/alerts/notification-message.js';
 import { randomUUID } from 'node:crypto';
 import type { ChannelRecord, OutboxRecord } from '../../domain/alerts/alert-store.js';
 import type { ChannelDirectory } from '../../domain/alerts/channel-directory.js';
@@ -94,7 +95,7 @@ export function registerNotificationChannelRoutes(api: AdminApi, deps: Notificat
       const channel = await deps.channelDirectory.get(request.params.id);
       const atMs = deps.clock.nowMs();
       const actor = request.operatorName ?? '-';
-      const payload = { type: 'test', summary: `Test notification from OpenTPS to ${channel.name}`, channel: { id: channel.id, name: channel.name }, sentBy: actor, sentAt: new Date(atMs).toISOString() };
+      const payload = { ...buildTestPayload(channel.name, actor, atMs) };
       const [entry] = await deps.alertStore.enqueueNotifications({ entries: [{ channelId: channel.id, ruleId: TEST_NOTIFICATION_RULE_ID, messageId: `msg_${randomUUID()}`, payload, atMs }], alerts: [], atMs });
       if (entry === undefined) throw new OpenTpsError('ERR_INTERNAL', 'the store wrote no test notification');
       await deps.audit.record(actor, 'channel.test', String(channel.id));

@@ -32,18 +32,24 @@ const NotifiedAlertSchema = Type.Object({
   deviceUrl: Type.String(),
 });
 
-/** The webhook body (and what the e-mail is written from). */
-export const NotificationPayloadSchema = Type.Object({
-  type: Type.Union([Type.Literal('alert.firing'), Type.Literal('alert.resolved'), Type.Literal('alert.mixed')]),
-  rule: Type.Object({
-    id: Type.Integer(),
-    name: Type.String(),
-    severity: Type.Union(ALERT_SEVERITIES.map((severity) => Type.Literal(severity))),
-    version: Type.Integer(),
-  }),
-  alerts: Type.Array(NotifiedAlertSchema, { minItems: 1 }),
-  sentAt: IsoTime,
+const PayloadRuleSchema = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  severity: Type.Union(ALERT_SEVERITIES.map((severity) => Type.Literal(severity))),
+  version: Type.Integer(),
 });
+
+/** The webhook body (and what the e-mail is written from): alerts of one rule, or a channel's test (no alert). */
+export const NotificationPayloadSchema = Type.Union([
+  Type.Object({
+    type: Type.Union([Type.Literal('alert.firing'), Type.Literal('alert.resolved'), Type.Literal('alert.mixed')]),
+    rule: PayloadRuleSchema,
+    alerts: Type.Array(NotifiedAlertSchema, { minItems: 1 }),
+    sentAt: IsoTime,
+  }),
+  // Sent by an operator from the channel's page (POST /notification-channels/:id/test).
+  Type.Object({ type: Type.Literal('test'), rule: PayloadRuleSchema, alerts: Type.Array(NotifiedAlertSchema, { maxItems: 0 }), sentAt: IsoTime }),
+]);
 
 export type NotificationPayload = Static<typeof NotificationPayloadSchema>;
 export type NotifiedAlert = Static<typeof NotifiedAlertSchema>;
@@ -101,6 +107,11 @@ export function buildNotificationPayload(input: {
     alerts,
     sentAt: new Date(input.atMs).toISOString(),
   };
+}
+
+/** The test notification of a channel: the same shape as an alert's (receivers parse one format), no alert in it. */
+export function buildTestPayload(channelName: string, actor: string, atMs: number): NotificationPayload {
+  return { type: 'test', rule: { id: 0, name: `Test notification to ${channelName} from ${actor}`, severity: 'warning', version: 0 }, alerts: [], sentAt: new Date(atMs).toISOString() };
 }
 
 /** A stored payload read back (an outbox entry's), or null when it is not a notification this module wrote. */
@@ -171,6 +182,10 @@ function alertHtml(alert: NotifiedAlert): string {
  */
 export function renderEmail(payload: NotificationPayload): NotificationEmail {
   const { rule, alerts } = payload;
+  if (payload.type === 'test') {
+    const line = `${oneLine(rule.name, 200)}: this channel works.`;
+    return { subject: `[OpenTPS] ${oneLine(rule.name, 120)}`, text: `${line}\n\nSent ${payload.sentAt} by OpenTPS.\n`, html: `<!doctype html><html><body><p>${escapeHtml(line)}</p><p>Sent ${escapeHtml(payload.sentAt)} by OpenTPS.</p></body></html>` };
+  }
   const headline = payload.type === 'alert.firing' ? 'FIRING' : payload.type === 'alert.resolved' ? 'RESOLVED' : 'CHANGED';
   const subject = `[OpenTPS ${rule.severity}] ${headline}: ${oneLine(rule.name, 120)} (${countsText(alerts)})`;
   const intro = `Alert rule "${oneLine(rule.name, 200)}" (${rule.severity}, rule ${rule.id} version ${rule.version}): ${countsText(alerts)}.`;
