@@ -100,12 +100,19 @@ export function createAlertEngine(deps: AlertEngineDeps): AlertEngine {
   const crcFailures = createFailureWindow(maxAtLeast('crc-failures'));
   const hmacFailures = createFailureWindow(maxAtLeast('hmac-failures'));
 
-  /** The offline parts of the rules: (rule, part index, intervals), fewest intervals first. */
-  const offlineParts = (): Array<{ rule: CompiledRule; index: number; intervals: number }> =>
-    evaluator.rules
-      .rulesWith('offline')
-      .flatMap((rule) => rule.parts.flatMap((part, index) => (part.kind === 'offline' ? [{ rule, index, intervals: part.intervals }] : [])))
-      .sort((a, b) => a.intervals - b.intervals);
+  type OfflinePart = { rule: CompiledRule; index: number; intervals: number };
+  /** The offline parts of the rules: (rule, part index, intervals), fewest intervals first; built once per rule set. */
+  let offlinePartsOf: { rules: unknown; parts: OfflinePart[] } = { rules: null, parts: [] };
+  const offlineParts = (): OfflinePart[] => {
+    if (offlinePartsOf.rules !== evaluator.rules) {
+      const parts = evaluator.rules
+        .rulesWith('offline')
+        .flatMap((rule) => rule.parts.flatMap((part, index) => (part.kind === 'offline' ? [{ rule, index, intervals: part.intervals }] : [])))
+        .sort((a, b) => a.intervals - b.intervals);
+      offlinePartsOf = { rules: evaluator.rules, parts };
+    }
+    return offlinePartsOf.parts;
+  };
 
   const silenceLimitMs = (intervals: number, rhythm: Rhythm): number => intervals * (rhythm.typicalIntervalMs ?? DEFAULT_INTERVAL_MS) + ONLINE_RULE.backoffSlackMs;
 

@@ -196,8 +196,7 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps, initialRules: Rul
     cwmsHolding: (rule, partIndex) => cwmParts.get(partKeyOf(rule.id, partIndex)) ?? new Map(),
     tick(nowMs) {
       // Pending single thresholds: their stored alerts (O(pending)), fired once the duration has passed.
-      for (const open of deps.ledger.openAlerts()) {
-        if (open.state !== 'pending') continue;
+      for (const open of [...deps.ledger.pendingAlerts()]) {
         const rule = rules.findRule(open.ruleId);
         const part = rule?.parts[0];
         if (rule === undefined || !rule.isSingleThreshold || part?.kind !== 'threshold') continue;

@@ -38,6 +38,8 @@ export interface OpenAlertLedger {
   /** Open alerts whose CWM is `cwmId` (its own and its equipment's). */
   openOfCwm(cwmId: string): readonly AlertRecord[];
   openAlerts(): IterableIterator<AlertRecord>;
+  /** The open alerts that are pending (O(pending), for the timer that fires them). */
+  pendingAlerts(): IterableIterator<AlertRecord>;
   /** What evaluation wants now; a no-op when it wants what it wanted before. */
   want(intent: AlertIntent): void;
   /** The state last wanted (or held by the store) for a (rule, subject). */
@@ -57,6 +59,7 @@ function keyOf(ruleId: number, subjectId: string): string {
 export function createOpenAlertLedger(deps: OpenAlertLedgerDeps): OpenAlertLedger {
   const open = new Map<string, AlertRecord>();
   const byCwm = new Map<string, Map<string, AlertRecord>>();
+  const pending = new Map<string, AlertRecord>();
   const wanted = new Map<string, WantedState>();
   const chains = new Map<string, Promise<void>>();
   let lastSeq = 0;
@@ -70,12 +73,15 @@ export function createOpenAlertLedger(deps: OpenAlertLedgerDeps): OpenAlertLedge
     if (record.state === 'resolved') {
       if (previous !== undefined && previous.id === record.id) {
         open.delete(key);
+        pending.delete(key);
         byCwm.get(record.cwmId)?.delete(key);
         if (byCwm.get(record.cwmId)?.size === 0) byCwm.delete(record.cwmId);
       }
       return;
     }
     open.set(key, record);
+    if (record.state === 'pending') pending.set(key, record);
+    else pending.delete(key);
     let ofCwm = byCwm.get(record.cwmId);
     if (ofCwm === undefined) byCwm.set(record.cwmId, (ofCwm = new Map()));
     ofCwm.set(key, record);
@@ -106,6 +112,7 @@ export function createOpenAlertLedger(deps: OpenAlertLedgerDeps): OpenAlertLedge
       else {
         // Resolved by another node (or the rule was deleted) meanwhile: drop it here too.
         open.delete(key);
+        pending.delete(key);
         byCwm.get(record.cwmId)?.delete(key);
       }
       return;
@@ -139,6 +146,7 @@ export function createOpenAlertLedger(deps: OpenAlertLedgerDeps): OpenAlertLedge
     current: (ruleId, subjectId) => open.get(keyOf(ruleId, subjectId)),
     openOfCwm: (cwmId) => [...(byCwm.get(cwmId)?.values() ?? [])],
     openAlerts: () => open.values(),
+    pendingAlerts: () => pending.values(),
     wantedOf: (ruleId, subjectId) => wanted.get(keyOf(ruleId, subjectId)) ?? 'none',
     want(intent) {
       const key = keyOf(intent.ruleId, intent.subjectId);
