@@ -1,8 +1,9 @@
 // Issue 16 "Evaluation cost": closed-loop /push throughput with 100 alert rules loaded, against the same pushes
 // with no rule, in the same run, arms alternated. Every push is a fryer heartbeat (model e0f1: oil_temp scaled
-// by 0.1, remaining_time, cook_cycles...). The 100 rules: 60 thresholds (all fryers, the model, or a device
-// list; some with a duration and hysteresis), 20 counters, 10 offline rules and 10 AND/OR combinations. About
-// 1 heartbeat in 50 crosses a bound, so alerts open, fire and resolve during the run (their writes included).
+// by 0.1, set_temp, cook_cycles...). The 100 rules: 60 thresholds (all fryers, the model, or a device list;
+// some with a duration and hysteresis), 20 counters, 10 offline rules and 10 AND/OR combinations. One
+// heartbeat in 1,000 crosses the oil bounds, so alerts open, fire and resolve during the run (their writes
+// included); counters rise every 10th heartbeat of a fryer, so their alerts open in the warm-up and hold.
 //
 // `npx tsx bench/alert-rules-push.ts [--rounds 2] [--duration-s 15] [--warm-up-s 3] [--devices 500] [--connections 64]`
 // The load client runs in this process, the server in its own (scripts/opentps-dev.mjs serve --http).
@@ -46,7 +47,7 @@ function benchRules(cwmIds: readonly string[]): Array<{ scope: AlertScope; condi
     const condition: AlertCondition =
       i % 3 === 0 ? { kind: 'threshold', field: 'oil_temp', operator: 'above', high: 190 + (i % 10), forS: 60, hysteresis: 2 }
       : i % 3 === 1 ? { kind: 'threshold', field: 'oil_temp', operator: 'outside', low: 20 + (i % 5), high: 195 + (i % 7) }
-      : { kind: 'threshold', field: 'remaining_time', operator: 'below', low: 5 + i };
+      : { kind: 'threshold', field: 'set_temp', operator: 'outside', low: 150 + (i % 5), high: 200 + (i % 7) };
     rules.push({ scope, condition });
   }
   for (let i = 0; i < 20; i++) rules.push({ scope: scopes[i % 2] ?? { kind: 'all' }, condition: { kind: 'counter-increased', field: 'cook_cycles' } });
@@ -60,10 +61,13 @@ function benchRules(cwmIds: readonly string[]): Array<{ scope: AlertScope; condi
   return rules.slice(0, RULE_COUNT);
 }
 
-/** A fryer heartbeat; about 1 in 50 is past 200 °C (raw tenths). */
+/**
+ * A fryer heartbeat: 1 in 1,000 is past 200 °C (raw tenths), so alerts open, fire, are cancelled and resolve
+ * all through the run; each fryer's cook_cycles counter goes up every 10th of its heartbeats.
+ */
 function heartbeatOf(seq: number): Record<string, unknown> {
-  const roll = (seq * 37) % 100;
-  return { oil_temp: roll < 2 ? 2010 + roll : 1750 + roll, set_temp: 1800, remaining_time: 30 + (seq % 90), basket_lifted: roll % 2 === 0, cook_cycles: Math.floor(seq / 7), alarms: 0, program_mode: 1 };
+  const roll = (seq * 7919) % 1000;
+  return { oil_temp: roll === 0 ? 2050 + (seq % 50) : 1750 + (roll % 100), set_temp: 1800, remaining_time: 30 + (seq % 90), basket_lifted: roll % 2 === 0, cook_cycles: Math.floor(seq / (deviceCount * 10)), alarms: 0, program_mode: 1 };
 }
 
 function pushPath(cwmId: string, key: string, seq: number): string {

@@ -56,11 +56,36 @@ function keyOf(ruleId: number, subjectId: string): string {
   return `${ruleId}|${subjectId}`;
 }
 
+/**
+ * A map by (rule id, subject id) as two levels: the push path asks it once per rule per heartbeat, and a key
+ * string built for each question was a measured part of that cost.
+ */
+class RuleSubjectMap<V> {
+  private readonly byRule = new Map<number, Map<string, V>>();
+  get(ruleId: number, subjectId: string): V | undefined {
+    return this.byRule.get(ruleId)?.get(subjectId);
+  }
+  set(ruleId: number, subjectId: string, value: V): void {
+    let bySubject = this.byRule.get(ruleId);
+    if (bySubject === undefined) this.byRule.set(ruleId, (bySubject = new Map()));
+    bySubject.set(subjectId, value);
+  }
+  delete(ruleId: number, subjectId: string): void {
+    const bySubject = this.byRule.get(ruleId);
+    if (bySubject === undefined) return;
+    bySubject.delete(subjectId);
+    if (bySubject.size === 0) this.byRule.delete(ruleId);
+  }
+  *values(): IterableIterator<V> {
+    for (const bySubject of this.byRule.values()) yield* bySubject.values();
+  }
+}
+
 export function createOpenAlertLedger(deps: OpenAlertLedgerDeps): OpenAlertLedger {
-  const open = new Map<string, AlertRecord>();
+  const open = new RuleSubjectMap<AlertRecord>();
   const byCwm = new Map<string, Map<string, AlertRecord>>();
-  const pending = new Map<string, AlertRecord>();
-  const wanted = new Map<string, WantedState>();
+  const pending = new RuleSubjectMap<AlertRecord>();
+  const wanted = new RuleSubjectMap<WantedState>();
   const chains = new Map<string, Promise<void>>();
   let lastSeq = 0;
   // Changes this node made, so that reading them back in `sync` does not tell of them twice.
@@ -68,20 +93,21 @@ export function createOpenAlertLedger(deps: OpenAlertLedgerDeps): OpenAlertLedge
 
   const put = (record: AlertRecord): void => {
     const key = keyOf(record.ruleId, record.subjectId);
-    const previous = open.get(key);
+    const { ruleId, subjectId } = record;
+    const previous = open.get(ruleId, subjectId);
     if (previous !== undefined && previous.changeSeq > record.changeSeq) return;
     if (record.state === 'resolved') {
       if (previous !== undefined && previous.id === record.id) {
-        open.delete(key);
-        pending.delete(key);
+        open.delete(ruleId, subjectId);
+        pending.delete(ruleId, subjectId);
         byCwm.get(record.cwmId)?.delete(key);
         if (byCwm.get(record.cwmId)?.size === 0) byCwm.delete(record.cwmId);
       }
       return;
     }
-    open.set(key, record);
-    if (record.state === 'pending') pending.set(key, record);
-    else pending.delete(key);
+    open.set(ruleId, subjectId, record);
+    if (record.state === 'pending') pending.set(ruleId, subjectId, record);
+    else pending.delete(ruleId, subjectId);
     let ofCwm = byCwm.get(record.cwmId);
     if (ofCwm === undefined) byCwm.set(record.cwmId, (ofCwm = new Map()));
     ofCwm.set(key, record);
@@ -104,15 +130,15 @@ export function createOpenAlertLedger(deps: OpenAlertLedgerDeps): OpenAlertLedge
 
   const apply = async (intent: AlertIntent): Promise<void> => {
     const key = keyOf(intent.ruleId, intent.subjectId);
-    let record = open.get(key);
+    let record = open.get(intent.ruleId, intent.subjectId);
     if (intent.state === 'none') {
       if (record === undefined) return;
       const resolved = await deps.store.resolveAlert(record.id, intent.atMs, intent.value);
       if (resolved !== null) note(resolved, true);
       else {
         // Resolved by another node (or the rule was deleted) meanwhile: drop it here too.
-        open.delete(key);
-        pending.delete(key);
+        open.delete(intent.ruleId, intent.subjectId);
+        pending.delete(intent.ruleId, intent.subjectId);
         byCwm.get(record.cwmId)?.delete(key);
       }
       return;
@@ -139,26 +165,26 @@ export function createOpenAlertLedger(deps: OpenAlertLedgerDeps): OpenAlertLedge
     async load() {
       for (const record of await deps.store.listOpenAlerts()) {
         put(record);
-        wanted.set(keyOf(record.ruleId, record.subjectId), record.state === 'pending' ? 'pending' : 'firing');
+        wanted.set(record.ruleId, record.subjectId, record.state === 'pending' ? 'pending' : 'firing');
         lastSeq = Math.max(lastSeq, record.changeSeq);
       }
     },
-    current: (ruleId, subjectId) => open.get(keyOf(ruleId, subjectId)),
+    current: (ruleId, subjectId) => open.get(ruleId, subjectId),
     openOfCwm: (cwmId) => [...(byCwm.get(cwmId)?.values() ?? [])],
     openAlerts: () => open.values(),
     pendingAlerts: () => pending.values(),
-    wantedOf: (ruleId, subjectId) => wanted.get(keyOf(ruleId, subjectId)) ?? 'none',
+    wantedOf: (ruleId, subjectId) => wanted.get(ruleId, subjectId) ?? 'none',
     want(intent) {
       const key = keyOf(intent.ruleId, intent.subjectId);
-      const previous = wanted.get(key) ?? 'none';
+      const previous = wanted.get(intent.ruleId, intent.subjectId) ?? 'none';
       if (previous === intent.state) return;
-      if (intent.state === 'none') wanted.delete(key);
-      else wanted.set(key, intent.state);
+      if (intent.state === 'none') wanted.delete(intent.ruleId, intent.subjectId);
+      else wanted.set(intent.ruleId, intent.subjectId, intent.state);
       const run = (chains.get(key) ?? Promise.resolve())
         .then(() => apply(intent))
         .catch((error: unknown) => {
           // Forget the want: the next evaluation that wants it asks again.
-          if ((wanted.get(key) ?? 'none') === intent.state) wanted.delete(key);
+          if ((wanted.get(intent.ruleId, intent.subjectId) ?? 'none') === intent.state) wanted.delete(intent.ruleId, intent.subjectId);
           deps.onWriteFailed(error);
         })
         .finally(() => {
@@ -173,13 +199,13 @@ export function createOpenAlertLedger(deps: OpenAlertLedgerDeps): OpenAlertLedge
         for (const record of changes) {
           const key = keyOf(record.ruleId, record.subjectId);
           lastSeq = Math.max(lastSeq, record.changeSeq);
-          const before = open.get(key);
+          const before = open.get(record.ruleId, record.subjectId);
           put(record);
           // The store's state becomes the want unless a write of ours for this key is under way.
           if (!chains.has(key)) {
-            const now = open.get(key);
-            if (now === undefined) wanted.delete(key);
-            else wanted.set(key, now.state === 'pending' ? 'pending' : 'firing');
+            const now = open.get(record.ruleId, record.subjectId);
+            if (now === undefined) wanted.delete(record.ruleId, record.subjectId);
+            else wanted.set(record.ruleId, record.subjectId, now.state === 'pending' ? 'pending' : 'firing');
           }
           if (localSeqs.delete(record.changeSeq)) continue;
           if (before?.changeSeq !== record.changeSeq) deps.onChange?.(record, false);

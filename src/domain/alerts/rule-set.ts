@@ -43,6 +43,7 @@ export function createRuleSet(rules: readonly CompiledRule[], members: ScopeMemb
     else if (scope.kind === 'model') add(byModel, scope.modelId.toLowerCase(), rule);
     else for (const deviceId of members.deviceIdsOf(scope)) add(byDevice, deviceId, rule);
   }
+  const mergedByModel = new Map<string, CompiledRule[]>();
   const byKind = new Map<string, CompiledRule[]>();
   for (const rule of rules) for (const part of rule.parts) add(byKind, part.kind, rule);
 
@@ -71,7 +72,13 @@ export function createRuleSet(rules: readonly CompiledRule[], members: ScopeMemb
       const modelRules = modelId === null ? undefined : byModel.get(modelId);
       const cwmRules = byDevice.get(cwmId);
       const originRules = originId === cwmId ? undefined : byDevice.get(originId);
-      if (modelRules === undefined && cwmRules === undefined && originRules === undefined) return everywhere;
+      if (cwmRules === undefined && originRules === undefined) {
+        if (modelRules === undefined || modelId === null) return everywhere;
+        // The usual case, a model's rules and the fleet's: merged once per model, not per heartbeat.
+        let merged = mergedByModel.get(modelId);
+        if (merged === undefined) mergedByModel.set(modelId, (merged = [...everywhere, ...modelRules]));
+        return merged;
+      }
       return [...new Set([...everywhere, ...(modelRules ?? NONE), ...(cwmRules ?? NONE), ...(originRules ?? NONE)])];
     },
     isInScope,
