@@ -5,7 +5,7 @@
 // heartbeat in 1,000 crosses the oil bounds, so alerts open, fire and resolve during the run (their writes
 // included); counters rise every 10th heartbeat of a fryer, so their alerts open in the warm-up and hold.
 //
-// `npx tsx bench/alert-rules-push.ts [--rounds 2] [--duration-s 15] [--warm-up-s 3] [--devices 500] [--connections 64]`
+// `npx tsx bench/alert-rules-push.ts [--rounds 2] [--duration-s 15] [--warm-up-s 3] [--devices 500] [--connections 64] [--crossings-per-1000 1]`
 // The load client runs in this process, the server in its own (scripts/opentps-dev.mjs serve --http).
 
 import { parseArgs } from 'node:util';
@@ -25,8 +25,11 @@ const { values } = parseArgs({
     'warm-up-s': { type: 'string', default: '3' },
     devices: { type: 'string', default: '500' },
     connections: { type: 'string', default: '64' },
+    /** Heartbeats in 1,000 past the oil bounds (each then crosses about 40 of the rules); 0: evaluation cost alone. */
+    'crossings-per-1000': { type: 'string', default: '1' },
   },
 });
+const crossingsPer1000 = Number(values['crossings-per-1000']);
 const rounds = Number(values.rounds);
 const durationMs = Number(values['duration-s']) * 1000;
 const warmUpMs = Number(values['warm-up-s']) * 1000;
@@ -67,7 +70,7 @@ function benchRules(cwmIds: readonly string[]): Array<{ scope: AlertScope; condi
  */
 function heartbeatOf(seq: number): Record<string, unknown> {
   const roll = (seq * 7919) % 1000;
-  return { oil_temp: roll === 0 ? 2050 + (seq % 50) : 1750 + (roll % 100), set_temp: 1800, remaining_time: 30 + (seq % 90), basket_lifted: roll % 2 === 0, cook_cycles: Math.floor(seq / (deviceCount * 10)), alarms: 0, program_mode: 1 };
+  return { oil_temp: roll < crossingsPer1000 ? 2050 + (seq % 50) : 1750 + (roll % 100), set_temp: 1800, remaining_time: 30 + (seq % 90), basket_lifted: roll % 2 === 0, cook_cycles: Math.floor(seq / (deviceCount * 10)), alarms: 0, program_mode: 1 };
 }
 
 function pushPath(cwmId: string, key: string, seq: number): string {
@@ -104,11 +107,24 @@ async function measureArm(name: string, withRules: boolean, round: number): Prom
       return { method: 'POST' as const, path: prepared[n] ?? pushPath(cwmId, keys.get(cwmId) ?? '', seq) };
     };
     const load = (ms: number) => () => runLoad({ url: server.url, ca: null, connections, durationMs: ms, nextRequest: next });
-    return await measureServer(`${name} (round ${round + 1})`, server, load(durationMs), load(warmUpMs));
+    const row = await measureServer(`${name} (round ${round + 1})`, server, load(durationMs), load(warmUpMs));
+    if (withRules) {
+      // What the evaluation did in the run (warm-up included), read beside the running server (WAL readers).
+      const store = openSqliteStore({ dataDir, durability: 'normal', busyTimeoutMs: 5000 });
+      const query = { ruleId: null, deviceId: null, siteId: null, severity: null, isAcknowledged: null, limit: 1, offset: 0 };
+      const all = await store.queryAlerts({ ...query, states: null });
+      const resolved = await store.queryAlerts({ ...query, states: ['resolved'] });
+      const open = await store.countOpenAlerts();
+      alertCounts.push({ round: round + 1, alerts: all.total, resolved: resolved.total, firing: open.firing, pending: open.pending });
+      await store.close();
+    }
+    return row;
   } finally {
     await server.stop();
   }
 }
+
+const alertCounts: Array<Record<string, number>> = [];
 
 const rows: BenchRow[] = [];
 for (let round = 0; round < rounds; round++) {
@@ -124,5 +140,6 @@ const p99Ratio = mean(true, (row) => row.p99Ms) / mean(false, (row) => row.p99Ms
 const header = environmentHeader();
 console.log(header);
 console.log(formatTable(rows));
+console.log(`\nalerts the rules opened per run (warm-up included): ${JSON.stringify(alertCounts)}`);
 console.log(`\nthroughput with rules / baseline: ${ratio.toFixed(3)}; p99 with rules / baseline: ${p99Ratio.toFixed(3)} (means over ${rounds} rounds of ${durationMs / 1000} s, arms alternated)`);
-console.log(`written to ${writeResults('alert-rules-push', { header, settings: { rounds, durationMs, warmUpMs, deviceCount, connections, rules: RULE_COUNT }, rows, ratio, p99Ratio })}`);
+console.log(`written to ${writeResults('alert-rules-push', { header, settings: { rounds, durationMs, warmUpMs, deviceCount, connections, rules: RULE_COUNT, crossingsPer1000 }, rows, ratio, p99Ratio, alertCounts })}`);
