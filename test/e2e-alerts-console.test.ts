@@ -53,7 +53,7 @@ test('the alert pages: a channel, a rule edited and previewed, an alert acknowle
     assert.match(secret, /^whsec_/);
     const channelRow = page.locator('.channels-table tr', { hasText: 'Ops webhook' });
     await channelRow.getByRole('button', { name: 'Send test' }).click();
-    await page.locator('.notifications-table tr', { hasText: 'Test notification from OpenTPS to Ops webhook' }).getByText('queued').waitFor();
+    await page.locator('.notifications-table tr', { hasText: 'Test notification to Ops webhook from admin' }).getByText('queued').waitFor();
 
     // A rule: a field the model lacks is refused next to the form; the preview finds the hot fryer; saved.
     await page.getByRole('navigation', { name: 'Alerts sections' }).getByRole('link', { name: 'Alert rules' }).click();

@@ -9,6 +9,18 @@ import type { Page, PageContext } from '../page.js';
 import { badge } from '../status-badge.js';
 import { describeMoment, formatTimestamp } from '../time-format.js';
 
+
+/** What a notification told of, from its payload (notification-message.ts): the rule and how many alerts, or the test. */
+function aboutOf(payload: Readonly<Record<string, unknown>>, messageId: string): string {
+  const rule = payload['rule'];
+  const name = typeof rule === 'object' && rule !== null && 'name' in rule && typeof rule.name === 'string' ? rule.name : null;
+  if (name === null) return messageId;
+  if (payload['type'] === 'test') return name;
+  const alerts = Array.isArray(payload['alerts']) ? payload['alerts'].length : 0;
+  const kind = typeof payload['type'] === 'string' ? payload['type'].replace('alert.', '') : 'alert';
+  return `${name}: ${alerts} ${alerts === 1 ? 'alert' : 'alerts'} ${kind}`;
+}
+
 export function createNotificationChannelsPage(context: PageContext): Page {
   const { api } = context;
   const errorArea = el('div');
@@ -27,7 +39,7 @@ export function createNotificationChannelsPage(context: PageContext): Page {
         el('td', {}, badge(entry.state, entry.state === 'delivered' ? 'good' : entry.state === 'failed' ? 'bad' : 'info')),
         el('td', { class: 'numeric' }, entry.attempts),
         el('td', { class: 'mono small' }, entry.lastError ?? ''),
-        el('td', { class: 'muted small' }, typeof entry.payload['summary'] === 'string' ? entry.payload['summary'] : entry.messageId),
+        el('td', { class: 'muted small' }, aboutOf(entry.payload, entry.messageId)),
       ));
       replaceChildren(
         notificationsArea,
