@@ -13,7 +13,8 @@ import type { EquipmentStore } from './equipment/equipment-store.js';
 import type { ModelStore } from './equipment-model/model-store.js';
 import type { SiteStore } from './sites/site-store.js';
 import type { TagStore } from './tags/tag-store.js';
-import type { AlertSourceStore, AlertStore } from './alerts/alert-store.js';
+import type { AlertStore } from './alerts/alert-store.js';
+import type { AlertSourceStore } from './alerts/alert-source-store.js';
 
 export interface Store extends DeviceStore, FleetReadStore, CensusStore, MessageStore, TelemetryStore, RollupStore, TrafficStore, OperatorStore, FileStore,
   EquipmentStore, ModelStore, SiteStore, TagStore, AlertStore, AlertSourceStore {

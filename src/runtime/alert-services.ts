@@ -12,7 +12,9 @@ import { createAlertEngine, type AlertEngine } from '../domain/alerts/alert-engi
 import { createAlertNotifier, type AlertNotifier } from '../domain/alerts/alert-notifier.js';
 import type { AlertPreviewer, AlertRulesListener } from '../domain/alerts/alert-preview.js';
 import { buildNotificationPayload } from '../domain/alerts/notification-message.js';
-import { createNotificationDispatcher, type NotificationDispatcher } from '../domain/alerts/notification-dispatcher.js';
+import { createNotificationDispatcher, type NotificationDispatcher, type NotificationSender } from '../domain/alerts/notification-dispatcher.js';
+import type { ChannelKind } from '../domain/alerts/alert-store.js';
+import type { EventMetrics } from '../adapters/metrics/event-metrics.js';
 import { createRulePreviewer } from '../domain/alerts/rule-previewer.js';
 import { createStoreMembershipSource } from '../domain/alerts/store-membership-source.js';
 import type { ReportBackgroundFailure } from '../domain/background-failure.js';
@@ -45,12 +47,20 @@ export interface AlertServices {
   jobs(): PeriodicJob[];
 }
 
+export interface AlertServicesLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
 export interface AlertServicesDeps {
   readonly config: Readonly<OpenTpsConfig>;
   readonly store: Store;
   readonly clock: Clock;
   readonly modelCatalog: ModelCatalog;
   readonly reportFailure: ReportBackgroundFailure;
+  /** Alert changes and notification failures are logged (one line each); none for CLI commands. */
+  readonly logger?: AlertServicesLogger | undefined;
+  readonly metrics: Pick<EventMetrics, 'alertTransitions' | 'notificationAttempts'>;
 }
 
 /** Where notification links point: --public-url, else this machine's name on the listening port. */
@@ -68,6 +78,16 @@ export function createAlertServices(deps: AlertServicesDeps): AlertServices {
     modelsById: () => deps.modelCatalog.peekModels(),
     transferStallAfterMs,
     onWriteFailed: (error) => deps.reportFailure({ task: 'alert-write', level: 'warn', error, context: {} }),
+    onChange(record, isLocal) {
+      // Each change is written by one node: that node counts and logs it.
+      if (!isLocal) return;
+      deps.metrics.alertTransitions.labels(record.state).inc();
+      if (record.state === 'pending') return;
+      deps.logger?.info(
+        { alertId: record.id, ruleId: record.ruleId, rule: record.ruleName, severity: record.severity, subjectId: record.subjectId, cwmId: record.cwmId, value: record.state === 'firing' ? record.triggerValue : record.clearValue },
+        record.state === 'firing' ? 'alert firing' : 'alert resolved',
+      );
+    },
   });
   let reload: Promise<void> | null = null;
   const rulesListener: AlertRulesListener = {
@@ -93,13 +113,33 @@ export function createAlertServices(deps: AlertServicesDeps): AlertServices {
     buildPayload: (group, alerts, rule, atMs) => ({ ...buildNotificationPayload({ group, alerts, rule, serverUrl, atMs }) }),
     newMessageId: () => `msg_${randomUUID()}`,
   });
+  // The kind of channel each failed entry was sent on, for the failure's metric (the dispatcher reports the entry).
+  const failedKinds = new Map<number, ChannelKind>();
+  const counted = (send: NotificationSender): NotificationSender => async (channel, entry) => {
+    try {
+      await send(channel, entry);
+    } catch (error) {
+      failedKinds.set(entry.id, channel.target.kind);
+      throw error;
+    }
+    deps.metrics.notificationAttempts.labels(channel.target.kind, 'delivered').inc();
+  };
   const dispatcher = createNotificationDispatcher({
     store,
-    senders: { webhook: createWebhookSender({ clock }), email: createEmailSender() },
+    senders: { webhook: counted(createWebhookSender({ clock })), email: counted(createEmailSender()) },
     clock,
     random: Math.random,
     leaseMs: DISPATCH_LEASE_MS,
     batchSize: DISPATCH_BATCH,
+    onFailure({ entry, reason, nextAttemptAtMs }) {
+      const kind = failedKinds.get(entry.id) ?? 'unknown';
+      failedKinds.delete(entry.id);
+      deps.metrics.notificationAttempts.labels(kind, nextAttemptAtMs === null ? 'gave-up' : 'failed').inc();
+      deps.logger?.warn(
+        { notificationId: entry.id, channelId: entry.channelId, attempts: entry.attempts, reason, nextAttemptAt: nextAttemptAtMs === null ? null : new Date(nextAttemptAtMs).toISOString() },
+        nextAttemptAtMs === null ? 'notification given up' : 'notification failed; retried later',
+      );
+    },
   });
   return {
     engine,

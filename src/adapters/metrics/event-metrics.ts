@@ -39,6 +39,10 @@ export interface EventMetrics {
   readonly backgroundFailures: Counter<'task'>;
   /** Heartbeat values that did not fit their dictionary field, by model (mismatch-counter.ts). */
   readonly heartbeatMismatches: Counter<'model'>;
+  /** Alert changes this node made (issue 16), by the state the alert went to. */
+  readonly alertTransitions: Counter<'state'>;
+  /** Notification delivery attempts of this node, by channel kind and outcome. */
+  readonly notificationAttempts: Counter<'kind' | 'outcome'>;
   /** For the store's onCommit (commit-observer.ts). */
   observeCommit(batch: SettledBatch): void;
   /** For the embedded store's onWalEvent (wal-bound.ts). */
@@ -125,6 +129,20 @@ export function createEventMetrics(): EventMetrics {
     labelNames: ['model'] as const,
     registers,
   });
+  const alertTransitions = new Counter({
+    name: 'opentps_alert_transitions_total',
+    help: 'Alert changes this node wrote: opened pending, fired, resolved (each alert change is written by exactly one node of a cluster).',
+    labelNames: ['state'] as const,
+    registers,
+  });
+  for (const state of ['pending', 'firing', 'resolved']) alertTransitions.labels(state).inc(0);
+  const notificationAttempts = new Counter({
+    name: 'opentps_notification_attempts_total',
+    help: 'Notification deliveries this node attempted, by channel kind (webhook, email) and outcome (delivered; failed and to be retried; given up after 24 h or for good).',
+    labelNames: ['kind', 'outcome'] as const,
+    registers,
+  });
+  for (const kind of ['webhook', 'email']) for (const outcome of ['delivered', 'failed', 'gave-up']) notificationAttempts.labels(kind, outcome).inc(0);
   // Known label values start at 0, so that a rate over the first failure is not lost (a series that appears
   // with the value 1 has no earlier sample to rise from).
   for (const verdict of CRC_FAILURES) crcFailures.labels(verdict).inc(0);
@@ -142,6 +160,8 @@ export function createEventMetrics(): EventMetrics {
     eventLoopLag,
     backgroundFailures,
     heartbeatMismatches,
+    alertTransitions,
+    notificationAttempts,
     observeCommit(batch) {
       commitBatchSize.labels(batch.queue).observe(batch.writes);
       commitDuration.labels(batch.queue).observe(batch.durationMs / 1000);

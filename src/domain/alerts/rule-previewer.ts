@@ -14,7 +14,8 @@ import type { EquipmentQuery, EquipmentSummary } from '../equipment/equipment-qu
 import type { DeviceListing, DeviceQuery } from '../device-query.js';
 import { parseAlertRule } from './alert-rule-validation.js';
 import type { AlertRule } from './alert-rule.js';
-import type { AlertSourceStore, AlertValue } from './alert-store.js';
+import type { AlertValue } from './alert-store.js';
+import type { AlertSourceStore } from './alert-source-store.js';
 import type { AlertPreviewer, PreviewMatch, RulePreview } from './alert-preview.js';
 import { compileRule, type SimpleCondition } from './compiled-rule.js';
 import { describeCondition } from './condition-summary.js';

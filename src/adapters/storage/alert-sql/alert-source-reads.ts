@@ -3,7 +3,7 @@
 // messages_expired_by_cwm, as the fleet overview does: fleet-summary-query.ts); stalled transfers read the
 // progress rows (one per file and client), judged against the file's current content as transfer-progress.ts does.
 
-import type { AlertSourceStore, DeviceRhythm, ProblemDevice } from '../../../domain/alerts/alert-store.js';
+import type { AlertSourceStore, DeviceRhythm, ProblemDevice } from '../../../domain/alerts/alert-source-store.js';
 import { SqlParams, type SqlDialect, type SqlReader } from '../fleet-sql/sql-dialect.js';
 
 interface ProblemRow {
