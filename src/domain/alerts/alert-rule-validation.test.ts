@@ -43,3 +43,14 @@ test('a threshold that is not a number, an unknown kind or severity, an extra me
   assert.throws(() => parseAlertRule({ ...HOT_OIL, condition: { kind: 'weather' } }, MODELS), (error) => isOpenTpsError(error, 'ERR_ALERT_RULE_INVALID'));
   assert.throws(() => parseAlertRule(null, MODELS), (error) => isOpenTpsError(error, 'ERR_ALERT_RULE_INVALID'));
 });
+
+test('an offline or device-problem rule scoped to an equipment model is refused (it could never fire); with a field condition beside it, it is taken', () => {
+  const offlineFryers = { name: 'Fryers offline', severity: 'major', scope: { kind: 'model', modelId: 'e0f1' }, condition: { kind: 'offline', intervals: 3 } };
+  const problems = validateAlertRule(offlineFryers, MODELS);
+  assert.equal(problems.length, 1);
+  assert.equal(problems[0]?.path, 'scope.modelId');
+  assert.match(problems[0]?.problem ?? '', /about CWMs/);
+  assert.deepEqual(validateAlertRule({ ...offlineFryers, scope: { kind: 'model', modelId: 'C000' } }, MODELS), []);
+  const hotAndOffline = { ...offlineFryers, condition: { kind: 'combined', join: 'and', conditions: [HOT_OIL.condition, { kind: 'offline', intervals: 3 }] } };
+  assert.deepEqual(validateAlertRule(hotAndOffline, MODELS), []);
+});

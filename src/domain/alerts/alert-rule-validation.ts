@@ -6,6 +6,7 @@ import { Value } from '@sinclair/typebox/value';
 import { OpenTpsError } from '../../errors.js';
 import type { EquipmentModel } from '../equipment-model/data-dictionary.js';
 import { fieldsByKey } from '../equipment-model/dictionary-index.js';
+import { CWM_MODEL_ID } from '../equipment/equipment-query.js';
 import { AlertRuleSchema, type AlertCondition, type AlertRule, type AlertScope } from './alert-rule.js';
 
 export interface AlertRuleProblem {
@@ -73,6 +74,13 @@ export function validateAlertRule(input: unknown, models: ReadonlyMap<string, Eq
   }
   const problems: AlertRuleProblem[] = [];
   checkCondition(input.condition, input.scope, models, 'condition', problems);
+  // Offline and device problems are about CWMs (a CWM's own model is c000): such a rule scoped to an equipment
+  // model would never fire. With a field condition beside them they apply to each equipment's CWM, which is fine.
+  const parts = input.condition.kind === 'combined' ? input.condition.conditions : [input.condition];
+  const isCwmOnly = parts.every((part) => part.kind === 'offline' || part.kind === 'device-problem');
+  if (isCwmOnly && input.scope.kind === 'model' && input.scope.modelId.toLowerCase() !== CWM_MODEL_ID) {
+    problems.push({ path: 'scope.modelId', problem: `offline and device-problem conditions are about CWMs (model ${CWM_MODEL_ID}); scope them to all, ${CWM_MODEL_ID}, a site, a tag or devices, or add a field condition of model ${input.scope.modelId}` });
+  }
   return problems;
 }
 
