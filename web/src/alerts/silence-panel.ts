@@ -48,9 +48,12 @@ export function createSilencePanel(api: ApiClient): SilencePanel {
   return { element, reload };
 }
 
-/** Asks what to silence about `alert` (its rule or its device), for how long and why; then adds the silence. */
+/** Asks what to silence about `alert` (its device, its rule or its site), for how long and why; then adds the silence. */
 export function openSilenceDialog(api: ApiClient, alert: Alert, onSilenced: () => void): void {
-  const target = selectOf('target', [['device', `Device ${alert.cwmId}`], ['rule', `Rule "${alert.ruleName}"`]]);
+  const choices: Array<[string, string]> = [['device', `Device ${alert.cwmId}`], ['rule', `Rule "${alert.ruleName}"`]];
+  // The whole site, when the CWM was at one as the alert opened (a kitchen closed for a deep clean).
+  if (alert.siteId !== null) choices.push(['site', `Site ${alert.siteId} (every device there)`]);
+  const target = selectOf('target', choices);
   const hours = el('input', { type: 'number', name: 'hours', min: 1, max: 2160, step: 1, value: 4, required: true });
   const reason = el('input', { name: 'reason', maxlength: 500, required: true, autocomplete: 'off', placeholder: 'e.g. maintenance' });
   openActionDialog({
@@ -59,7 +62,8 @@ export function openSilenceDialog(api: ApiClient, alert: Alert, onSilenced: () =
     submitLabel: 'Silence',
     submit: async () => {
       const until = new Date(Date.now() + Number(hours.value) * HOUR_MS).toISOString();
-      await api.alerts.addSilence(target.value === 'rule' ? { ruleId: alert.ruleId, until, reason: reason.value } : { deviceId: alert.cwmId, until, reason: reason.value });
+      const what = target.value === 'rule' ? { ruleId: alert.ruleId } : target.value === 'site' && alert.siteId !== null ? { siteId: alert.siteId } : { deviceId: alert.cwmId };
+      await api.alerts.addSilence({ ...what, until, reason: reason.value });
       onSilenced();
     },
   });
