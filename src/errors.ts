@@ -125,6 +125,8 @@ export const ERROR_CATALOGUE = {
   ERR_CHANNEL_NAME_TAKEN: { status: 409, message: 'another notification channel has this name' },
   ERR_SILENCE_INVALID: { status: 400, message: 'a silence needs exactly one of a rule, a site or a device, an end in the future and a reason' },
   ERR_SILENCE_NOT_FOUND: { status: 404, message: 'no silence with this id' },
+  // Forwarding (issue 17)
+  ERR_DESTINATION_INVALID: { status: 400, message: 'the forwarding destination is not valid' },
   ERR_NOTIFICATION_NOT_DELIVERED: { status: 502, message: 'the notification was not delivered' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -1,18 +1,10 @@
 // Where a webhook channel may post (issue 16 "Bad input": a channel URL that is not https, http allowed only
 // for loopback). Alerts carry device ids and values: over plain HTTP they would cross the network readable.
 
-import { isIP } from 'node:net';
 import { OpenTpsError } from '../../errors.js';
+import { isLoopbackHost } from '../loopback-host.js';
 
 export const MAX_WEBHOOK_URL_CHARS = 2000;
-
-function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  if (isIP(host) === 6) return host === '::1';
-  return false;
-}
 
 /**
  * The URL a webhook channel posts to, checked: absolute, https (http only to a loopback host), no credentials in
