@@ -119,6 +119,23 @@ export function defineAlertStoreContract(context: ContractContext): void {
       assert.deepEqual([page.items.map((alert) => alert.id), page.total], [[b.id, c.id], 4]);
     });
 
+    test('change numbers have no gaps: refused changes (a second open, a resolve of a resolved alert, lost races) take no number', async () => {
+      const rule = await context.store.addAlertRule(newRule('Offline'));
+      const changes: number[] = [];
+      const first = await openFiring(context.store, rule.id, CWM_A);
+      changes.push(first.changeSeq);
+      assert.equal(await context.store.openAlert(newAlert(rule.id, CWM_A)), null);
+      const racers = await Promise.all(Array.from({ length: 4 }, () => context.store.openAlert(newAlert(rule.id, CWM_B))));
+      changes.push(...racers.flatMap((alert) => (alert === null ? [] : [alert.changeSeq])));
+      const resolved = await context.store.resolveAlert(first.id, T0 + 1, null);
+      assert.ok(resolved);
+      changes.push(resolved.changeSeq);
+      assert.equal(await context.store.resolveAlert(first.id, T0 + 2, null), null);
+      const acknowledged = await context.store.acknowledgeAlert(first.id, 'op', 'seen', T0 + 3);
+      changes.push(acknowledged.changeSeq);
+      assert.deepEqual(changes, [changes[0] ?? 0, (changes[0] ?? 0) + 1, (changes[0] ?? 0) + 2, (changes[0] ?? 0) + 3], 'consecutive numbers, one per change made');
+    });
+
     test('listAlertChanges returns the changes after a number, oldest first, each alert at its latest change', async () => {
       const rule = await context.store.addAlertRule(newRule('Offline'));
       const a = await openFiring(context.store, rule.id, CWM_A);

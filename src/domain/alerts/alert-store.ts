@@ -64,7 +64,11 @@ export interface AlertRecord {
   readonly acknowledgementNote: string | null;
   /** When a notification last told of it in its current state; null: never. */
   readonly notifiedAtMs: number | null;
-  /** Increases with every change of any alert (a store-wide sequence): nodes follow changes with it. */
+  /**
+   * Increases with every change of any alert (a store-wide sequence): nodes follow changes with it. Numbered
+   * without gaps and in commit order (each change takes the next number inside its transaction, one at a time),
+   * so a reader that has seen every number up to n has seen every change up to n.
+   */
   readonly changeSeq: number;
 }
 

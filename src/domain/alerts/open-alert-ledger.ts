@@ -114,7 +114,12 @@ export function createOpenAlertLedger(deps: OpenAlertLedgerDeps): OpenAlertLedge
   };
   const note = (record: AlertRecord, isLocal: boolean): void => {
     put(record);
-    if (isLocal) localSeqs.add(record.changeSeq);
+    if (isLocal) {
+      localSeqs.add(record.changeSeq);
+      // The stores number alert changes without gaps, in commit order (alert-store.ts): while this node's own
+      // changes follow on from what it has read, there is nothing to read back for them.
+      while (localSeqs.delete(lastSeq + 1)) lastSeq++;
+    }
     deps.onChange?.(record, isLocal);
   };
 
