@@ -127,6 +127,7 @@ export const ERROR_CATALOGUE = {
   ERR_SILENCE_NOT_FOUND: { status: 404, message: 'no silence with this id' },
   // Forwarding (issue 17)
   ERR_DESTINATION_INVALID: { status: 400, message: 'the forwarding destination is not valid' },
+  ERR_FORWARD_FAILED: { status: 502, message: 'events were not delivered to the destination' },
   ERR_NOTIFICATION_NOT_DELIVERED: { status: 502, message: 'the notification was not delivered' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
