@@ -106,7 +106,7 @@ export async function openServices(config: Readonly<OpenTpsConfig>, options: Ope
   const mismatchCounter = createMismatchCounter({ modelsById: () => modelCatalog.peekModels(), onMismatch: (modelId) => metrics.heartbeatMismatches.labels(modelId).inc() });
   const reportFailure = logger ? createBackgroundFailureReporter(logger, (task) => metrics.backgroundFailures.labels(task).inc()) : createStderrFailureReporter();
   const gatewayMacs = createGatewayMacRecorder({ store, clock, reportFailure });
-  const alerts = createAlertServices({ config, store, clock, modelCatalog, reportFailure, logger, metrics });
+  const alerts = createAlertServices({ config, store, clock, modelCatalog, reportFailure, logger, metrics, events });
   if (user === 'server') {
     await modelCatalog.installBuiltins();
     await modelCatalog.modelsById();

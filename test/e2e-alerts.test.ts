@@ -5,7 +5,7 @@
 // channel failures, retried, and no alert is lost.
 
 import assert from 'node:assert/strict';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { simpleParser, type ParsedMail } from 'mailparser';
@@ -205,4 +205,37 @@ test('bad input on save: an unknown field of the model, a non-number threshold, 
   assert.deepEqual([plainHttp.status, plainHttp.json.error], [400, 'ERR_CHANNEL_INVALID']);
   assert.equal((await api('GET', '/alert-rules')).json.items.length, before);
   assert.ok(!(await api('GET', '/notification-channels')).json.items.some((channel) => channel.name === 'Plain'));
+});
+
+test('each alert change is a live event: a console sees the alert open and its acknowledgement at once', async () => {
+  const seen: Array<{ type: string; data: { id?: number; state?: string; acknowledgedBy?: string | null } }> = [];
+  const stream = httpRequest(new URL('/api/v1/events', server.url), { headers: { authorization: `Bearer ${token}` } });
+  let buffer = '';
+  stream.on('response', (response) => {
+    response.setEncoding('utf8');
+    response.on('data', (chunk: string) => {
+      buffer += chunk;
+      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const type = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (type === 'alert' && data !== undefined) seen.push({ type, data: JSON.parse(data) as { id?: number; state?: string } });
+      }
+    });
+  });
+  stream.on('error', () => undefined);
+  stream.end();
+  try {
+    const rule = await api('POST', '/alert-rules', { name: 'Fryer very cold', severity: 'minor', scope: { kind: 'all' }, condition: { kind: 'threshold', field: 'oil_temp', operator: 'below', low: 10 } });
+    assert.equal(rule.status, 201);
+    await pushOil(50);
+    const opened = await eventually(() => seen.filter((event) => event.data.state === 'firing'), (events) => events.length >= 1, 'the live event of the firing alert');
+    const alertId = opened[0]?.data.id ?? 0;
+    const acknowledged = await api('POST', `/alerts/${alertId}/acknowledge`, { note: 'on it' });
+    assert.equal(acknowledged.status, 200);
+    await eventually(() => seen.filter((event) => event.data.id === alertId && event.data.acknowledgedBy === 'admin'), (events) => events.length === 1, 'the live event of the acknowledgement');
+  } finally {
+    stream.destroy();
+  }
 });

@@ -15,6 +15,7 @@ import { buildNotificationPayload } from '../domain/alerts/notification-message.
 import { createNotificationDispatcher, type NotificationDispatcher, type NotificationSender } from '../domain/alerts/notification-dispatcher.js';
 import type { ChannelKind } from '../domain/alerts/alert-store.js';
 import type { EventMetrics } from '../adapters/metrics/event-metrics.js';
+import type { EventBus } from '../domain/event-bus.js';
 import { createRulePreviewer } from '../domain/alerts/rule-previewer.js';
 import { createStoreMembershipSource } from '../domain/alerts/store-membership-source.js';
 import type { ReportBackgroundFailure } from '../domain/background-failure.js';
@@ -61,6 +62,8 @@ export interface AlertServicesDeps {
   /** Alert changes and notification failures are logged (one line each); none for CLI commands. */
   readonly logger?: AlertServicesLogger | undefined;
   readonly metrics: Pick<EventMetrics, 'alertTransitions' | 'notificationAttempts'>;
+  /** Live events for consoles (on a cluster node, relayed to the other nodes' consoles). */
+  readonly events?: Pick<EventBus, 'publish'> | undefined;
 }
 
 /** Where notification links point: --public-url, else this machine's name on the listening port. */
@@ -81,6 +84,7 @@ export function createAlertServices(deps: AlertServicesDeps): AlertServices {
     onChange(record, isLocal) {
       // Each change is written by one node: that node counts and logs it.
       if (!isLocal) return;
+      deps.events?.publish({ type: 'alert', alert: record });
       deps.metrics.alertTransitions.labels(record.state).inc();
       if (record.state === 'pending') return;
       deps.logger?.info(

@@ -1,5 +1,6 @@
 // The frame around every page after login: navigation, live-connection indicator, operator and logout,
 // and the node's health banner (not storing, low disk space) above the page.
+import { debounce } from './debounce.js';
 import type { ApiClient } from './api-client.js';
 import { createAlertNavBadge } from './alerts/alert-nav-badge.js';
 import { el } from './dom-builder.js';
@@ -29,6 +30,9 @@ export function createAppShell(operatorName: string, api: ApiClient, events: Liv
   const modelsLink = el('a', { href: routeHash({ name: 'models' }) }, 'Models');
   const sitesLink = el('a', { href: routeHash({ name: 'sites' }) }, 'Sites');
   const alertNavBadge = createAlertNavBadge(api);
+  // An alert that fires, resolves or is acknowledged anywhere updates the count at once (a burst: one request).
+  const alertCountUpdate = debounce(() => alertNavBadge.refresh(), 300);
+  const stopAlertEvents = events.on('alert', () => alertCountUpdate.trigger());
   const alertsLink = el('a', { href: routeHash({ name: 'alerts' }) }, 'Alerts', alertNavBadge.element);
   /** Which link is current for each route: a detail page marks its list's link. */
   const linkOfRoute = (route: Route): HTMLAnchorElement | null => {
@@ -99,6 +103,8 @@ export function createAppShell(operatorName: string, api: ApiClient, events: Liv
       stopWatching();
       healthBanner.dispose();
       alertNavBadge.dispose();
+      alertCountUpdate.cancel();
+      stopAlertEvents();
     },
   };
 }

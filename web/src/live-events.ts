@@ -2,12 +2,13 @@
 import type { Static } from '@sinclair/typebox';
 import { DeviceSeenEventSchema, TelemetryEventSchema } from '../../src/adapters/admin-api/schemas/event-schemas.js';
 import { MessageSchema } from '../../src/adapters/admin-api/schemas/message-schemas.js';
+import { AlertSchema } from '../../src/adapters/admin-api/schemas/alert-schemas.js';
 import { checkAnswer } from './api-shape-error.js';
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
 /** The server's schema of each event's data (event-schemas.ts, message-schemas.ts). */
-const SCHEMAS = { 'device-seen': DeviceSeenEventSchema, telemetry: TelemetryEventSchema, 'message-state': MessageSchema } as const;
+const SCHEMAS = { 'device-seen': DeviceSeenEventSchema, telemetry: TelemetryEventSchema, 'message-state': MessageSchema, alert: AlertSchema } as const;
 
 export type LiveEventType = keyof typeof SCHEMAS;
 type EventOf<K extends LiveEventType> = Static<(typeof SCHEMAS)[K]>;

@@ -1,6 +1,7 @@
 // /api/v1/alerts and /api/v1/silences (issue 16): open and past alerts, filtered and paged in the store;
 // acknowledging one with a note; counts for the console's badges; silences. Every change is audited.
 
+import type { EventBus } from '../../domain/event-bus.js';
 import type { AlertRecord, AlertStore, AlertState, SilenceRecord } from '../../domain/alerts/alert-store.js';
 import type { SilenceDirectory } from '../../domain/alerts/silence-directory.js';
 import type { AuditLog } from '../../domain/audit-log.js';
@@ -19,12 +20,15 @@ export type AlertApiStore = Pick<AlertStore, 'queryAlerts' | 'findAlert' | 'ackn
 
 export interface AlertRouteDeps {
   readonly alertStore: AlertApiStore;
+  /** Live events: an acknowledgement shows on every console at once. */
+  readonly events: Pick<EventBus, 'publish'>;
   readonly silenceDirectory: SilenceDirectory;
   readonly audit: AuditLog;
   readonly clock: Clock;
 }
 
-function toAlertView(alert: AlertRecord) {
+/** An alert as the API and the live events show it. */
+export function toAlertView(alert: AlertRecord) {
   return {
     id: alert.id, ruleId: alert.ruleId, ruleVersion: alert.ruleVersion, ruleName: alert.ruleName, severity: alert.severity, subjectId: alert.subjectId, cwmId: alert.cwmId,
     siteId: alert.siteId, state: alert.state, openedAt: new Date(alert.openedAtMs).toISOString(), firedAt: isoOrNull(alert.firedAtMs), resolvedAt: isoOrNull(alert.resolvedAtMs),
@@ -76,6 +80,7 @@ export function registerAlertRoutes(api: AdminApi, deps: AlertRouteDeps): void {
       const note = (request.body.note ?? '').trim();
       const alert = await deps.alertStore.acknowledgeAlert(request.params.id, actor, note, deps.clock.nowMs());
       await deps.audit.record(actor, 'alert.acknowledge', String(alert.id), { note });
+      deps.events.publish({ type: 'alert', alert });
       return toAlertView(alert);
     },
   );

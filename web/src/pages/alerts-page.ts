@@ -1,5 +1,6 @@
 // Alerts (issue 16): firing, pending and past (resolved) alerts in tabs, each open one with Acknowledge (a note)
 // and Silence; the silences in force below. Refreshed on an interval.
+import { debounce } from '../debounce.js';
 import { openActionDialog } from '../alerts/alert-dialog.js';
 import { createAlertTable } from '../alerts/alert-table.js';
 import { alertsSectionNav } from '../alerts/alerts-nav.js';
@@ -91,6 +92,10 @@ export function createAlertsPage(context: PageContext): Page {
     await Promise.all([load(), silences.reload()]);
   }, REFRESH_MS);
   disposables.add(refresh.stop);
+  // Alert changes from any node arrive as live events: the list follows them at once (a burst: one reload).
+  const reloadOnChange = debounce(() => void load(), 300);
+  disposables.add(reloadOnChange.cancel);
+  disposables.add(context.events.on('alert', () => reloadOnChange.trigger()));
   refresh.runNow();
 
   const element = el(

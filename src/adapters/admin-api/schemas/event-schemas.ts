@@ -7,8 +7,8 @@ export const DeviceSeenEventSchema = Type.Object({ deviceId: Type.String(), at: 
 
 export const TelemetryEventSchema = Type.Object({ cwmId: Type.String(), originId: Type.String(), at: IsoTime(), fields: JsonObject() });
 
-// message-state events carry a MessageSchema (message-schemas.ts).
+// message-state events carry a MessageSchema (message-schemas.ts); alert events an AlertSchema (alert-schemas.ts).
 
 export const EventStreamSchema = Type.String({
-  description: 'text/event-stream: `device-seen` {deviceId, at}; `telemetry` {cwmId, originId, at, fields}; `message-state` Message',
+  description: 'text/event-stream: `device-seen` {deviceId, at}; `telemetry` {cwmId, originId, at, fields}; `message-state` Message; `alert` Alert (each change: opened, fired, resolved, acknowledged)',
 });
