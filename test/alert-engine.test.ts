@@ -84,6 +84,34 @@ function defineEngineSuite(name: string, backend: Backend): void {
       }
     });
 
+    test('a CWM first seen after the node started is judged by its own interval (read back once), not the 60 s default', async () => {
+      const { store, close } = await backend.open();
+      try {
+        const clock = manualClock(T0);
+        const rule = await addRule(store, { kind: 'offline', intervals: 3 });
+        const engine = engineOn(store, clock);
+        await engine.start();
+        await registerDevice(store, CWM_A);
+        // It reports every 10 s; the store learns its interval from the gaps.
+        for (let i = 0; i < 4; i++) {
+          const atMs = T0 + i * 10_000;
+          await store.recordPush(pushRecord(CWM_A, { receivedAtMs: atMs, okmId: 100 + i, heartbeat: { temp: 180 } }));
+          engine.observeRequest(CWM_A, CWM_A, 'valid', atMs);
+        }
+        // Silent since T0 + 30 s: offline for 3 x 10 s + 30 s of slack once 60 s have passed, at T0 + 90 s.
+        clock.set(T0 + 85_000);
+        await engine.sweep();
+        await engine.settle();
+        assert.deepEqual(await openAlertsOf(store, rule.id), [], 'the early look found it silent, not offline yet');
+        clock.set(T0 + 91_000);
+        await engine.sweep();
+        await engine.settle();
+        assert.deepEqual((await openAlertsOf(store, rule.id)).map((alert) => alert.subjectId), [CWM_A], 'offline at its own 10 s rhythm, not after 3.5 min');
+      } finally {
+        await close();
+      }
+    });
+
     test('a pending duration survives a restart of the node: the stored pending alert fires when the duration ends', async () => {
       const context = await backend.open();
       try {

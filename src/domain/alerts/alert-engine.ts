@@ -79,7 +79,16 @@ export interface AlertEngine {
 interface Rhythm {
   lastSeenAtMs: number;
   typicalIntervalMs: number | null;
+  /**
+   * The interval is the store's (read at start or at a deadline). A CWM first seen here has none yet: it gets one
+   * early look instead (PROBE_AFTER_MS after its last request), so that a CWM reporting every 10 s is not judged by
+   * the 60 s default until its first real deadline.
+   */
+  isConfirmed: boolean;
 }
+
+/** Silence after which a CWM this node has no interval for is read back (shorter than any offline limit). */
+const PROBE_AFTER_MS = ONLINE_RULE.backoffSlackMs;
 
 export function createAlertEngine(deps: AlertEngineDeps): AlertEngine {
   const rhythms = new Map<string, Rhythm>();
@@ -119,6 +128,10 @@ export function createAlertEngine(deps: AlertEngineDeps): AlertEngine {
 
   /** The next time an offline part that does not hold yet would start to hold for this CWM. */
   const scheduleDeadline = (cwmId: string, rhythm: Rhythm, nowMs: number): void => {
+    if (!rhythm.isConfirmed && offlineParts().length > 0) {
+      deadlines.set(cwmId, rhythm.lastSeenAtMs + PROBE_AFTER_MS);
+      return;
+    }
     for (const { intervals } of offlineParts()) {
       const deadlineMs = rhythm.lastSeenAtMs + silenceLimitMs(intervals, rhythm) + 1;
       if (deadlineMs > nowMs) {
@@ -133,7 +146,7 @@ export function createAlertEngine(deps: AlertEngineDeps): AlertEngine {
   const evaluateOffline = (rhythm: DeviceRhythm, nowMs: number): boolean => {
     // The store's last request may lag this node's by the activity write-behind: the later one counts.
     const seenHere = rhythms.get(rhythm.deviceId)?.lastSeenAtMs ?? 0;
-    const known: Rhythm = { lastSeenAtMs: Math.max(rhythm.lastSeenAtMs, seenHere), typicalIntervalMs: rhythm.typicalIntervalMs };
+    const known: Rhythm = { lastSeenAtMs: Math.max(rhythm.lastSeenAtMs, seenHere), typicalIntervalMs: rhythm.typicalIntervalMs, isConfirmed: true };
     rhythms.set(rhythm.deviceId, known);
     sites.set(rhythm.deviceId, rhythm.siteId);
     let isOffline = false;
@@ -151,7 +164,7 @@ export function createAlertEngine(deps: AlertEngineDeps): AlertEngine {
 
   const noteSeen = (cwmId: string, atMs: number): void => {
     const rhythm = rhythms.get(cwmId);
-    if (rhythm === undefined) rhythms.set(cwmId, { lastSeenAtMs: atMs, typicalIntervalMs: null });
+    if (rhythm === undefined) rhythms.set(cwmId, { lastSeenAtMs: atMs, typicalIntervalMs: null, isConfirmed: false });
     else if (atMs > rhythm.lastSeenAtMs) rhythm.lastSeenAtMs = atMs;
     const known = rhythms.get(cwmId);
     if (known !== undefined) scheduleDeadline(cwmId, known, atMs);
@@ -209,7 +222,7 @@ export function createAlertEngine(deps: AlertEngineDeps): AlertEngine {
       await reloadRules();
       const nowMs = deps.clock.nowMs();
       for (const rhythm of await deps.store.listDeviceRhythms()) {
-        const known: Rhythm = { lastSeenAtMs: rhythm.lastSeenAtMs, typicalIntervalMs: rhythm.typicalIntervalMs };
+        const known: Rhythm = { lastSeenAtMs: rhythm.lastSeenAtMs, typicalIntervalMs: rhythm.typicalIntervalMs, isConfirmed: true };
         rhythms.set(rhythm.deviceId, known);
         sites.set(rhythm.deviceId, rhythm.siteId);
         // Already silent at start: due at once, so the first sweep confirms it.
