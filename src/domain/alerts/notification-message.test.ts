@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { parseRoute } from '../../../web/src/routes.js';
 import { isOpenTpsError } from '../../errors.js';
 import type { AlertRecord, AlertRuleRecord } from './alert-store.js';
-import { buildNotificationPayload, deviceUrl, parseNotificationPayload, renderEmail } from './notification-message.js';
+import { MAX_ALERTS_PER_NOTIFICATION, buildNotificationPayload, deviceUrl, parseNotificationPayload, renderEmail } from './notification-message.js';
 import type { AlertForNotice, NotificationGroup } from './notification-policy.js';
 
 const T0 = Date.UTC(2026, 11, 2, 8, 0, 0);
@@ -66,6 +66,18 @@ function groupOf(alerts: readonly AlertRecord[]): NotificationGroup {
 }
 
 describe('notification payload', () => {
+  it('lists at most 100 alerts and counts the rest (a site\'s outage fires thousands at once); the e-mail says so', () => {
+    const alerts = Array.from({ length: 250 }, (_, index) => alertRecord(index + 1, { subjectId: `cwm-${index}`, cwmId: `cwm-${index}` }));
+    const payload = buildNotificationPayload({ group: groupOf(alerts), alerts, rule, serverUrl: SERVER_URL, atMs: T0 });
+    assert.equal(payload.alerts.length, MAX_ALERTS_PER_NOTIFICATION);
+    assert.equal(payload.type === 'test' ? null : payload.truncatedAlerts, 150);
+    assert.deepEqual(parseNotificationPayload(JSON.parse(JSON.stringify(payload))), payload);
+    const email = renderEmail(payload);
+    assert.match(email.subject, /, 150 more\)$/);
+    assert.match(email.text, /150 more not listed here/);
+    assert.match(email.html, /150 more not listed here/);
+  });
+
   it('tells of firing alerts with the rule, ISO times, values and a link to each device page', () => {
     const alerts = [alertRecord(1, {}), alertRecord(2, { siteId: null, subjectId: 'CWM-2' })];
     const payload = buildNotificationPayload({ group: groupOf(alerts), alerts, rule, serverUrl: SERVER_URL, atMs: T0 });

@@ -45,6 +45,8 @@ export const NotificationPayloadSchema = Type.Union([
     type: Type.Union([Type.Literal('alert.firing'), Type.Literal('alert.resolved'), Type.Literal('alert.mixed')]),
     rule: PayloadRuleSchema,
     alerts: Type.Array(NotifiedAlertSchema, { minItems: 1 }),
+    /** Alerts of the group left out of `alerts` (at most MAX_ALERTS_PER_NOTIFICATION are listed); told all the same. */
+    truncatedAlerts: Type.Optional(Type.Integer({ minimum: 0 })),
     sentAt: IsoTime,
   }),
   // Sent by an operator from the channel's page (POST /notification-channels/:id/test).
@@ -67,6 +69,12 @@ function isoOrNull(ms: number | null): string | null {
 }
 
 /**
+ * The most alerts one notification lists (a site's outage can fire thousands at once): the rest are counted in
+ * `truncatedAlerts`, as Alertmanager's `max_alerts` does, so a receiver or a mailbox gets a bounded message.
+ */
+export const MAX_ALERTS_PER_NOTIFICATION = 100;
+
+/**
  * The payload telling of `group`'s alerts, in the group's order. `alerts` must hold each alert the group names
  * and `rule` must be the group's rule. @throws OpenTpsError ERR_ALERT_NOT_FOUND, ERR_ALERT_RULE_NOT_FOUND
  */
@@ -81,7 +89,8 @@ export function buildNotificationPayload(input: {
   const { group, rule } = input;
   if (rule.id !== group.ruleId) throw new OpenTpsError('ERR_ALERT_RULE_NOT_FOUND', `the group is of rule ${group.ruleId}, not ${rule.id}`);
   const byId = new Map(input.alerts.map((alert) => [alert.id, alert]));
-  const alerts = group.alerts.map((notice): NotifiedAlert => {
+  const listed = group.alerts.slice(0, MAX_ALERTS_PER_NOTIFICATION);
+  const alerts = listed.map((notice): NotifiedAlert => {
     const alert = byId.get(notice.alertId);
     if (alert === undefined) throw new OpenTpsError('ERR_ALERT_NOT_FOUND', `alert ${notice.alertId} of the notification group`);
     return {
@@ -99,12 +108,14 @@ export function buildNotificationPayload(input: {
       deviceUrl: deviceUrl(input.serverUrl, alert.cwmId),
     };
   });
-  const isAllFiring = alerts.every((alert) => alert.state === 'firing');
-  const isAllResolved = alerts.every((alert) => alert.state === 'resolved');
+  const isAllFiring = group.alerts.every((alert) => alert.state === 'firing');
+  const isAllResolved = group.alerts.every((alert) => alert.state === 'resolved');
+  const truncated = group.alerts.length - listed.length;
   return {
     type: isAllFiring ? 'alert.firing' : isAllResolved ? 'alert.resolved' : 'alert.mixed',
     rule: { id: rule.id, name: rule.name, severity: rule.severity, version: rule.version },
     alerts,
+    ...(truncated > 0 ? { truncatedAlerts: truncated } : {}),
     sentAt: new Date(input.atMs).toISOString(),
   };
 }
@@ -187,15 +198,19 @@ export function renderEmail(payload: NotificationPayload): NotificationEmail {
     return { subject: `[OpenTPS] ${oneLine(rule.name, 120)}`, text: `${line}\n\nSent ${payload.sentAt} by OpenTPS.\n`, html: `<!doctype html><html><body><p>${escapeHtml(line)}</p><p>Sent ${escapeHtml(payload.sentAt)} by OpenTPS.</p></body></html>` };
   }
   const headline = payload.type === 'alert.firing' ? 'FIRING' : payload.type === 'alert.resolved' ? 'RESOLVED' : 'CHANGED';
-  const subject = `[OpenTPS ${rule.severity}] ${headline}: ${oneLine(rule.name, 120)} (${countsText(alerts)})`;
-  const intro = `Alert rule "${oneLine(rule.name, 200)}" (${rule.severity}, rule ${rule.id} version ${rule.version}): ${countsText(alerts)}.`;
-  const text = [intro, '', ...alerts.flatMap((alert) => [...alertLines(alert), '']), `Sent ${payload.sentAt} by OpenTPS.`, ''].join('\n');
+  const more = payload.truncatedAlerts ?? 0;
+  const moreText = more > 0 ? `${more} more not listed here; see the console's Alerts page.` : '';
+  const counts = `${countsText(alerts)}${more > 0 ? `, ${more} more` : ''}`;
+  const subject = `[OpenTPS ${rule.severity}] ${headline}: ${oneLine(rule.name, 120)} (${counts})`;
+  const intro = `Alert rule "${oneLine(rule.name, 200)}" (${rule.severity}, rule ${rule.id} version ${rule.version}): ${counts}.`;
+  const text = [intro, '', ...alerts.flatMap((alert) => [...alertLines(alert), '']), ...(more > 0 ? [moreText, ''] : []), `Sent ${payload.sentAt} by OpenTPS.`, ''].join('\n');
   const html =
     '<!doctype html><html><body>' +
-    `<p>Alert rule <strong>${escapeHtml(rule.name)}</strong> (${escapeHtml(rule.severity)}, rule ${rule.id} version ${rule.version}): ${escapeHtml(countsText(alerts))}.</p>` +
+    `<p>Alert rule <strong>${escapeHtml(rule.name)}</strong> (${escapeHtml(rule.severity)}, rule ${rule.id} version ${rule.version}): ${escapeHtml(counts)}.</p>` +
     '<table border="1" cellpadding="4" cellspacing="0">' +
     '<thead><tr><th>State</th><th>Since</th><th>Device</th><th>Site</th><th>Summary</th><th>Value</th></tr></thead>' +
     `<tbody>${alerts.map(alertHtml).join('')}</tbody></table>` +
+    (more > 0 ? `<p>${escapeHtml(moreText)}</p>` : '') +
     `<p>Sent ${escapeHtml(payload.sentAt)} by OpenTPS.</p>` +
     '</body></html>';
   return { subject, text, html };
