@@ -4,7 +4,8 @@
 // that ran out, device problems the store counts (O(devices with the problem)), and the alert changes other
 // nodes made. Writes go through the ledger, behind the request path.
 
-import { DEFAULT_INTERVAL_MS, ONLINE_RULE } from '../device-status.js';
+import { ONLINE_RULE } from '../device-status.js';
+import { offlineLimitMs, offlineValueOf } from './offline-limit.js';
 import type { EquipmentModel } from '../equipment-model/data-dictionary.js';
 import type { Clock } from '../clock.js';
 import type { CrcVerdict } from '../../protocol/okm-crc.js';
@@ -56,7 +57,7 @@ export interface PushSignal {
 export interface AlertEngine {
   /** Loads rules, open alerts and the CWMs' rhythms (once: O(fleet) at start, not per sweep). */
   start(): Promise<void>;
-  /** A stored (not duplicate) push: field conditions, CRC failures. Never throws, never waits. */
+  /** A stored (not duplicate) push: field conditions, CRC failures (its request is told to observeRequest). Never throws, never waits. */
   observePush(signal: PushSignal): void;
   /** Any device request: the CWM is seen (offline resolves); an HMAC failure is counted. Never throws. */
   observeRequest(deviceId: string | null, claimedDeviceId: string | null, signatureVerdict: SignatureVerdict | null, atMs: number): void;
@@ -124,7 +125,6 @@ export function createAlertEngine(deps: AlertEngineDeps): AlertEngine {
     return offlinePartsOf.parts;
   };
 
-  const silenceLimitMs = (intervals: number, rhythm: Rhythm): number => intervals * (rhythm.typicalIntervalMs ?? DEFAULT_INTERVAL_MS) + ONLINE_RULE.backoffSlackMs;
 
   /** The next time an offline part that does not hold yet would start to hold for this CWM. */
   const scheduleDeadline = (cwmId: string, rhythm: Rhythm, nowMs: number): void => {
@@ -133,7 +133,7 @@ export function createAlertEngine(deps: AlertEngineDeps): AlertEngine {
       return;
     }
     for (const { intervals } of offlineParts()) {
-      const deadlineMs = rhythm.lastSeenAtMs + silenceLimitMs(intervals, rhythm) + 1;
+      const deadlineMs = rhythm.lastSeenAtMs + offlineLimitMs(intervals, rhythm.typicalIntervalMs) + 1;
       if (deadlineMs > nowMs) {
         deadlines.set(cwmId, deadlineMs);
         return;
@@ -152,9 +152,9 @@ export function createAlertEngine(deps: AlertEngineDeps): AlertEngine {
     let isOffline = false;
     for (const { rule, index, intervals } of offlineParts()) {
       const silentMs = nowMs - known.lastSeenAtMs;
-      const holds = silentMs > silenceLimitMs(intervals, known) && evaluator.rules.isInScope(rule, { subjectId: rhythm.deviceId, cwmId: rhythm.deviceId });
+      const holds = silentMs > offlineLimitMs(intervals, known.typicalIntervalMs) && evaluator.rules.isInScope(rule, { subjectId: rhythm.deviceId, cwmId: rhythm.deviceId });
       if (holds) isOffline = true;
-      evaluator.setCwmPart(rule, index, rhythm.deviceId, holds ? { silentS: Math.round(silentMs / 1000), lastSeenAt: new Date(known.lastSeenAtMs).toISOString() } : undefined, nowMs);
+      evaluator.setCwmPart(rule, index, rhythm.deviceId, holds ? offlineValueOf(silentMs, known.lastSeenAtMs) : undefined, nowMs);
     }
     if (isOffline) offlineHolding.add(rhythm.deviceId);
     else offlineHolding.delete(rhythm.deviceId);
@@ -231,7 +231,7 @@ export function createAlertEngine(deps: AlertEngineDeps): AlertEngine {
     },
     observePush(signal) {
       try {
-        noteSeen(signal.cwmId, signal.atMs);
+        // The CWM is seen by observeRequest, which the transport calls for every request, this one included.
         if (signal.crcVerdict === 'mismatch' || signal.crcVerdict === 'malformed') noteFailure(crcFailures, 'crc-failures', signal.cwmId, signal.atMs);
         if (signal.heartbeat !== null) evaluator.observeHeartbeat(signal.cwmId, signal.originId, signal.atMs, signal.heartbeat);
       } catch (error) {

@@ -176,3 +176,11 @@ test('a rule scoped to a model ignores equipment of other models', async () => {
   await ledger.settle();
   assert.deepEqual(store.rows.map((row) => row.subjectId), ['e0c1000000000009']);
 });
+
+test('two counter rules on the same field both see a rise (the last value is shared, the rise read once per heartbeat)', async () => {
+  const { store, ledger, evaluator } = await setUp([ruleRecord(7, { kind: 'counter-increased', field: 'faults' }), ruleRecord(8, { kind: 'counter-increased', field: 'faults' })]);
+  evaluator.observeHeartbeat(CWM, FRYER, 0, { faults: 1 });
+  evaluator.observeHeartbeat(CWM, FRYER, 1000, { faults: 2 });
+  await ledger.settle();
+  assert.deepEqual(store.rows.map((row) => [row.ruleId, row.state]).sort(), [[7, 'firing'], [8, 'firing']]);
+});

@@ -9,12 +9,13 @@
 // and nothing is allocated when nothing changes (a first version that did otherwise cost 157 us per heartbeat
 // with 80 rules; bench/alert-rules-push.ts measures the push path with 100).
 
-import type { DictionaryField, EquipmentModel } from '../equipment-model/data-dictionary.js';
+import type { EquipmentModel } from '../equipment-model/data-dictionary.js';
 import { fieldsByKey } from '../equipment-model/dictionary-index.js';
 import { modelIdOfOrigin } from '../equipment/equipment-model-of.js';
 import type { AlertRecord, AlertValue } from './alert-store.js';
 import { isFieldCondition, type CompiledRule, type SimpleCondition } from './compiled-rule.js';
 import { describeCondition } from './condition-summary.js';
+import { numberOfField } from './field-number.js';
 import type { OpenAlertLedger, WantedState } from './open-alert-ledger.js';
 import type { RuleSet } from './rule-set.js';
 import { advanceThreshold, INITIAL_THRESHOLD_STATE, isBreach, stepThreshold, type ThresholdState } from './threshold-tracker.js';
@@ -55,7 +56,6 @@ interface CounterRise {
 interface PartStates {
   /** Thresholds away from ok only: 100 rules x 100,000 equipment at rest cost nothing. */
   readonly thresholds: Map<string, ThresholdState>;
-  readonly counterLast: Map<string, number>;
   readonly counterRises: Map<string, CounterRise>;
   /** CWM-level parts: the CWMs it holds for, with the value it holds on. */
   readonly cwms: Map<string, AlertValue>;
@@ -64,21 +64,7 @@ interface PartStates {
 const EMPTY_HOLDING: ReadonlyMap<string, AlertValue> = new Map();
 
 function newPartStates(): PartStates {
-  return { thresholds: new Map(), counterLast: new Map(), counterRises: new Map(), cwms: new Map() };
-}
-
-/**
- * A number field's value as the threshold compares it: scaled, offset and rounded as the dictionary says (what
- * decodeField gives, without building its display text); a value of another type, or no field, is taken raw.
- */
-function numberOf(field: DictionaryField | undefined, raw: unknown): number | null {
-  if (typeof raw !== 'number' || !Number.isFinite(raw)) return null;
-  if (field === undefined || field.type !== 'number') return field === undefined || field.type === 'boolean' ? raw : null;
-  const computed = raw * (field.scale ?? 1) + (field.offset ?? 0);
-  if (field.precision === undefined || field.precision === null) return Number(computed.toPrecision(15));
-  const factor = 10 ** field.precision;
-  const rounded = Math.round(computed * factor) / factor;
-  return rounded === 0 ? 0 : rounded;
+  return { thresholds: new Map(), counterRises: new Map(), cwms: new Map() };
 }
 
 function firstOrNull(values: readonly AlertValue[]): AlertValue {
@@ -88,6 +74,9 @@ function firstOrNull(values: readonly AlertValue[]): AlertValue {
 export function createAlertEvaluator(deps: AlertEvaluatorDeps, initialRules: RuleSet): AlertEvaluator {
   let rules = initialRules;
   const states = new Map<number, PartStates[]>();
+  // Each counter field's last value per equipment, shared by every rule on that field: memory follows the
+  // counters watched and the equipment, not the number of rules.
+  const counterLast = new Map<string, Map<string, number>>();
   // Equipment under each CWM, for equipment rules with a CWM part (an offline CWM's fryers).
   const equipmentOfCwm = new Map<string, Set<string>>();
 
@@ -173,10 +162,21 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps, initialRules: Rul
       const fields = model === undefined ? undefined : fieldsByKey(model);
       // Each field's number, worked out once for all the rules that read it.
       const numbers = new Map<string, number | null>();
+      // Each counter's value before this heartbeat, read (and replaced by this one) once for all its rules.
+      const previousCounters = new Map<string, number | undefined>();
+      const previousCounterOf = (key: string, value: number): number | undefined => {
+        if (previousCounters.has(key)) return previousCounters.get(key);
+        let bySubject = counterLast.get(key);
+        if (bySubject === undefined) counterLast.set(key, (bySubject = new Map()));
+        const previous = bySubject.get(originId);
+        bySubject.set(originId, value);
+        previousCounters.set(key, previous);
+        return previous;
+      };
       const valueOf = (key: string): number | null => {
         let value = numbers.get(key);
         if (value === undefined) {
-          value = numberOf(fields?.get(key), heartbeat[key]);
+          value = numberOfField(fields?.get(key), heartbeat[key]);
           numbers.set(key, value);
         }
         return value;
@@ -204,8 +204,7 @@ export function createAlertEvaluator(deps: AlertEvaluatorDeps, initialRules: Rul
             if (step.transition !== null) isChanged = true;
             continue;
           }
-          const last = parts.counterLast.get(originId);
-          if (last !== value) parts.counterLast.set(originId, value);
+          const last = previousCounterOf(part.field, value);
           if (last !== undefined && value > last) {
             parts.counterRises.set(originId, { atMs, value });
             isChanged = true;

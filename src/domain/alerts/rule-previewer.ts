@@ -4,11 +4,14 @@
 // Durations are not waited for, and failures counted in memory (CRC, HMAC) are this node's.
 
 import type { Clock } from '../clock.js';
-import { deriveDeviceStatus, DEFAULT_INTERVAL_MS, ONLINE_RULE } from '../device-status.js';
+import { deriveDeviceStatus } from '../device-status.js';
+import { modelIdOfOrigin } from '../equipment/equipment-model-of.js';
+import { CWM_MODEL_ID } from '../equipment/equipment-query.js';
+import { numberOfField } from './field-number.js';
+import { offlineLimitMs, offlineValueOf } from './offline-limit.js';
 import type { FleetReadStore } from '../device-store.js';
 import type { EquipmentModel } from '../equipment-model/data-dictionary.js';
 import { fieldsByKey } from '../equipment-model/dictionary-index.js';
-import { decodeField } from '../equipment-model/field-decoding.js';
 import type { EquipmentStore } from '../equipment/equipment-store.js';
 import type { EquipmentQuery, EquipmentSummary } from '../equipment/equipment-query.js';
 import type { DeviceListing, DeviceQuery } from '../device-query.js';
@@ -75,13 +78,9 @@ export function createRulePreviewer(deps: RulePreviewerDeps): AlertPreviewer {
 }
 
 function numberOf(models: ReadonlyMap<string, EquipmentModel>, subject: Subject, key: string): number | null {
-  const raw = subject.latestFields[key];
-  if (raw === undefined) return null;
-  const modelId = subject.subjectId === subject.cwmId ? 'c000' : subject.subjectId.slice(0, 4).toLowerCase();
-  const model = models.get(modelId);
-  const field = model === undefined ? undefined : fieldsByKey(model).get(key);
-  const value = field === undefined ? raw : decodeField(field, raw).value;
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+  const modelId = modelIdOfOrigin(subject.subjectId, subject.cwmId);
+  const model = modelId === null ? undefined : models.get(modelId);
+  return numberOfField(model === undefined ? undefined : fieldsByKey(model).get(key), subject.latestFields[key]);
 }
 
 async function holdsFor(deps: RulePreviewerDeps, part: SimpleCondition, models: ReadonlyMap<string, EquipmentModel>, nowMs: number): Promise<Holds> {
@@ -100,9 +99,8 @@ async function holdsFor(deps: RulePreviewerDeps, part: SimpleCondition, models: 
     case 'offline':
       return (subject) => {
         if (subject.lastSeenAtMs === null) return undefined;
-        const limitMs = part.intervals * (subject.typicalIntervalMs ?? DEFAULT_INTERVAL_MS) + ONLINE_RULE.backoffSlackMs;
         const silentMs = nowMs - subject.lastSeenAtMs;
-        return silentMs > limitMs ? { silentS: Math.round(silentMs / 1000), lastSeenAt: new Date(subject.lastSeenAtMs).toISOString() } : undefined;
+        return silentMs > offlineLimitMs(part.intervals, subject.typicalIntervalMs) ? offlineValueOf(silentMs, subject.lastSeenAtMs) : undefined;
       };
     case 'device-problem': {
       const atLeast = part.atLeast ?? 1;
@@ -189,7 +187,7 @@ async function cwmsInScope(deps: RulePreviewerDeps, rule: AlertRule, nowMs: numb
     const page = await deps.store.queryDevices({ ...query, offset }, nowMs);
     for (const device of page.items) {
       // A model scope on CWM conditions: the CWMs of that model (a CWM's own model is c000).
-      if (scope.kind === 'model' && scope.modelId.toLowerCase() !== 'c000') continue;
+      if (scope.kind === 'model' && scope.modelId.toLowerCase() !== CWM_MODEL_ID) continue;
       if (deriveDeviceStatus(device.lastSeenAtMs, device.typicalIntervalMs, nowMs) === 'never-seen') continue;
       subjects.push(fromDevice(device));
     }
